@@ -1,0 +1,53 @@
+"""The composition root: builds the database, clock, form registry and workflow runtime exactly once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from .clock import SystemClock
+from .config import Settings
+from .db.connection import build_engine
+from .forms import FormRegistry
+from .uow import UnitOfWork
+from .workflow import WorkflowRuntime
+
+
+@dataclass
+class Container:
+    """Everything the app factory, the CLI and the scheduler need; tests build one with fakes."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker
+    clock: SystemClock
+    runtime: WorkflowRuntime
+    forms: FormRegistry
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        """A fresh unit of work (write=False for read-only requests)."""
+        return UnitOfWork(self.session_factory, self.clock, self.runtime, self.forms, write=write)
+
+    def reader(self) -> UnitOfWork:
+        """A read-only unit of work for queries."""
+        return self.uow(write=False)
+
+
+def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None) -> Container:
+    """Build the container from settings (environment by default)."""
+    settings = settings or Settings()
+    engine = build_engine(settings.database_url, echo=settings.echo_sql)
+    session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    return Container(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        clock=clock or SystemClock(),
+        runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size),
+        forms=FormRegistry(settings.bpmn_dir / "forms"),
+    )
+
+
+__all__ = ["Container", "bootstrap", "partial"]

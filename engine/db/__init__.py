@@ -1,0 +1,11 @@
+"""Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
+from .base import Base, new_id
+from .cases import Case, Client, HouseholdMember
+from .events import Event
+from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .tenancy import Municipality, Organisation, User, UserMunicipality
+from .workflow_tables import CompletedTask, OpenTask, ProcessDefinition, WorkflowState, WorkflowTask
+
+__all__ = ["Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal",
+           "Note", "Setting", "Municipality", "Organisation", "User", "UserMunicipality", "CompletedTask",
+           "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask"]

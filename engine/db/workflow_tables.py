@@ -1,0 +1,86 @@
+"""Persisted workflow state per case, the open-task projection and the completed-task record."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, JsonType, UtcDateTime
+
+
+class ProcessDefinition(Base):
+    """An immutable deployed version of a BPMN process."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+    deployed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WorkflowState(Base):
+    """Workflow-level part of a case's serialized BpmnWorkflow (the tasks live in workflow_task)."""
+
+    __tablename__ = "workflow_state"
+    case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"), primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    header: Mapped[dict] = mapped_column(JsonType)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Earliest waiting timer, so a sweep can find due cases with one indexed query.
+    next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class WorkflowTask(Base):
+    """One serialized SpiffWorkflow task; only changed tasks are rewritten (delta writes)."""
+
+    __tablename__ = "workflow_task"
+    case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    payload: Mapped[dict] = mapped_column(JsonType)
+
+
+class OpenTask(Base):
+    """Projection of a ready user task: what worklists read, never the workflow itself."""
+
+    __tablename__ = "open_task"
+    __table_args__ = (
+        Index("ix_open_task_org_assignee_due", "organisation_id", "assignee_id", "due_on"),
+        Index("ix_open_task_assignee_due", "assignee_id", "due_on"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"), index=True)
+    task_spec: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str | None] = mapped_column(String(100))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(20))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CompletedTask(Base):
+    """Who completed which task when, with the submitted data: the case page reads this, not the workflow."""
+
+    __tablename__ = "completed_task"
+    __table_args__ = (Index("ix_completed_task_case", "case_id", "completed_at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"))
+    task_spec: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str | None] = mapped_column(String(100))
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    data: Mapped[dict] = mapped_column(JsonType)
+    note: Mapped[str | None] = mapped_column(Text)

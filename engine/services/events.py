@@ -1,0 +1,30 @@
+"""Appending to the event log; every state-changing service calls this inside its transaction."""
+from __future__ import annotations
+
+from engine.db import Event
+
+EVENT_LABELS = {
+    "case_opened": "Fall angelegt",
+    "eligibility_checked": "Förderfähigkeit geprüft",
+    "task_completed": "Aufgabe erledigt",
+    "task_claimed": "Aufgabe übernommen",
+    "task_unclaimed": "Aufgabe freigegeben",
+    "task_assigned": "Aufgabe zugewiesen",
+    "consent_recorded": "Einwilligung dokumentiert",
+    "goals_agreed": "Ziele vereinbart",
+    "goals_reviewed": "Ziele überprüft",
+    "case_closed": "Fall abgeschlossen",
+    "contact_logged": "Kontakt dokumentiert",
+    "note_added": "Notiz hinzugefügt",
+    "definition_deployed": "Prozessversion bereitgestellt",
+    "user_created": "Benutzer angelegt",
+    "login": "Anmeldung",
+    "login_failed": "Fehlgeschlagene Anmeldung",
+}
+
+
+def record_event(uow, kind: str, actor_id: int | None, case_id: str | None = None, **payload) -> Event:
+    """Add an event row to the current transaction."""
+    event = Event(at=uow.clock.now(), actor_id=actor_id, case_id=case_id, kind=kind, payload=payload)
+    uow.session.add(event)
+    return event

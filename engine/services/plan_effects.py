@@ -1,0 +1,151 @@
+"""What a completed form means for the case's structured records (consent, assessment, goals, closure)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from engine.db import AssessmentArea, Case, Goal, new_id
+from engine.errors import InvalidInput
+
+from .events import record_event
+
+LIFE_AREAS = {
+    "language": "Sprache", "work": "Arbeit und Ausbildung", "education": "Bildung, Schule, Kinderbetreuung",
+    "housing": "Wohnen", "health": "Gesundheit", "family": "Familie", "finances": "Finanzen und Leistungsbezug",
+    "residence": "Aufenthaltsrecht", "participation": "Gesellschaftliche Teilhabe / Ehrenamt",
+    "authorities": "Behörden und Alltag",
+}
+GOAL_STATUS_LABELS = {"open": "offen", "achieved": "erreicht", "partly": "teilweise erreicht",
+                      "not_achieved": "nicht erreicht", "dropped": "verworfen"}
+CLOSURE_REASONS = {
+    "livelihood_secured": "Lebensunterhalt ohne Sozialleistungen gesichert", "goals_achieved": "Ziele erreicht",
+    "moved_away": "Weggezogen (Übergabe an andere Kommune)", "eligibility_ended": "Ende des Förderzeitraums",
+    "no_cooperation": "Keine Mitwirkung", "naturalisation": "Einbürgerung", "other": "Sonstiges",
+    "no_consent": "Keine Einwilligung", "not_eligible": "Nicht förderfähig",
+}
+# Forms that carry personal data beyond the intake minimum: refused until consent is recorded.
+NEEDS_CONSENT = {"assessment", "target_agreement", "review", "closure"}
+END_EVENT_REASONS = {"End_NoConsent": "no_consent", "End_NotEligible": "not_eligible"}
+
+
+def _goals_of(uow, case: Case) -> dict[str, Goal]:
+    return {g.id: g for g in uow.session.execute(select(Goal).where(Goal.case_id == case.id)).scalars()}
+
+
+def prepare_data(uow, case: Case, form_key: str, data: dict) -> dict:
+    """Turn validated form data into workflow data: goal ids assigned, read-only fields taken from the server."""
+    data = dict(data)
+    if form_key == "target_agreement":
+        data["goals"] = [{**g, "goal_id": new_id(), "status": "open"} for g in data.get("goals", [])]
+    elif form_key == "review":
+        known = _goals_of(uow, case)
+        reviewed = []
+        for row in data.get("goals", []):
+            goal = known.get(row.get("goal_id") or "")
+            if goal is None:
+                raise InvalidInput("Ein Ziel gehört nicht zu diesem Fall.", {"_form": "Unbekanntes Ziel."})
+            reviewed.append({**row, "goal_id": goal.id, "life_area": goal.life_area, "title": goal.title})
+        unreviewed = [_goal_dict(g) for g in known.values() if g.id not in {r["goal_id"] for r in reviewed}]
+        added = [{**g, "goal_id": new_id(), "status": "open"} for g in data.get("new_goals", [])]
+        data["goals"] = reviewed + unreviewed + added
+        data["new_goals"] = []
+    elif form_key == "closure":
+        known = _goals_of(uow, case)
+        rows = []
+        for row in data.get("final_goals", []):
+            goal = known.get(row.get("goal_id") or "")
+            if goal is None:
+                raise InvalidInput("Ein Ziel gehört nicht zu diesem Fall.", {"_form": "Unbekanntes Ziel."})
+            rows.append({**row, "goal_id": goal.id, "title": goal.title})
+        data["final_goals"] = rows
+    return data
+
+
+def _goal_dict(goal: Goal) -> dict:
+    return {"goal_id": goal.id, "life_area": goal.life_area, "title": goal.title, "status": goal.status,
+            "status_reason": goal.status_reason, "due_date": goal.due_date.isoformat() if goal.due_date else None}
+
+
+def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int) -> None:
+    """Project a completed form into the case tables and log domain events."""
+    now = uow.clock.now()
+    if form_key == "consent":
+        if data.get("consent_given") == "yes":
+            case.consent_date = _d(data.get("consent_date"))
+            case.consent_scope = list(data.get("consent_scope") or [])
+        record_event(uow, "consent_recorded", actor_id, case.id, given=data.get("consent_given") == "yes",
+                     scope=data.get("consent_scope") or [], date=data.get("consent_date"))
+    elif form_key == "assessment":
+        assessed = _d(data.get("assessment_date"))
+        for area in LIFE_AREAS:
+            values = data.get(area) or {}
+            if any(values.get(k) for k in ("situation", "resources", "needs", "support_needed")):
+                uow.session.add(AssessmentArea(case_id=case.id, life_area=area, situation=values.get("situation"),
+                                               resources=values.get("resources"), needs=values.get("needs"),
+                                               support_needed=bool(values.get("support_needed")),
+                                               assessed_on=assessed))
+    elif form_key == "target_agreement":
+        case.plan_date = _d(data.get("plan_date"))
+        for g in data["goals"]:
+            uow.session.add(_new_goal(case, g, case.plan_date, now))
+        record_event(uow, "goals_agreed", actor_id, case.id, goals=[g["title"] for g in data["goals"]],
+                     signature_date=data.get("signature_date"))
+    elif form_key == "review":
+        _apply_review(uow, case, data, now, actor_id)
+    elif form_key == "closure":
+        known = _goals_of(uow, case)
+        for row in data.get("final_goals", []):
+            goal = known[row["goal_id"]]
+            goal.status, goal.final_evaluation, goal.updated_at = row.get("final_status"), row.get("evaluation"), now
+            if goal.status == "achieved" and goal.achieved_on is None:
+                goal.achieved_on = _d(data.get("closure_date"))
+        close_case(uow, case, data.get("closure_reason"), _d(data.get("closure_date")), actor_id,
+                   outcomes=data.get("outcomes") or [])
+
+
+def _apply_review(uow, case: Case, data: dict, now, actor_id: int) -> None:
+    known = _goals_of(uow, case)
+    review_date = _d(data.get("review_date"))
+    changes = []
+    for row in data["goals"]:
+        goal = known.get(row["goal_id"])
+        if goal is None:
+            uow.session.add(_new_goal(case, row, review_date, now))
+            changes.append({"goal": row["title"], "status": "open", "new": True})
+            continue
+        before = goal.status
+        goal.status = row.get("status") or goal.status
+        goal.status_reason = row.get("status_reason")
+        goal.due_date = _d(row.get("due_date")) or goal.due_date
+        goal.updated_at = now
+        if goal.status == "achieved" and goal.achieved_on is None:
+            goal.achieved_on = review_date
+        if before != goal.status:
+            changes.append({"goal": goal.title, "from": before, "to": goal.status})
+    case.plan_date = review_date
+    record_event(uow, "goals_reviewed", actor_id, case.id, review_date=data.get("review_date"), changes=changes,
+                 next_step=data.get("next_step"))
+
+
+def _new_goal(case: Case, g: dict, agreed_on: date, now) -> Goal:
+    return Goal(id=g["goal_id"], case_id=case.id, life_area=g["life_area"], title=g["title"],
+                obligations=g.get("obligations") or "", support=g.get("support") or "",
+                responsible=g.get("responsible") or "", due_date=_d(g.get("due_date")), status="open",
+                agreed_on=agreed_on, updated_at=now)
+
+
+def close_case(uow, case: Case, reason: str | None, closed_on: date | None, actor_id: int | None, **extra) -> None:
+    """Mark a case closed with its reason (every closure has one)."""
+    case.status, case.phase = "closed", "closed"
+    case.closure_reason = reason or "other"
+    case.closed_on = closed_on or uow.clock.today()
+    case.next_review_due = None
+    record_event(uow, "case_closed", actor_id, case.id, reason=case.closure_reason,
+                 closed_on=case.closed_on.isoformat(), **extra)
+
+
+def _d(value) -> date | None:
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -1,0 +1,44 @@
+"""Running one step of a case's workflow inside a unit of work: load (or reuse), act, save, project."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from engine.db import Case, ProcessDefinition
+from engine.errors import WorkflowFailure
+from engine.workflow import ScriptFailure, load_workflow, save_workflow
+
+from .definitions import model_for
+from .projection import sync_open_tasks
+
+
+@contextmanager
+def workflow_of(uow, case: Case, loaded_version: int):
+    """Yield (model, workflow) for a case; persist and re-project when the block ends without error.
+
+    The cached instance is taken out of the cache while we work on it and only put back (under the new case
+    version) after the commit, so a failed transaction never leaves a half-changed workflow in memory.
+    """
+    definition = uow.session.get(ProcessDefinition, case.definition_id)
+    model = model_for(uow, definition)
+    workflow = uow.runtime.checkout(case.id, loaded_version)
+    if workflow is None:
+        workflow = load_workflow(uow.session, uow.runtime, case.id, model)
+    try:
+        yield model, workflow
+    except ScriptFailure as exc:
+        raise WorkflowFailure(f"Der Prozess konnte nicht fortgesetzt werden ({exc.element_id or 'unbekannt'}): "
+                              f"{exc}", element_id=exc.element_id) from exc
+    persist(uow, case, model, workflow)
+
+
+def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:
+    """Save the workflow delta, refresh open tasks, and cache the instance once the commit succeeded."""
+    try:
+        ready = uow.runtime.ready_user_tasks(model, workflow)
+    except ScriptFailure as exc:
+        raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
+                              element_id=exc.element_id) from exc
+    save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, is_new=is_new)
+    sync_open_tasks(uow, case, ready)
+    case_id, version = case.id, case.version
+    uow.after_commit(lambda: uow.runtime.checkin(case_id, version, workflow))

@@ -1,0 +1,137 @@
+"""The worklist and case search: read only the projection and case tables, never a workflow."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from engine.db import Case, Client, Municipality, OpenTask, User
+
+from .access import DISTRICT_WIDE, Actor, scope_cases
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class WorklistFilter:
+    """Validated worklist parameters."""
+
+    scope: str = "mine"            # mine | team | all
+    municipality_id: int | None = None
+    task_spec: str | None = None
+    due: str = "any"               # any | overdue | week
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """One line of the worklist."""
+
+    task_id: str
+    case_id: str
+    reference: str
+    client_name: str
+    municipality: str
+    title: str
+    role: str | None
+    assignee_id: int | None
+    assignee: str | None
+    due_on: date | None
+    overdue: bool
+
+
+def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow], int]:
+    """Open tasks for the actor: mine, the team's unassigned ones, or all of the organisation; overdue first."""
+    today = uow.clock.today()
+    assignee = aliased(User)
+    stmt = (select(OpenTask.id, OpenTask.case_id, Case.reference, Client.first_name, Client.last_name,
+                   Municipality.name, OpenTask.title, OpenTask.role, OpenTask.assignee_id, assignee.display_name,
+                   OpenTask.due_on)
+            .join(Case, Case.id == OpenTask.case_id).join(Client, Client.id == Case.client_id)
+            .join(Municipality, Municipality.id == OpenTask.municipality_id)
+            .outerjoin(assignee, assignee.id == OpenTask.assignee_id))
+    if actor.role not in DISTRICT_WIDE:
+        stmt = stmt.where(OpenTask.organisation_id == actor.organisation_id)
+    if flt.scope == "mine":
+        stmt = stmt.where(OpenTask.assignee_id == actor.id)
+    elif flt.scope == "team":
+        roles = ("caseworker", "supervisor") if actor.is_supervisor else (actor.role,)
+        stmt = stmt.where(OpenTask.assignee_id.is_(None), OpenTask.role.in_(roles))
+    if flt.municipality_id:
+        stmt = stmt.where(OpenTask.municipality_id == flt.municipality_id)
+    if flt.task_spec:
+        stmt = stmt.where(OpenTask.task_spec == flt.task_spec)
+    if flt.due == "overdue":
+        stmt = stmt.where(OpenTask.due_on < today)
+    elif flt.due == "week":
+        stmt = stmt.where(OpenTask.due_on <= date.fromordinal(today.toordinal() + 7))
+    total = uow.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    stmt = stmt.order_by(sql_case((OpenTask.due_on.is_(None), 1), else_=0), OpenTask.due_on, OpenTask.created_at,
+                         OpenTask.id).limit(PAGE_SIZE).offset((max(flt.page, 1) - 1) * PAGE_SIZE)
+    rows = [WorklistRow(r[0], r[1], r[2], f"{r[4]}, {r[3]}", r[5], r[6], r[7], r[8], r[9], r[10],
+                        bool(r[10] and r[10] < today)) for r in uow.session.execute(stmt)]
+    return rows, total
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    case_id: str
+    reference: str
+    client_name: str
+    municipality: str
+    phase: str
+    status: str
+    responsible: str | None
+    next_review_due: date | None
+    opened_at: date
+
+
+def search_cases(uow, actor: Actor, query: str = "", status: str = "open", municipality_id: int | None = None,
+                 page: int = 1) -> tuple[list[CaseRow], int]:
+    """Cases the actor may see, filtered by reference or client name, status and municipality."""
+    responsible = aliased(User)
+    stmt = (select(Case.id, Case.reference, Client.first_name, Client.last_name, Municipality.name, Case.phase,
+                   Case.status, responsible.display_name, Case.next_review_due, Case.intake_date)
+            .join(Client, Client.id == Case.client_id).join(Municipality, Municipality.id == Case.municipality_id)
+            .outerjoin(responsible, responsible.id == Case.responsible_user_id))
+    stmt = scope_cases(stmt, actor)
+    if status in ("open", "closed"):
+        stmt = stmt.where(Case.status == status)
+    if municipality_id:
+        stmt = stmt.where(Case.municipality_id == municipality_id)
+    words = [w for w in (query or "").strip().split() if w][:4]
+    for word in words:
+        pattern = f"%{word.lower().replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(or_(func.lower(Client.last_name).like(pattern), func.lower(Client.first_name).like(pattern),
+                              Case.reference.like(pattern)))
+    total = uow.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    stmt = stmt.order_by(Client.last_name, Client.first_name, Case.id).limit(PAGE_SIZE) \
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    rows = [CaseRow(r[0], r[1], f"{r[3]}, {r[2]}", r[4], r[5], r[6], r[7], r[8], r[9])
+            for r in uow.session.execute(stmt)]
+    return rows, total
+
+
+def municipalities_for(uow, actor: Actor) -> list[tuple[int, str]]:
+    """Municipalities to offer in filters."""
+    stmt = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    if actor.role not in DISTRICT_WIDE:
+        stmt = stmt.where(Municipality.organisation_id == actor.organisation_id)
+    return [(r[0], r[1]) for r in uow.session.execute(stmt)]
+
+
+def task_kinds(uow, actor: Actor) -> list[tuple[str, str]]:
+    """Distinct task kinds present in the actor's open tasks (for the filter)."""
+    stmt = select(OpenTask.task_spec, func.min(OpenTask.title)).group_by(OpenTask.task_spec)
+    if actor.role not in DISTRICT_WIDE:
+        stmt = stmt.where(OpenTask.organisation_id == actor.organisation_id)
+    return [(r[0], r[1]) for r in uow.session.execute(stmt.order_by(func.min(OpenTask.title)))]
+
+
+__all__ = ["WorklistFilter", "WorklistRow", "worklist", "CaseRow", "search_cases", "municipalities_for",
+           "task_kinds"]

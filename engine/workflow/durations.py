@@ -1,0 +1,31 @@
+"""ISO 8601 durations for deadlines ("P4W", "P3M"): calendar arithmetic on dates."""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def parse_duration(text: str) -> tuple[int, int, int]:
+    """Split a date-only ISO duration into (years, months, days); raise ValueError if malformed."""
+    match = _DURATION.match(text or "")
+    if not match or text == "P":
+        raise ValueError(f"Ungültige Frist '{text}' (erwartet z. B. P4W, P3M, P1Y)")
+    years, months, weeks, days = (int(g or 0) for g in match.groups())
+    return years, months, weeks * 7 + days
+
+
+def add_duration(start, duration: str) -> str:
+    """Add an ISO duration to a date (date or 'YYYY-MM-DD'); returns ISO date text for task data."""
+    if isinstance(start, str):
+        start = date.fromisoformat(start[:10])
+    elif isinstance(start, datetime):
+        start = start.date()
+    years, months, days = parse_duration(duration)
+    month_index = start.month - 1 + months + 12 * years
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    # Month arithmetic clamps to the month's end (31 Jan + P1M = 28/29 Feb), as people count deadlines.
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return (date(year, month, day) + timedelta(days=days)).isoformat()

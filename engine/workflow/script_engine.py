@@ -1,0 +1,119 @@
+"""The only script engine BPMN expressions and scripts run in: a small, checked subset of Python.
+
+SpiffWorkflow's default engine hands expressions to `eval` with full builtins, so a diagram could run
+`__import__('os')`. Ours parses every expression first, refuses imports, dunder and frame attributes and
+unknown builtins, and then evaluates with a whitelist of builtins only.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import datetime as _dt
+from functools import lru_cache
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from .durations import add_duration
+
+SAFE_BUILTINS = {
+    name: getattr(__import__("builtins"), name)
+    for name in (
+        "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int", "len", "list", "map",
+        "max", "min", "range", "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip",
+        "isinstance", "True", "False", "None",
+    )
+}
+HELPERS = {"add_duration": add_duration, "date": _dt.date, "timedelta": _dt.timedelta}
+ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(HELPERS)
+
+# Attribute names that lead from a harmless object to the interpreter's internals.
+_FORBIDDEN_ATTRS = frozenset({"format", "format_map", "mro", "func_globals", "gi_frame", "gi_code",
+                              "cr_frame", "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals",
+                              "f_builtins", "f_back", "tb_frame", "tb_next", "co_code"})
+_FORBIDDEN_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await,
+                    ast.Yield, ast.YieldFrom, ast.ClassDef, ast.With, ast.AsyncWith, ast.Try, ast.Raise,
+                    ast.Delete)
+
+
+class ForbiddenExpression(ValueError):
+    """An expression or script uses a construct the restricted engine does not allow."""
+
+
+def check_source(source: str, mode: str = "eval") -> list[str]:
+    """Return German problem descriptions for an expression (`eval`) or script (`exec`); empty if fine."""
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        return [f"Syntaxfehler in Zeile {exc.lineno}: {exc.msg}"]
+    problems: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, _FORBIDDEN_NODES):
+            problems.append(f"Nicht erlaubtes Sprachelement: {type(node).__name__}")
+        elif isinstance(node, ast.Attribute) and (node.attr.startswith("_") or node.attr in _FORBIDDEN_ATTRS):
+            problems.append(f"Nicht erlaubter Attributzugriff: .{node.attr}")
+        elif isinstance(node, ast.Name) and node.id.startswith("_"):
+            problems.append(f"Nicht erlaubter Name: {node.id}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
+            # Blocks getattr-free tricks that smuggle dunder names through strings.
+            problems.append("Nicht erlaubte Zeichenkette mit '__'")
+    return problems
+
+
+def unknown_names(source: str, known: set[str], mode: str = "eval") -> set[str]:
+    """Names read by an expression that are neither builtins/helpers nor in `known` (for linting)."""
+    tree = ast.parse(source, mode=mode)
+    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    assigned |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loaded - assigned - ALLOWED_NAMES - known
+
+
+@lru_cache(maxsize=2048)
+def _compile(source: str, mode: str):
+    problems = check_source(source, mode)
+    if problems:
+        raise ForbiddenExpression("; ".join(problems))
+    return compile(source, "<string>", mode)
+
+
+def _globals(context: dict, external: dict | None) -> dict:
+    scope = {"__builtins__": SAFE_BUILTINS, **HELPERS}
+    scope.update(external or {})
+    scope.update(context)
+    return scope
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Task-data environment that evaluates only checked code with whitelisted builtins."""
+
+    def evaluate(self, expression, context, external_context=None):
+        """Evaluate an expression against task data."""
+        return eval(_compile(expression, "eval"), _globals(context, external_context))  # noqa: S307
+
+    def execute(self, script, context, external_context=None):
+        """Run a script task; new top-level names become task data."""
+        scope = _globals(copy.copy(context), external_context)
+        exec(_compile(script, "exec"), scope)  # noqa: S102
+        for key, value in scope.items():
+            if key == "__builtins__" or key in HELPERS or key in (external_context or {}):
+                continue
+            if callable(value) or isinstance(value, type(_dt)):
+                continue
+            context[key] = value
+        return True
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine wired to the restricted environment; validate() applies the same checks."""
+
+    def __init__(self):
+        super().__init__(environment=RestrictedEnvironment())
+
+    def validate(self, expression):
+        """Raise ForbiddenExpression (or SyntaxError) if the expression may not run."""
+        _compile(expression, "eval")
+
+
+def evaluate(expression: str, data: dict, extra: dict | None = None):
+    """Evaluate an expression outside a workflow (due dates, lint dry runs)."""
+    return RestrictedEnvironment().evaluate(expression, data, extra)

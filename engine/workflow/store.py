@@ -1,0 +1,56 @@
+"""Reading and writing a case's workflow in the database (header row + per-task rows)."""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.db import WorkflowState, WorkflowTask
+
+from .codec import FORMAT_VERSION
+from .model import ProcessModel
+from .runtime import WorkflowRuntime
+
+
+class UnsupportedState(RuntimeError):
+    """Stored state was written by a format we cannot read (needs a migration)."""
+
+
+def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, model: ProcessModel):
+    """Deserialize a case's workflow from its rows (the slow path; the runtime cache avoids it)."""
+    state = session.get(WorkflowState, case_id)
+    if state is None:
+        raise LookupError(case_id)
+    if state.serializer_version != FORMAT_VERSION:
+        raise UnsupportedState(f"Gespeicherter Zustand im Format {state.serializer_version} ist nicht lesbar.")
+    rows = session.execute(select(WorkflowTask.task_id, WorkflowTask.payload)
+                           .where(WorkflowTask.case_id == case_id)).all()
+    payloads = {task_id: payload for task_id, payload in rows}
+    return runtime.codec.restore(model.spec, model.subprocess_specs, state.header, payloads,
+                                 runtime.script_engine)
+
+
+def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
+                  is_new: bool = False) -> None:
+    """Write the header and only the task rows that changed since the workflow was loaded or last saved."""
+    snap = runtime.codec.snapshot(workflow)
+    values = dict(definition_id=definition_id, serializer_version=FORMAT_VERSION, header=snap.header,
+                  completed=runtime.is_completed(workflow), next_timer_at=runtime.next_timer(workflow))
+    if is_new:
+        session.add(WorkflowState(case_id=case_id, **values))
+        session.flush()
+    else:
+        session.execute(update(WorkflowState).where(WorkflowState.case_id == case_id).values(**values))
+    if snap.removed:
+        session.execute(delete(WorkflowTask).where(WorkflowTask.case_id == case_id,
+                                                   WorkflowTask.task_id.in_(snap.removed)))
+    new_rows = [{"case_id": case_id, "task_id": tid, "payload": p} for tid, p in snap.changed.items()
+                if tid in snap.inserted]
+    changed_rows = [{"c": case_id, "t": tid, "payload": p} for tid, p in snap.changed.items()
+                    if tid not in snap.inserted]
+    if new_rows:
+        session.execute(insert(WorkflowTask), new_rows)
+    if changed_rows:
+        stmt = (update(WorkflowTask.__table__)
+                .where(WorkflowTask.case_id == bindparam("c"), WorkflowTask.task_id == bindparam("t"))
+                .values(payload=bindparam("payload")))
+        session.connection().execute(stmt, changed_rows)

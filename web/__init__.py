@@ -1,0 +1,74 @@
+"""The Flask adapter: app factory, blueprints, error pages. Business logic lives in engine/."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from engine.bootstrap import Container, bootstrap
+from engine.config import Settings
+
+from .extensions import babel, csrf, login_manager
+
+LANGUAGES = ("de", "en")
+
+
+def create_app(config: dict | None = None, container: Container | None = None) -> Flask:
+    """Build the app; tests pass config overrides and/or a container with fakes."""
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
+    app.config.update(
+        SECRET_KEY=os.environ.get("INTEGRAFLOW_SECRET_KEY") or _instance_secret(app),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("INTEGRAFLOW_SECURE_COOKIES") == "1",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="de",
+        BABEL_DEFAULT_TIMEZONE="Europe/Berlin",
+    )
+    if config:
+        app.config.update(config)
+    app.extensions["integraflow"] = container or bootstrap(Settings(**app.config.get("INTEGRAFLOW_SETTINGS", {})))
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    from . import auth, cases, errors, filters, tasks, worklist
+
+    for module in (auth, worklist, cases, tasks):
+        app.register_blueprint(module.bp)
+    errors.register(app)
+    filters.register(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _instance_secret(app: Flask) -> str:
+    # A per-installation secret kept in the instance folder, so sessions survive restarts without configuration.
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _select_locale() -> str:
+    wanted = request.args.get("lang")
+    if wanted in LANGUAGES:
+        session["lang"] = wanted
+    return session.get("lang", "de")
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

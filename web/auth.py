@@ -1,0 +1,75 @@
+"""Login and logout (Flask-Login session, argon2 via the users service)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import UserMixin, login_required, login_user, logout_user
+from marshmallow import Schema, ValidationError, fields, validate
+
+from engine.services import Actor, authenticate, load_actor
+
+from .deps import uow
+from .extensions import login_manager
+
+bp = Blueprint("auth", __name__)
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Bitte melden Sie sich an."
+login_manager.login_message_category = "info"
+
+
+class LoginUser(UserMixin):
+    """Flask-Login wrapper around an engine Actor."""
+
+    def __init__(self, actor: Actor):
+        self.actor = actor
+        self.id = str(actor.id)
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    if not user_id.isdigit():
+        return None
+    found = load_actor(uow(), int(user_id))
+    return LoginUser(found) if found else None
+
+
+class LoginSchema(Schema):
+    """Login form input."""
+
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80),
+                             error_messages={"required": "Bitte Benutzernamen eingeben."})
+    password = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                             error_messages={"required": "Bitte Passwort eingeben."})
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and sign the user in."""
+    errors, username = {}, ""
+    if request.method == "POST":
+        try:
+            data = LoginSchema().load({k: v for k, v in request.form.items() if k in ("username", "password") and v})
+        except ValidationError as err:
+            errors = {k: v[0] for k, v in err.messages.items()}
+            username = request.form.get("username", "")
+        else:
+            username = data["username"]
+            found = authenticate(uow(), data["username"], data["password"])
+            if found:
+                login_user(LoginUser(found))
+                target = request.args.get("next", "")
+                if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+                    target = url_for("worklist.index")
+                return redirect(target)
+            errors = {"_form": "Benutzername oder Passwort ist falsch."}
+    return render_template("auth/login.html", errors=errors, username=username), (422 if errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out."""
+    logout_user()
+    flash("Sie wurden abgemeldet.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,96 @@
+"""Cases: list and search, intake of a new case, the case page, contacts, notes, diagram XML."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine.errors import InvalidInput
+from engine.forms import read_values, wants_more_rows
+from engine.services import (add_note, case_view, definition_xml, log_contact, municipalities_for, open_case,
+                             search_cases)
+from engine.services.form_options import form_for
+
+from .deps import actor, reader, uow
+from .schemas import CaseSearchQuery, NoteForm, load_args
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Case list with search."""
+    args = load_args(CaseSearchQuery(), request.args)
+    with reader() as r:
+        rows, total = search_cases(r, actor(), args["q"], args["status"], args["municipality"], args["page"])
+        return render_template("cases/list.html", rows=rows, total=total, args=args,
+                               municipalities=municipalities_for(r, actor()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Intake: create client and case and start the journey."""
+    with reader() as r:
+        form = form_for(r, "intake", actor=actor())
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        extra = wants_more_rows(request.form)
+        if extra:
+            values = read_values(form, request.form, add_row_to=extra)
+        else:
+            try:
+                case_id = open_case(uow(), request.form, actor())
+            except InvalidInput as exc:
+                values, errors, status = exc.values or read_values(form, request.form), exc.errors, 422
+            else:
+                flash("Der Fall wurde angelegt. Nächster Schritt: Einwilligung einholen.", "success")
+                return redirect(url_for(".detail", case_id=case_id))
+    return render_template("cases/new.html", form=form, values=values, errors=errors), status
+
+
+@bp.route("/<case_id>")
+@login_required
+def detail(case_id: str):
+    """The case page."""
+    with reader() as r:
+        view = case_view(r, actor(), case_id)
+        contact_form = form_for(r, "contact")
+        return render_template("cases/detail.html", v=view, contact_form=contact_form,
+                               today=r.clock.today())
+
+
+@bp.route("/<case_id>/contacts", methods=["POST"])
+@login_required
+def add_contact(case_id: str):
+    """Log a contact; on invalid input the case page is shown again with messages."""
+    try:
+        log_contact(uow(), case_id, request.form, actor())
+    except InvalidInput as exc:
+        with reader() as r:
+            view = case_view(r, actor(), case_id)
+            contact_form = form_for(r, "contact")
+            return render_template("cases/detail.html", v=view, contact_form=contact_form,
+                                   contact_values=exc.values, contact_errors=exc.errors,
+                                   today=r.clock.today(), open_tab="contacts"), 422
+    flash("Der Kontakt wurde dokumentiert.", "success")
+    return redirect(url_for(".detail", case_id=case_id, _anchor="kontakte"))
+
+
+@bp.route("/<case_id>/notes", methods=["POST"])
+@login_required
+def add_case_note(case_id: str):
+    """Add a note."""
+    data = load_args(NoteForm(), request.form)
+    add_note(uow(), case_id, data["text"], actor())
+    flash("Die Notiz wurde gespeichert.", "success")
+    return redirect(url_for(".detail", case_id=case_id, _anchor="notizen"))
+
+
+@bp.route("/definitions/<int:definition_id>.bpmn")
+@login_required
+def diagram(definition_id: int):
+    """BPMN XML for the diagram viewer."""
+    with reader() as r:
+        xml = definition_xml(r, actor(), definition_id)
+    return Response(xml, mimetype="application/xml")

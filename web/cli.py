@@ -1,0 +1,164 @@
+"""The `integraflow` command line: serve, db upgrade, demo, users create, bpmn check, bench."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from engine.bootstrap import bootstrap
+from engine.errors import IntegraflowError, InvalidInput
+
+
+def _container():
+    return bootstrap()
+
+
+@click.group(help="Integraflow – BPMN-Fallbegleitung im Integrationsmanagement.")
+def cli() -> None:
+    """Top-level command group."""
+
+
+@cli.command(help="Startet die Anwendung (Migrationen, Demodaten beim ersten Start).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse, auf der gelauscht wird.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Demodaten laden, wenn die Datenbank leer ist.")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Run the web app on host:port."""
+    from engine.demo import has_demo_data, load_demo
+    from engine.setup import prepare_database
+    from web import create_app
+
+    container = _container()
+    prepare_database(container)
+    if demo and not has_demo_data(container):
+        click.echo("Lade Demodaten …")
+        summary = load_demo(container)
+        click.echo(f"Demodaten geladen: {summary}")
+    app = create_app(container=container)
+    logging.basicConfig(level=logging.INFO)
+    click.echo(f"Integraflow läuft auf http://{host}:{port}  (Datenbank: {container.engine.url.render_as_string()})")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@cli.group(help="Datenbank verwalten.")
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade", help="Schema auf den neuesten Stand bringen und die ausgelieferte Prozessversion bereitstellen.")
+def db_upgrade() -> None:
+    """Run migrations."""
+    from engine.setup import prepare_database
+
+    prepare_database(_container())
+    click.echo("Datenbank ist aktuell.")
+
+
+@cli.command(help="Demodaten laden (Organisationen, Benutzer, Fälle in allen Phasen).")
+@click.option("--cases", default=40, show_default=True, type=click.IntRange(1, 200_000), help="Anzahl Fälle.")
+def demo(cases: int) -> None:
+    """Load demo data into an empty database."""
+    from engine.demo import has_demo_data, load_demo
+    from engine.setup import prepare_database
+
+    container = _container()
+    prepare_database(container)
+    if has_demo_data(container):
+        raise click.ClickException("Die Datenbank enthält bereits Daten; Demodaten werden nur in eine leere "
+                                   "Datenbank geladen.")
+    click.echo(f"Demodaten geladen: {load_demo(container, cases=cases)}")
+
+
+@cli.group(help="Benutzer verwalten.")
+def users() -> None:
+    """User commands."""
+
+
+@users.command("create", help="Benutzer anlegen.")
+@click.option("--username", required=True, help="Anmeldename (Kleinbuchstaben).")
+@click.option("--name", "display_name", required=True, help="Anzeigename.")
+@click.option("--role", required=True, type=click.Choice(["caseworker", "supervisor", "compliance", "admin"]),
+              help="Rolle.")
+@click.option("--organisation", required=True, help="Name der Organisation.")
+@click.option("--email", default=None, help="E-Mail-Adresse.")
+@click.password_option("--password", help="Passwort (mind. 10 Zeichen); wird sonst abgefragt.")
+def users_create(username, display_name, role, organisation, email, password) -> None:
+    """Create a user."""
+    from engine.services import create_user
+    from engine.setup import prepare_database
+
+    container = _container()
+    prepare_database(container)
+    user_id = create_user(container.uow(), username, display_name, role, organisation, password, email=email)
+    click.echo(f"Benutzer '{username}' angelegt (ID {user_id}).")
+
+
+@cli.group(help="BPMN-Dateien prüfen.")
+def bpmn() -> None:
+    """BPMN commands."""
+
+
+@bpmn.command("check", help="Prüft BPMN-Dateien; Exit-Status 1 bei Fehlern.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Ordner mit Formularen (Standard: bpmn/forms).")
+def bpmn_check(files, forms_dir) -> None:
+    """Lint BPMN files: one line per problem."""
+    from engine.config import SHIPPED_BPMN_DIR
+    from engine.forms import FormRegistry
+    from engine.workflow.lint import check_files
+
+    forms = FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms")
+    results = check_files(list(files), forms)
+    errors = 0
+    for path, problems in results.items():
+        for p in problems:
+            where = f" [{p.element_id}]" if p.element_id else ""
+            label = "Fehler" if p.severity == "error" else "Warnung"
+            click.echo(f"{path}:{where} {label}: {p.message}")
+            errors += p.severity == "error"
+        if not problems:
+            click.echo(f"{path}: in Ordnung")
+    if errors:
+        sys.exit(1)
+
+
+@cli.command(help="Misst Durchsatz und Verlaufsunabhängigkeit der Aufgabenerledigung.")
+@click.option("--rounds", default=200, show_default=True, type=click.IntRange(10, 100_000))
+def bench(rounds: int) -> None:
+    """Print benchmark numbers."""
+    from engine.bench import run_benchmarks
+
+    run_benchmarks(rounds=rounds, echo=click.echo)
+
+
+def main() -> None:
+    """Entry point: run the CLI and turn every error into one German line, never a traceback."""
+    try:
+        cli.main(standalone_mode=False, prog_name="integraflow")
+    except click.exceptions.Abort:
+        click.echo("Abgebrochen.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except InvalidInput as exc:
+        click.echo(f"Fehler: {exc.message}", err=True)
+        for field, message in exc.errors.items():
+            click.echo(f"  {field}: {message}", err=True)
+        sys.exit(1)
+    except IntegraflowError as exc:
+        click.echo(f"Fehler: {exc.message}", err=True)
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the CLI promises no tracebacks
+        logging.getLogger("integraflow.cli").debug("unexpected", exc_info=True)
+        click.echo(f"Fehler: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""One place that turns engine errors and HTTP errors into German pages (never a traceback)."""
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import IntegraflowError
+
+log = logging.getLogger("integraflow.web")
+
+HTTP_MESSAGES = {
+    400: "Die Anfrage war fehlerhaft.",
+    403: "Dafür fehlt Ihnen die Berechtigung.",
+    404: "Die Seite wurde nicht gefunden.",
+    405: "Diese Aktion ist hier nicht möglich.",
+    413: "Die gesendeten Daten sind zu groß.",
+    422: "Die Eingaben sind nicht gültig.",
+}
+
+
+def register(app) -> None:
+    """Attach the error handlers to the app."""
+
+    @app.errorhandler(IntegraflowError)
+    def _domain(exc: IntegraflowError):
+        if exc.status >= 500:
+            log.error("workflow failure: %s", exc.message)
+        return _page(exc.status, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return _page(400, "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und "
+                          "senden Sie es erneut.")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _page(exc.code or 500, HTTP_MESSAGES.get(exc.code, "Es ist ein Fehler aufgetreten."))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _page(500, "Es ist ein unerwarteter Fehler aufgetreten. Es wurde nichts halb gespeichert; "
+                          "bitte versuchen Sie es erneut oder wenden Sie sich an die Administration.")
+
+
+def _page(status: int, message: str):
+    if request.path.startswith("/api/"):
+        return {"error": message}, status
+    return render_template("errors/error.html", status=status, message=message), status

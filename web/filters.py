@@ -1,0 +1,38 @@
+"""Template filters and globals: German dates, labels for codes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from engine.clock import BERLIN
+from engine.services import ROLE_LABELS
+from engine.services.events import EVENT_LABELS
+from engine.services.plan_effects import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
+from engine.services.projection import PHASE_LABELS
+
+
+def de_date(value) -> str:
+    """TT.MM.JJJJ for dates and datetimes (in Europe/Berlin)."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN)
+    return value.strftime("%d.%m.%Y")
+
+
+def de_datetime(value) -> str:
+    """TT.MM.JJJJ HH:MM in Europe/Berlin."""
+    if value is None:
+        return "–"
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+
+
+def register(app) -> None:
+    """Make filters and label tables available in templates."""
+    app.jinja_env.filters.update(de_date=de_date, de_datetime=de_datetime)
+    app.jinja_env.globals.update(LIFE_AREAS=LIFE_AREAS, GOAL_STATUS=GOAL_STATUS_LABELS, CLOSURE_REASONS=CLOSURE_REASONS,
+                                 PHASES=PHASE_LABELS, ROLE_LABELS=ROLE_LABELS, EVENT_LABELS=EVENT_LABELS)
