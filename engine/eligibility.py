@@ -27,10 +27,23 @@ def check_eligibility(residence_status: str, au_since: date | None, counselling_
     """Apply the eligibility rule; `max_period` is the configurable counselling limit (default P3Y)."""
     end = date.fromisoformat(add_duration(counselling_start, max_period)) if counselling_start else None
     if residence_status not in ELIGIBLE_STATUSES:
-        return EligibilityResult(False, f"Aufenthaltsstatus '{residence_status}' ohne Bleibeperspektive.", end)
+        label = RESIDENCE_STATUS_LABELS.get(residence_status, residence_status)
+        return EligibilityResult(False, f"Aufenthaltsstatus „{label}“ ohne Bleibeperspektive.", end)
     if au_since is None or au_since > today:
         return EligibilityResult(False, "Keine (begonnene) kommunale Anschlussunterbringung.", end)
     if end is not None and end <= today:
         return EligibilityResult(False, f"Beratungszeitraum endete am {end:%d.%m.%Y}.", end)
     return EligibilityResult(True, "Aufenthaltsstatus mit Bleibeperspektive, Anschlussunterbringung seit "
                                    f"{au_since:%d.%m.%Y}.", end)
+
+RESIDENCE_STATUS_LABELS = {
+    "recognised_refugee": "Anerkannter Flüchtling (§ 25 Abs. 2 AufenthG)",
+    "asylum_entitled": "Asylberechtigt (§ 25 Abs. 1)",
+    "subsidiary_protection": "Subsidiärer Schutz",
+    "deportation_ban": "Abschiebungsverbot (§ 25 Abs. 3)",
+    "temporary_protection_ukraine": "Vorübergehender Schutz (§ 24, Ukraine)",
+    "asylum_pending_good_prospects": "Aufenthaltsgestattung mit guter Bleibeperspektive",
+    "toleration": "Duldung",
+    "obliged_to_leave": "Ausreisepflichtig",
+    "other": "Sonstiger",
+}

@@ -43,6 +43,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         app.register_blueprint(module.bp)
     errors.register(app)
     filters.register(app)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     app.after_request(_security_headers)
     return app
 

@@ -26,13 +26,14 @@ def cli() -> None:
 @click.option("--demo/--no-demo", default=True, show_default=True, help="Demodaten laden, wenn die Datenbank leer ist.")
 def serve(host: str, port: int, demo: bool) -> None:
     """Run the web app on host:port."""
-    from engine.demo import has_demo_data, load_demo
     from engine.setup import prepare_database
     from web import create_app
 
     container = _container()
     prepare_database(container)
-    if demo and not has_demo_data(container):
+    if demo and not _has_data(container):
+        from engine.demo import load_demo
+
         click.echo("Lade Demodaten …")
         summary = load_demo(container)
         click.echo(f"Demodaten geladen: {summary}")
@@ -40,6 +41,12 @@ def serve(host: str, port: int, demo: bool) -> None:
     logging.basicConfig(level=logging.INFO)
     click.echo(f"Integraflow läuft auf http://{host}:{port}  (Datenbank: {container.engine.url.render_as_string()})")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _has_data(container) -> bool:
+    from engine.demo import has_demo_data
+
+    return has_demo_data(container)
 
 
 @cli.group(help="Datenbank verwalten.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from engine.clock import BERLIN
+from engine.eligibility import RESIDENCE_STATUS_LABELS
 from engine.services import ROLE_LABELS
 from engine.services.events import EVENT_LABELS
 from engine.services.plan_effects import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
@@ -31,8 +32,14 @@ def de_datetime(value) -> str:
     return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
 
 
+CONTACT_KIND_LABELS = {"office": "Beratungsgespräch", "home_visit": "Hausbesuch", "phone": "Telefonat",
+                       "video": "Videogespräch", "message": "E-Mail / Nachricht", "accompaniment": "Begleitung",
+                       "partner": "Fallbesprechung mit Partnern"}
+
+
 def register(app) -> None:
     """Make filters and label tables available in templates."""
     app.jinja_env.filters.update(de_date=de_date, de_datetime=de_datetime)
     app.jinja_env.globals.update(LIFE_AREAS=LIFE_AREAS, GOAL_STATUS=GOAL_STATUS_LABELS, CLOSURE_REASONS=CLOSURE_REASONS,
-                                 PHASES=PHASE_LABELS, ROLE_LABELS=ROLE_LABELS, EVENT_LABELS=EVENT_LABELS)
+                                 PHASES=PHASE_LABELS, ROLE_LABELS=ROLE_LABELS, EVENT_LABELS=EVENT_LABELS,
+                                 RESIDENCE_STATUS=RESIDENCE_STATUS_LABELS, CONTACT_KINDS=CONTACT_KIND_LABELS)
