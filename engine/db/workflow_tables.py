@@ -84,3 +84,13 @@ class CompletedTask(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     data: Mapped[dict] = mapped_column(JsonType)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkflowTaskArchive(Base):
+    """Finished tasks cut from a live workflow (see engine.workflow.history); kept, never loaded on the hot path."""
+
+    __tablename__ = "workflow_task_archive"
+    case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    payload: Mapped[dict] = mapped_column(JsonType)
+    archived_at: Mapped[datetime] = mapped_column(UtcDateTime)

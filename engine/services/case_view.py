@@ -76,7 +76,7 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     ids |= {t.completed_by for t in view.completed_tasks}
     ids.discard(None)
     if ids:
-        view.users = dict(s.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
+        view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
     view.responsible = view.users.get(case.responsible_user_id)
     return view
 

@@ -41,3 +41,11 @@ def latest_definition(session: Session, key: str, required: bool = True) -> Proc
 def model_for(uow, definition: ProcessDefinition):
     """The cached parsed model of a stored definition."""
     return uow.runtime.model(definition.id, definition.checksum, definition.bpmn_xml)
+
+
+def model_by_id(uow, definition_id: int):
+    """The parsed model for a definition id, reading the BPMN row only on the first use in this process."""
+    model = uow.runtime.cached_model(definition_id)
+    if model is None:
+        model = model_for(uow, uow.session.get(ProcessDefinition, definition_id))
+    return model

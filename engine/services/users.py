@@ -68,6 +68,8 @@ def create_user(uow, username: str, display_name: str, role: str, organisation_n
         errors["password"] = f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein."
     if not (display_name or "").strip():
         errors["display_name"] = "Bitte einen Namen angeben."
+    # Hash before the transaction: argon2 is deliberately slow and must not hold SQLite's write lock.
+    password_hash = hash_password(password) if not errors.get("password") else ""
     with uow:
         org = uow.session.execute(select(Organisation).where(Organisation.name == organisation_name)
                                   ).scalar_one_or_none()
@@ -79,7 +81,7 @@ def create_user(uow, username: str, display_name: str, role: str, organisation_n
         if errors:
             raise InvalidInput("Der Benutzer konnte nicht angelegt werden.", errors)
         user = User(username=username, display_name=display_name.strip(), role=role, organisation_id=org.id,
-                    password_hash=hash_password(password), email=email, active=True, created_at=uow.clock.now())
+                    password_hash=password_hash, email=email, active=True, created_at=uow.clock.now())
         uow.session.add(user)
         uow.session.flush()
         record_event(uow, "user_created", actor_id, username=username, role=role, organisation=org.name)

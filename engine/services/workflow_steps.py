@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from engine.db import Case, ProcessDefinition
+from engine.db import Case
 from engine.errors import WorkflowFailure
 from engine.workflow import ScriptFailure, load_workflow, save_workflow
 
-from .definitions import model_for
+from .definitions import model_by_id
 from .projection import sync_open_tasks
 
 
@@ -18,8 +18,7 @@ def workflow_of(uow, case: Case, loaded_version: int):
     The cached instance is taken out of the cache while we work on it and only put back (under the new case
     version) after the commit, so a failed transaction never leaves a half-changed workflow in memory.
     """
-    definition = uow.session.get(ProcessDefinition, case.definition_id)
-    model = model_for(uow, definition)
+    model = model_by_id(uow, case.definition_id)
     workflow = uow.runtime.checkout(case.id, loaded_version)
     if workflow is None:
         workflow = load_workflow(uow.session, uow.runtime, case.id, model)
@@ -38,7 +37,7 @@ def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:
     except ScriptFailure as exc:
         raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
                               element_id=exc.element_id) from exc
-    save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, is_new=is_new)
+    save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, uow.clock.now(), is_new=is_new)
     sync_open_tasks(uow, case, ready)
     case_id, version = case.id, case.version
     uow.after_commit(lambda: uow.runtime.checkin(case_id, version, workflow))

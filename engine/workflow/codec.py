@@ -16,9 +16,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from .history import prune_history
+
 # Our own format version on top of SpiffWorkflow's; bump it (and add a migration) when the split changes.
 FORMAT_VERSION = f"ifl1/spiff{SPIFF_SERIALIZER_VERSION}"
 _FINISHED = TaskState.FINISHED_MASK
+# Tasks that can change data without changing state; they are few, so they are always written.
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Snapshot:
     changed: dict[str, dict]
     inserted: set[str]
     removed: set[str]
+    archived: dict[str, dict]
 
 
 class WorkflowCodec:
@@ -39,22 +44,24 @@ class WorkflowCodec:
         self.serializer = BpmnWorkflowSerializer(self.registry)
 
     def snapshot(self, workflow: BpmnWorkflow) -> Snapshot:
-        """Compute the delta since the last snapshot/restore of this workflow object."""
+        """Compute the delta since the last snapshot/restore of this workflow object (pruning history first)."""
+        archived = prune_history(workflow, self.registry)
         saved: dict[UUID, tuple] = getattr(workflow, "_ifl_saved", {})
         current: dict[UUID, tuple] = {}
         changed: dict[str, dict] = {}
         inserted: set[str] = set()
         for task_id, task in workflow.tasks.items():
-            fingerprint = (task._state, task.last_state_change, task._parent, tuple(task._children))
+            fingerprint = _fingerprint(task)
             current[task_id] = fingerprint
-            # Unfinished tasks can change data without a state change; they are few, so always write them.
-            if saved.get(task_id) != fingerprint or not task._state & _FINISHED:
+            if saved.get(task_id) != fingerprint or task._state & _ACTIVE:
                 changed[str(task_id)] = self.registry.convert(task)
                 if task_id not in saved:
                     inserted.add(str(task_id))
-        removed = {str(t) for t in saved.keys() - current.keys()}
+        removed = {str(t) for t in saved.keys() - current.keys()} - archived.keys()
+        # Archived tasks that were saved before must leave the live table; the others were never written.
+        archived_saved = {str(t) for t in saved.keys() - current.keys()} & archived.keys()
         workflow._ifl_saved = current
-        return Snapshot(self._header(workflow), changed, inserted, removed)
+        return Snapshot(self._header(workflow), changed, inserted, removed | archived_saved, archived)
 
     def _header(self, workflow: BpmnWorkflow) -> dict:
         convert = self.registry.convert
@@ -93,9 +100,7 @@ class WorkflowCodec:
             BpmnWorkflowConverter.subprocesses_from_dict(_ConverterShim(self.registry),
                                                          dict(header["subprocesses"]), workflow)
         workflow.bpmn_events = self.registry.restore(header.get("bpmn_events", []))
-        workflow._ifl_saved = {
-            tid: (t._state, t.last_state_change, t._parent, tuple(t._children)) for tid, t in workflow.tasks.items()
-        }
+        workflow._ifl_saved = {tid: _fingerprint(t) for tid, t in workflow.tasks.items()}
         return workflow
 
     # --- whole-document form: export, benchmarks and the "bare SpiffWorkflow" baseline ---
@@ -108,6 +113,12 @@ class WorkflowCodec:
         workflow = self.serializer.deserialize_json(text)
         workflow.script_engine = script_engine
         return workflow
+
+
+def _fingerprint(task) -> tuple:
+    """What identifies a task's stored form; predicted and finished tasks only change through these."""
+    return (task._state, task.last_state_change, task._parent, tuple(task._children), len(task.data),
+            len(task.internal_data))
 
 
 class _ConverterShim:

@@ -103,10 +103,12 @@ def _collect_metadata(model: ProcessModel, process_el) -> None:
     for el in process_el.iter():
         if isinstance(el.tag, str) and el.get("id") and el.get("name"):
             model.element_names[el.get("id")] = el.get("name")
+    # Ids come from an untrusted file: look them up in a dict, never splice them into an XPath.
+    user_task_elements = {el.get("id"): el for el in process_el.iter(f"{{{BPMN_NS}}}userTask")}
     for task_spec in model.spec.task_specs.values():
         if not isinstance(task_spec, UserTask):
             continue
-        el = process_el.find(f".//bpmn:userTask[@id='{task_spec.bpmn_id}']", NS)
+        el = user_task_elements.get(task_spec.bpmn_id)
         due = el.get(f"{{{CAMUNDA_NS}}}dueDate") if el is not None else None
         groups = el.get(f"{{{CAMUNDA_NS}}}candidateGroups") if el is not None else None
         if due:

@@ -50,7 +50,7 @@ class WorkflowRuntime:
     def __init__(self, cache_size: int = 256):
         self.codec = WorkflowCodec()
         self.script_engine = RestrictedScriptEngine()
-        self._models: dict[tuple[int, str], ProcessModel] = {}
+        self._models: dict[tuple[int, str] | int, ProcessModel] = {}
         self._instances: OrderedDict[str, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -63,7 +63,12 @@ class WorkflowRuntime:
         if model is None:
             model = parse_model(xml)
             self._models[key] = model
+            self._models[definition_id] = model
         return model
+
+    def cached_model(self, definition_id: int) -> ProcessModel | None:
+        """The model of a deployed definition if already parsed; definitions are immutable once deployed."""
+        return self._models.get(definition_id)
 
     # --- instance cache, keyed by the case version the instance belongs to ---
     def checkout(self, case_id: str, version: int) -> BpmnWorkflow | None:

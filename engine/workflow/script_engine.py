@@ -30,9 +30,12 @@ ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(HELPERS)
 _FORBIDDEN_ATTRS = frozenset({"format", "format_map", "mro", "func_globals", "gi_frame", "gi_code",
                               "cr_frame", "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals",
                               "f_builtins", "f_back", "tb_frame", "tb_next", "co_code"})
+# Match statements can reach attributes through class patterns (`case str(format=f)`), and `**` turns a
+# short expression into hours of CPU; neither is needed in a process definition.
 _FORBIDDEN_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await,
                     ast.Yield, ast.YieldFrom, ast.ClassDef, ast.With, ast.AsyncWith, ast.Try, ast.Raise,
-                    ast.Delete)
+                    ast.Delete, ast.Match, ast.Pow)
+MAX_SOURCE = 20_000
 
 
 class ForbiddenExpression(ValueError):
@@ -41,14 +44,21 @@ class ForbiddenExpression(ValueError):
 
 def check_source(source: str, mode: str = "eval") -> list[str]:
     """Return German problem descriptions for an expression (`eval`) or script (`exec`); empty if fine."""
+    if len(source) > MAX_SOURCE:
+        return [f"Ausdruck zu lang ({len(source)} Zeichen, erlaubt sind {MAX_SOURCE})"]
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
         return [f"Syntaxfehler in Zeile {exc.lineno}: {exc.msg}"]
+    except (MemoryError, RecursionError):
+        return ["Ausdruck ist zu tief verschachtelt"]
     problems: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, _FORBIDDEN_NODES):
             problems.append(f"Nicht erlaubtes Sprachelement: {type(node).__name__}")
+        elif isinstance(node, ast.MatchClass) and any(a.startswith("_") or a in _FORBIDDEN_ATTRS
+                                                      for a in node.kwd_attrs):
+            problems.append("Nicht erlaubter Attributzugriff im Muster")
         elif isinstance(node, ast.Attribute) and (node.attr.startswith("_") or node.attr in _FORBIDDEN_ATTRS):
             problems.append(f"Nicht erlaubter Attributzugriff: .{node.attr}")
         elif isinstance(node, ast.Name) and node.id.startswith("_"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db import WorkflowState, WorkflowTask
+from engine.db import WorkflowState, WorkflowTask, WorkflowTaskArchive
 
 from .codec import FORMAT_VERSION
 from .model import ProcessModel
@@ -30,7 +30,7 @@ def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, mode
 
 
 def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
-                  is_new: bool = False) -> None:
+                  now, is_new: bool = False) -> None:
     """Write the header and only the task rows that changed since the workflow was loaded or last saved."""
     snap = runtime.codec.snapshot(workflow)
     values = dict(definition_id=definition_id, serializer_version=FORMAT_VERSION, header=snap.header,
@@ -49,6 +49,9 @@ def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, defi
                     if tid not in snap.inserted]
     if new_rows:
         session.execute(insert(WorkflowTask), new_rows)
+    if snap.archived:
+        session.execute(insert(WorkflowTaskArchive), [
+            {"case_id": case_id, "task_id": tid, "payload": p, "archived_at": now} for tid, p in snap.archived.items()])
     if changed_rows:
         stmt = (update(WorkflowTask.__table__)
                 .where(WorkflowTask.case_id == bindparam("c"), WorkflowTask.task_id == bindparam("t"))

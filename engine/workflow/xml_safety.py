@@ -30,6 +30,9 @@ def parse_xml(data: bytes | str, max_bytes: int = MAX_BYTES, max_elements: int =
         raise UnsafeXml(f"Die Datei ist kein wohlgeformtes XML: {exc.msg} (Zeile {exc.lineno}).") from None
     if root is None:
         raise UnsafeXml("Die Datei ist leer.")
+    if root.getroottree().docinfo.doctype:
+        # Also catches encodings (UTF-16) that hide the DOCTYPE from the byte check above.
+        raise UnsafeXml("Die Datei enthält eine DTD oder Entitäten; das ist aus Sicherheitsgründen nicht erlaubt.")
     count = sum(1 for _ in root.iter())
     if count > max_elements:
         raise UnsafeXml(f"Die Datei enthält zu viele Elemente ({count}, erlaubt sind {max_elements}).")

@@ -1,0 +1,58 @@
+"""Work per completion must not grow with a case's history: bounded live workflow, constant writes."""
+from __future__ import annotations
+
+from sqlalchemy import event, func, select
+
+from conftest import intake_form
+from engine.db import CompletedTask, Goal, WorkflowTask, WorkflowTaskArchive
+from journey import Driver
+
+
+def _rows(container, model, case_id) -> int:
+    with container.reader() as r:
+        return r.session.execute(select(func.count()).select_from(model).where(model.case_id == case_id)).scalar_one()
+
+
+class _StatementLog:
+    """Counts statements and bound parameter sets sent to the database."""
+
+    def __init__(self, engine):
+        self.statements, self.rows = 0, 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements += 1
+        self.rows += len(parameters) if executemany else 1
+
+
+def test_long_review_history_keeps_live_workflow_small_and_writes_constant(container, world):
+    drive = Driver(container)
+    case_id = drive.to_review(world.anna, intake_form(world.town_a))
+    log = _StatementLog(container.engine)
+    costs = []
+    for round_ in range(60):
+        before = (log.statements, log.rows)
+        drive.review(world.anna, case_id, date="2026-05-01")
+        costs.append((log.statements - before[0], log.rows - before[1]))
+    live = _rows(container, WorkflowTask, case_id)
+    assert _rows(container, CompletedTask, case_id) == 64
+    assert _rows(container, WorkflowTaskArchive, case_id) > 200  # the history is kept, not lost
+    assert live < 120
+    early, late = costs[5:15], costs[-10:]
+    # Same number of statements and written rows late in the case as early on (the archive batch aside).
+    assert max(s for s, _ in late) <= max(s for s, _ in early) + 2
+    assert sorted(r for _, r in late)[5] <= sorted(r for _, r in early)[5] + 2
+
+
+def test_case_with_archived_history_reloads_and_continues(container, world):
+    drive = Driver(container, roundtrip=True)
+    case_id = drive.to_review(world.anna, intake_form(world.town_a))
+    for _ in range(25):
+        drive.review(world.anna, case_id, date="2026-05-01")
+    assert _rows(container, WorkflowTaskArchive, case_id) > 0
+    drive.review(world.anna, case_id, status="achieved", next_step="close")
+    drive.closure(world.anna, case_id)
+    with container.reader() as r:
+        statuses = set(r.session.execute(select(Goal.status).where(Goal.case_id == case_id)).scalars())
+    assert statuses == {"achieved"}
+    assert drive.open_task(case_id) is None
