@@ -35,12 +35,19 @@ def serve(host: str, port: int, demo: bool) -> None:
         from engine.demo import load_demo
 
         click.echo("Lade Demodaten …")
-        summary = load_demo(container)
-        click.echo(f"Demodaten geladen: {summary}")
+        click.echo(_describe_demo(load_demo(container)))
     app = create_app(container=container)
     logging.basicConfig(level=logging.INFO)
     click.echo(f"Integraflow läuft auf http://{host}:{port}  (Datenbank: {container.engine.url.render_as_string()})")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _describe_demo(summary) -> str:
+    from engine.demo import DEMO_PASSWORD
+
+    return (f"Demodaten geladen: {summary.cases} Fälle, {summary.open_tasks} offene Aufgaben "
+            f"({summary.overdue_tasks} überfällig), {sum(summary.users_by_role.values())} Benutzer "
+            f"(Passwort für alle: {DEMO_PASSWORD}, z. B. Benutzer 'mueller' oder 'leitung').")
 
 
 def _has_data(container) -> bool:
@@ -75,7 +82,7 @@ def demo(cases: int) -> None:
     if has_demo_data(container):
         raise click.ClickException("Die Datenbank enthält bereits Daten; Demodaten werden nur in eine leere "
                                    "Datenbank geladen.")
-    click.echo(f"Demodaten geladen: {load_demo(container, cases=cases)}")
+    click.echo(_describe_demo(load_demo(container, cases=cases)))
 
 
 @cli.group(help="Benutzer verwalten.")

@@ -32,14 +32,24 @@ def de_datetime(value) -> str:
     return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
 
 
+def labels(codes, table: dict) -> str:
+    """Comma-separated German labels for a list of codes (unknown codes shown as they are)."""
+    return ", ".join(table.get(code, code) for code in codes or [])
+
+
 CONTACT_KIND_LABELS = {"office": "Beratungsgespräch", "home_visit": "Hausbesuch", "phone": "Telefonat",
                        "video": "Videogespräch", "message": "E-Mail / Nachricht", "accompaniment": "Begleitung",
                        "partner": "Fallbesprechung mit Partnern"}
 
 
+RELATION_LABELS = {"partner": "Partner/in", "child": "Kind", "parent": "Elternteil", "sibling": "Geschwister",
+                   "other": "sonstige"}
+
+
 def register(app) -> None:
     """Make filters and label tables available in templates."""
-    app.jinja_env.filters.update(de_date=de_date, de_datetime=de_datetime)
+    app.jinja_env.filters.update(de_date=de_date, de_datetime=de_datetime, labels=labels)
     app.jinja_env.globals.update(LIFE_AREAS=LIFE_AREAS, GOAL_STATUS=GOAL_STATUS_LABELS, CLOSURE_REASONS=CLOSURE_REASONS,
                                  PHASES=PHASE_LABELS, ROLE_LABELS=ROLE_LABELS, EVENT_LABELS=EVENT_LABELS,
-                                 RESIDENCE_STATUS=RESIDENCE_STATUS_LABELS, CONTACT_KINDS=CONTACT_KIND_LABELS)
+                                 RESIDENCE_STATUS=RESIDENCE_STATUS_LABELS, CONTACT_KINDS=CONTACT_KIND_LABELS,
+                                 RELATIONS=RELATION_LABELS)

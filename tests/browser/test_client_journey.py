@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from conftest import PASSWORD
 from engine.db import Case, Event
 
 RECOGNISED_REFUGEE = "Anerkannter Flüchtling (§ 25 Abs. 2 AufenthG)"
@@ -135,6 +135,7 @@ def test_caseworker_takes_client_from_intake_to_closure(page, js_errors, shot, c
     _review(page, "2026-05-01", "teilweise erreicht", "Weiter begleiten")
     shot("fortschreibung-1")
     _finish_task(page, "Fortschreibung des Integrationsplans")
+    expect(page.locator("#aufgaben")).to_contain_text("fällig 01.08.2026")  # next review three months on
 
     _start_task(page, "Fortschreibung des Integrationsplans")
     _review(page, "2026-08-01", "erreicht", "Fall abschließen")

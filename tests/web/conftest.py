@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask_login import FlaskLoginClient
 
 from web import create_app
+from web.auth import LoginUser
 
 
 def _root_conftest():
@@ -39,7 +41,9 @@ def app(container, monkeypatch):
     """The app wired to the test container; CSRF off so tests post plain forms."""
     # Keeps create_app from writing a secret into ./instance of the checkout.
     monkeypatch.setenv("INTEGRAFLOW_SECRET_KEY", "test")
-    return create_app(dict(TEST_CONFIG), container=container)
+    app = create_app(dict(TEST_CONFIG), container=container)
+    app.test_client_class = FlaskLoginClient
+    return app
 
 
 @pytest.fixture
@@ -52,7 +56,21 @@ def client(app):
 def app_csrf(container, monkeypatch):
     """The app with CSRF protection on, as in production."""
     monkeypatch.setenv("INTEGRAFLOW_SECRET_KEY", "test")
-    return create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True}, container=container)
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True}, container=container)
+    app.test_client_class = FlaskLoginClient
+    return app
+
+
+@pytest.fixture
+def signed_in(app, world):
+    """`signed_in("anna")`: a client whose session already belongs to that user.
+
+    Checking a password costs a deliberate third of a second (argon2), so only the tests about the login
+    form go through it; every other test starts signed in, the way Flask-Login's test client does it.
+    """
+    def make(username: str, on_app=None):
+        return (on_app or app).test_client(user=LoginUser(world.users[username]))
+    return make
 
 
 def csrf_token(client, path: str = "/login") -> str | None:
