@@ -1,7 +1,7 @@
 """Keeping the read side in step with the workflow: open-task rows and the case's phase."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 
 from engine.db import Case, OpenTask
 
@@ -16,32 +16,28 @@ PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähig
                 "closure": "Abschluss", "closed": "Abgeschlossen"}
 
 
-def sync_open_tasks(uow, case: Case, ready_tasks) -> list[OpenTask]:
+def sync_open_tasks(uow, case: Case, ready_tasks) -> None:
     """Make open_task match the workflow's ready user tasks; claims on still-open tasks are kept."""
-    session = uow.session
-    existing = {row.id: row for row in session.execute(
-        select(OpenTask).where(OpenTask.case_id == case.id)).scalars()}
+    table = OpenTask.__table__
+    conn = uow.session.connection()
+    existing = dict(conn.execute(select(table.c.id, table.c.due_on).where(table.c.case_id == case.id)).all())
     wanted = {t.id: t for t in ready_tasks}
     gone = [task_id for task_id in existing if task_id not in wanted]
     if gone:
-        session.execute(delete(OpenTask).where(OpenTask.id.in_(gone)))
-    rows = []
-    for task in ready_tasks:
-        row = existing.get(task.id)
-        if row is None:
-            # Caseworker tasks go straight to the responsible caseworker; supervisor tasks wait in the team pool.
-            assignee = case.responsible_user_id if task.role == "caseworker" else None
-            row = OpenTask(id=task.id, case_id=case.id, task_spec=task.spec_name, title=task.title,
-                           form_key=task.form_key, lane=task.lane, role=task.role, assignee_id=assignee,
-                           organisation_id=case.organisation_id, municipality_id=case.municipality_id,
-                           due_on=task.due_on, created_at=uow.clock.now())
-            session.add(row)
-        else:
-            row.due_on = task.due_on
-        rows.append(row)
+        conn.execute(delete(table).where(table.c.id.in_(gone)))
+    now = uow.clock.now()
+    # Caseworker tasks go straight to the responsible caseworker; supervisor tasks wait in the team pool.
+    new_rows = [dict(id=t.id, case_id=case.id, task_spec=t.spec_name, title=t.title, form_key=t.form_key, lane=t.lane,
+                     role=t.role, assignee_id=case.responsible_user_id if t.role == "caseworker" else None,
+                     organisation_id=case.organisation_id, municipality_id=case.municipality_id, due_on=t.due_on,
+                     created_at=now) for t in ready_tasks if t.id not in existing]
+    if new_rows:
+        conn.execute(insert(table), new_rows)
+    for t in ready_tasks:
+        if t.id in existing and existing[t.id] != t.due_on:
+            conn.execute(update(table).where(table.c.id == t.id).values(due_on=t.due_on))
     review = next((t for t in ready_tasks if t.spec_name == "Task_Review"), None)
     case.next_review_due = review.due_on if review else None
     phases = [PHASES[t.spec_name] for t in ready_tasks if t.spec_name in PHASES]
     if phases:
         case.phase = phases[0]
-    return rows

@@ -21,10 +21,10 @@ def bump_case_version(uow, case_id: str, expected_version: int) -> bool:
     Issued as the transaction's first write so concurrent completions queue on the row lock and the losers
     see the new version instead of overwriting the winner.
     """
-    result = uow.session.execute(
-        update(Case).where(Case.id == case_id, Case.version == expected_version)
-        .values(version=Case.version + 1, updated_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
+    cases = Case.__table__
+    result = uow.session.connection().execute(
+        update(cases).where(cases.c.id == case_id, cases.c.version == expected_version)
+        .values(version=cases.c.version + 1, updated_at=uow.clock.now()))
     return result.rowcount == 1
 
 
