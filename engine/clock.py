@@ -1,7 +1,7 @@
 """Time as a dependency: the system clock in production, a settable one in tests."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -12,7 +12,7 @@ class SystemClock:
 
     def now(self) -> datetime:
         """Current time in UTC."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def today(self) -> date:
         """Today's date in Europe/Berlin, the users' calendar."""
@@ -23,7 +23,7 @@ class FakeClock(SystemClock):
     """A clock tests move by hand instead of sleeping."""
 
     def __init__(self, start: datetime | None = None):
-        self._now = start or datetime(2026, 1, 15, 9, 0, tzinfo=timezone.utc)
+        self._now = start or datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
         """The frozen current time."""

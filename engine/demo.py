@@ -535,7 +535,7 @@ def _review_form(values: dict, params: dict, rng: random.Random) -> list:
             statuses[-1] = "partly"  # all goals done would end the plan: this review continues
     review_day = date.fromisoformat(values["review_date"])
     pairs = [("review_date", values["review_date"])]
-    for i, (goal, status) in enumerate(zip(goals, statuses)):
+    for i, (goal, status) in enumerate(zip(goals, statuses, strict=False)):
         due = goal["due_date"] if status != "partly" else _iso(review_day + timedelta(days=rng.randint(60, 150)))
         pairs += [(f"goals-{i}-goal_id", goal["goal_id"]), (f"goals-{i}-status", status),
                   (f"goals-{i}-due_date", due)]
@@ -575,7 +575,8 @@ ASSESSMENT = {
              ("Minijob in der Gastronomie, 10 Stunden pro Woche.", "Zuverlässig, gute Rückmeldung des Arbeitgebers.",
               "Ausweitung auf Teilzeit oder eine Ausbildung prüfen.")],
     "education": [("Zwei Kinder in der Grundschule, das jüngste Kind ohne Kita-Platz.",
-                   "Eltern unterstützen bei den Hausaufgaben.", "Kita-Platz beantragen, Kontakt zur Schulsozialarbeit."),
+                   "Eltern unterstützen bei den Hausaufgaben.",
+                   "Kita-Platz beantragen, Kontakt zur Schulsozialarbeit."),
                   ("Abitur im Herkunftsland, Zeugnis nicht anerkannt.", "Hohe Lernbereitschaft.",
                    "Zeugnisanerkennung beim Regierungspräsidium beantragen.")],
     "housing": [("Familie lebt in zwei Zimmern der Anschlussunterbringung.", "Kontakt zu Ehrenamtlichen vorhanden.",
@@ -590,7 +591,8 @@ ASSESSMENT = {
                 "Familiennachzug: Botschaftstermin, Übersetzungen.")],
     "finances": [("Bezieht Bürgergeld, Bescheide werden nicht verstanden.", "Eigenes Girokonto.",
                   "Bescheide erklären, Weiterbewilligung fristgerecht beantragen."),
-                 ("Schulden aus einem Handyvertrag.", "Bereit, Raten zu vereinbaren.", "Termin bei der Schuldnerberatung.")],
+                 ("Schulden aus einem Handyvertrag.", "Bereit, Raten zu vereinbaren.",
+                  "Termin bei der Schuldnerberatung.")],
     "residence": [("Aufenthaltserlaubnis läuft in vier Monaten ab.", "Alle Nachweise vorhanden.",
                    "Verlängerung rechtzeitig bei der Ausländerbehörde beantragen.")],
     "participation": [("Wenig Kontakte außerhalb der Unterkunft.", "Spielt gern Fußball, kocht gern.",

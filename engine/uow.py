@@ -18,7 +18,7 @@ class UnitOfWork:
         self.session: Session | None = None
         self._after_commit: list = []
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         if self._write:
             # Writers take SQLite's write lock first (see engine.db.connection); a no-op on PostgreSQL.

@@ -6,8 +6,15 @@ from flask_login import login_required
 
 from engine.errors import InvalidInput
 from engine.forms import read_values, wants_more_rows
-from engine.services import (add_note, case_view, definition_xml, log_contact, municipalities_for, open_case,
-                             search_cases)
+from engine.services import (
+    add_note,
+    case_view,
+    definition_xml,
+    log_contact,
+    municipalities_for,
+    open_case,
+    search_cases,
+)
 from engine.services.form_options import form_for
 
 from .deps import actor, reader, uow

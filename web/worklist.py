@@ -4,8 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.services import (WorklistFilter, assign_task, claim_task, colleagues, municipalities_for, task_kinds,
-                             unclaim_task, worklist)
+from engine.services import (
+    WorklistFilter,
+    assign_task,
+    claim_task,
+    colleagues,
+    municipalities_for,
+    task_kinds,
+    unclaim_task,
+    worklist,
+)
 
 from .deps import actor, reader, uow
 from .schemas import AssignForm, WorklistQuery, load_args

@@ -4,7 +4,14 @@ from .cases import Case, Client, HouseholdMember
 from .events import Event
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .tenancy import Municipality, Organisation, User, UserMunicipality
-from .workflow_tables import CompletedTask, OpenTask, ProcessDefinition, WorkflowState, WorkflowTask, WorkflowTaskArchive
+from .workflow_tables import (
+           CompletedTask,
+           OpenTask,
+           ProcessDefinition,
+           WorkflowState,
+           WorkflowTask,
+           WorkflowTaskArchive,
+)
 
 __all__ = ["Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal",
            "Note", "Setting", "Municipality", "Organisation", "User", "UserMunicipality", "CompletedTask",

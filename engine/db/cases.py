@@ -29,7 +29,7 @@ class Client(Base):
     residence_status_evidence: Mapped[str | None] = mapped_column(String(300))
     au_since: Mapped[date | None] = mapped_column(Date)
     counselling_start: Mapped[date | None] = mapped_column(Date)
-    household: Mapped[list["HouseholdMember"]] = relationship(order_by="HouseholdMember.id",
+    household: Mapped[list[HouseholdMember]] = relationship(order_by="HouseholdMember.id",
                                                                cascade="all, delete-orphan")
 
 

@@ -52,7 +52,7 @@ class Rules:
 
 @dataclass(frozen=True)
 class RequiredIf:
-    """Custom property `required_if: "status in dropped,not_achieved"`: required when a sibling has one of the values."""
+    """Custom property `required_if: "status in dropped,not_achieved"`: required when a sibling has one of these."""
 
     key: str
     values: tuple[str, ...]

@@ -1,5 +1,5 @@
 """Application services: verbs that take a unit of work (writes) or a reader (queries)."""
-from .access import Actor, ROLE_LABELS
+from .access import ROLE_LABELS, Actor
 from .case_view import CaseView, TaskForm, case_view, definition_xml, task_form
 from .contacts import add_note, log_contact
 from .definitions import JOURNEY_KEY, deploy_definition, latest_definition

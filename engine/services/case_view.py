@@ -6,8 +6,20 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine.db import (AssessmentArea, Case, CompletedTask, Contact, Event, Goal, Municipality, Note, OpenTask,
-                       Organisation, ProcessDefinition, User)
+from engine.db import (
+    AssessmentArea,
+    Case,
+    CompletedTask,
+    Contact,
+    Event,
+    Goal,
+    Municipality,
+    Note,
+    OpenTask,
+    Organisation,
+    ProcessDefinition,
+    User,
+)
 from engine.errors import NotFound
 
 from .access import Actor, visible_case

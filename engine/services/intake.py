@@ -6,7 +6,16 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.db import Case, Client, CompletedTask, HouseholdMember, Municipality, OpenTask, User, UserMunicipality
+from engine.db import (
+    Case,
+    Client,
+    CompletedTask,
+    HouseholdMember,
+    Municipality,
+    OpenTask,
+    User,
+    UserMunicipality,
+)
 from engine.deadlines import load_deadlines
 from engine.eligibility import check_eligibility
 from engine.errors import Conflict, Forbidden, InvalidInput
@@ -55,7 +64,8 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
     client = Client(**{k: data.get(k) for k in CLIENT_FIELDS},
                     **{k: _date(data.get(k)) for k in DATE_FIELDS})
     client.interpreter_needed = bool(data.get("interpreter_needed"))
-    client.household = [HouseholdMember(name=m["name"], relation=m.get("relation"), birth_date=_date(m.get("birth_date")))
+    client.household = [HouseholdMember(name=m["name"], relation=m.get("relation"),
+                                        birth_date=_date(m.get("birth_date")))
                         for m in data.get("household") or [] if m.get("name")]
     uow.session.add(client)
     eligibility = check_eligibility(client.residence_status, client.au_since, client.counselling_start, today,

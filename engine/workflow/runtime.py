@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.defaults import UserTask
@@ -191,7 +191,7 @@ class WorkflowRuntime:
                     except ValueError:
                         continue
                     if moment.tzinfo is None:
-                        moment = moment.replace(tzinfo=timezone.utc)
+                        moment = moment.replace(tzinfo=UTC)
                     due.append(moment)
         return min(due) if due else None
 
