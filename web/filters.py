@@ -42,6 +42,9 @@ CONTACT_KIND_LABELS = {"office": "Beratungsgespräch", "home_visit": "Hausbesuch
                        "partner": "Fallbesprechung mit Partnern"}
 
 
+OUTCOME_LABELS = {"language_certificate": "Sprachzertifikat", "training_started": "Ausbildung begonnen",
+                  "work_taken_up": "Arbeit aufgenommen", "own_housing": "Eigener Wohnraum",
+                  "benefits_independent": "Unabhängig von Sozialleistungen"}
 RELATION_LABELS = {"partner": "Partner/in", "child": "Kind", "parent": "Elternteil", "sibling": "Geschwister",
                    "other": "sonstige"}
 
@@ -52,4 +55,4 @@ def register(app) -> None:
     app.jinja_env.globals.update(LIFE_AREAS=LIFE_AREAS, GOAL_STATUS=GOAL_STATUS_LABELS, CLOSURE_REASONS=CLOSURE_REASONS,
                                  PHASES=PHASE_LABELS, ROLE_LABELS=ROLE_LABELS, EVENT_LABELS=EVENT_LABELS,
                                  RESIDENCE_STATUS=RESIDENCE_STATUS_LABELS, CONTACT_KINDS=CONTACT_KIND_LABELS,
-                                 RELATIONS=RELATION_LABELS)
+                                 RELATIONS=RELATION_LABELS, OUTCOMES=OUTCOME_LABELS)

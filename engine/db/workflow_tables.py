@@ -34,6 +34,8 @@ class WorkflowState(Base):
     serializer_version: Mapped[str] = mapped_column(String(20))
     header: Mapped[dict] = mapped_column(JsonType)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # BPMN ids of every element the case has passed (kept across history pruning), for the diagram.
+    visited: Mapped[list | None] = mapped_column(JsonType)
     # Earliest waiting timer, so a sweep can find due cases with one indexed query.
     next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 

@@ -19,6 +19,7 @@ from engine.db import (
     Organisation,
     ProcessDefinition,
     User,
+    WorkflowState,
 )
 from engine.errors import NotFound
 
@@ -46,10 +47,12 @@ class CaseView:
     notes: list[Note]
     users: dict[int, str] = field(default_factory=dict)
 
+    visited: list[str] = field(default_factory=list)
+
     @property
     def done_elements(self) -> list[str]:
-        """BPMN ids of completed steps, for the diagram."""
-        return sorted({t.task_spec for t in self.completed_tasks})
+        """BPMN ids of completed steps (tasks, events, gateways), for the diagram."""
+        return sorted(set(self.visited) | {t.task_spec for t in self.completed_tasks})
 
     @property
     def current_elements(self) -> list[str]:
@@ -83,6 +86,8 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
                       .order_by(Contact.occurred_on.desc(), Contact.id.desc()).limit(TIMELINE_LIMIT)),
         notes=_all(uow, select(Note).where(Note.case_id == case.id).order_by(Note.id.desc()).limit(TIMELINE_LIMIT)),
     )
+    state = s.get(WorkflowState, case.id)
+    view.visited = list(state.visited or []) if state else []
     ids = {case.responsible_user_id} | {e.actor_id for e in view.timeline} | {t.assignee_id for t in view.open_tasks}
     ids |= {c.recorded_by for c in view.contacts} | {n.author_id for n in view.notes}
     ids |= {t.completed_by for t in view.completed_tasks}

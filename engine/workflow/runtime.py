@@ -173,6 +173,14 @@ class WorkflowRuntime:
         return [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
                 if type(t.task_spec).__name__ == "EndEvent"]
 
+    def visited_elements(self, workflow: BpmnWorkflow) -> list[str]:
+        """BPMN ids of completed elements, including those pruned into the archive earlier."""
+        seen = set(getattr(workflow, "_ifl_visited", ()))
+        seen.update(t.task_spec.bpmn_id for t in workflow.tasks.values()
+                    if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id)
+        workflow._ifl_visited = seen
+        return sorted(seen)
+
     def next_timer(self, workflow: BpmnWorkflow) -> datetime | None:
         """Earliest due time of a waiting timer event, for the indexed sweep column."""
         due = []

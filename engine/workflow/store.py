@@ -25,16 +25,20 @@ def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, mode
     rows = session.execute(select(WorkflowTask.task_id, WorkflowTask.payload)
                            .where(WorkflowTask.case_id == case_id)).all()
     payloads = {task_id: payload for task_id, payload in rows}
-    return runtime.codec.restore(model.spec, model.subprocess_specs, state.header, payloads,
-                                 runtime.script_engine)
+    workflow = runtime.codec.restore(model.spec, model.subprocess_specs, state.header, payloads,
+                                     runtime.script_engine)
+    workflow._ifl_visited = set(state.visited or ())
+    return workflow
 
 
 def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
                   now, is_new: bool = False) -> None:
     """Write the header and only the task rows that changed since the workflow was loaded or last saved."""
+    visited = runtime.visited_elements(workflow)  # before pruning removes completed tasks from the live tree
     snap = runtime.codec.snapshot(workflow)
     values = dict(definition_id=definition_id, serializer_version=FORMAT_VERSION, header=snap.header,
-                  completed=runtime.is_completed(workflow), next_timer_at=runtime.next_timer(workflow))
+                  completed=runtime.is_completed(workflow), next_timer_at=runtime.next_timer(workflow),
+                  visited=visited)
     # Core statements on the tables: the ORM's bulk paths cost more Python per row than the SQL itself.
     conn = session.connection()
     states, tasks, archive = WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__

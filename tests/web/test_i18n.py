@@ -1,0 +1,165 @@
+"""German first, English second: the locale switch and the completeness of the English catalog.
+
+The catalog tests make a new or changed UI string fail the suite until `scripts/update_translations.sh` has been
+run and the new msgid translated (and the .mo recompiled).
+"""
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from conftest import login
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "web" / "translations"
+POT = TRANSLATIONS / "messages.pot"
+EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+EN_MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
+_HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _html_lang(response) -> str:
+    return _HTML_LANG.search(response.get_data(as_text=True)).group(1)
+
+
+def _read_po(path: Path):
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def _ids(catalog) -> set:
+    """The msgids of a catalog (context included; the header entry left out)."""
+    return {(m.context, m.id) for m in catalog if m.id}
+
+
+# --- switching the language --------------------------------------------------------------------------------
+
+def test_login_page_is_german_by_default(client):
+    response = client.get("/login")
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Anmelden" in text and "Benutzername" in text and "Passwort" in text
+    assert "Sign in" not in text and "Username" not in text
+    assert _html_lang(response) == "de"
+
+
+def test_lang_en_shows_english_and_the_choice_sticks(client):
+    text = _text(client.get("/login?lang=en"))
+    assert "Sign in" in text and "Username" in text and "Password" in text
+    assert "Anmelden" not in text and "Benutzername" not in text
+
+    # The next request carries no ?lang: the choice is kept in the session.
+    response = client.get("/login")
+    text = _text(response)
+    assert "Sign in" in text and "Anmelden" not in text
+    assert "Integraflow – case support in integration management" in text
+    assert _html_lang(response) == "en"
+
+
+def test_lang_de_switches_back(client):
+    client.get("/login?lang=en")
+    text = _text(client.get("/login?lang=de"))
+    assert "Anmelden" in text and "Sign in" not in text
+    assert "Anmelden" in _text(client.get("/login"))
+
+
+@pytest.mark.parametrize("lang", ["xx", "", "EN", "en_US", "de;en"])
+def test_unknown_lang_keeps_german(client, lang):
+    response = client.get(f"/login?lang={lang}")
+    text = _text(response)
+    assert "Anmelden" in text and "Sign in" not in text
+    assert "Anmelden" in _text(client.get("/login"))
+
+
+def test_unknown_lang_keeps_an_earlier_choice(client):
+    client.get("/login?lang=en")
+    assert "Sign in" in _text(client.get("/login?lang=xx"))
+
+
+def test_worklist_in_english_shows_english_navigation(client, world):
+    client.get("/login?lang=en")
+    login(client, "anna")  # the language chosen before signing in survives the login
+    response = client.get("/")
+    assert response.status_code == 200
+    text = _text(response)
+    for label in ("Worklist", "Cases", "New case", "Sign out", "My tasks", "Open in team", "Main navigation",
+                  "Integration management"):
+        assert label in text, label
+    for label in ("Arbeitsliste", "Neuer Fall", "Abmelden", "Meine Aufgaben", "Hauptnavigation"):
+        assert label not in text, label
+
+
+def test_worklist_is_german_without_a_choice(client, world):
+    login(client, "anna")
+    text = _text(client.get("/"))
+    assert "Arbeitsliste" in text and "Abmelden" in text
+    assert "Worklist" not in text and "Sign out" not in text
+
+
+def test_signed_in_user_can_switch_to_english(client, world):
+    login(client, "anna")
+    assert "Worklist" in _text(client.get("/cases/?lang=en"))
+    assert "Worklist" in _text(client.get("/"))
+
+
+# --- the catalog -------------------------------------------------------------------------------------------
+
+def test_catalogs_are_found_without_configuration(app):
+    """Flask-Babel resolves its default directory `translations` against the app root (the web package)."""
+    assert "BABEL_TRANSLATION_DIRECTORIES" not in app.config
+    assert [Path(d).resolve() for d in app.extensions["babel"].translation_directories] == [TRANSLATIONS.resolve()]
+
+
+def test_every_msgid_has_an_english_translation():
+    catalog = _read_po(EN_PO)
+    assert str(catalog.locale) == "en"
+    assert not catalog.fuzzy, "the catalog header is marked fuzzy: pybabel compile would skip the whole catalog"
+    untranslated = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    assert not untranslated, f"untranslated in {EN_PO.relative_to(ROOT)}: {untranslated}"
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not fuzzy, f"fuzzy (check the translation, then drop the flag) in {EN_PO.relative_to(ROOT)}: {fuzzy}"
+    problems = {m.id: [str(e) for e in errors] for m, errors in catalog.check() if errors}
+    assert not problems, f"placeholders differ between msgid and msgstr: {problems}"
+
+
+def test_catalog_is_up_to_date_with_the_templates(tmp_path):
+    """Extract afresh with babel.cfg and compare: every UI string is in the catalog, no stale ones remain."""
+    fresh = tmp_path / "messages.pot"
+    result = subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-o", str(fresh), "."],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    extracted = _ids(_read_po(fresh))
+    assert len(extracted) > 50, "extraction found hardly any strings: is babel.cfg still right?"
+    hint = " – run scripts/update_translations.sh and translate"
+    for path in (EN_PO, POT):
+        known = _ids(_read_po(path))
+        assert not extracted - known, f"missing in {path.relative_to(ROOT)}{hint}: {sorted(extracted - known)}"
+        assert not known - extracted, f"no longer used, still in {path.relative_to(ROOT)}{hint}: " \
+                                      f"{sorted(known - extracted)}"
+
+
+def test_compiled_catalog_matches_the_po():
+    """The committed .mo (installs do not compile) holds exactly the .po's translations."""
+    with EN_MO.open("rb") as f:
+        compiled = {(m.context, m.id): m.string for m in read_mo(f) if m.id}
+    source = {(m.context, m.id): m.string for m in _read_po(EN_PO) if m.id and m.string and not m.fuzzy}
+    assert compiled == source, f"{EN_MO.relative_to(ROOT)} is stale: run scripts/update_translations.sh"
+
+
+def test_package_data_ships_the_catalogs():
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        package_data = tomllib.load(f)["tool"]["setuptools"]["package-data"]
+    patterns = set(package_data.get("*", [])) | set(package_data.get("web", []))
+    assert {"*.po", "*.mo"} <= patterns
