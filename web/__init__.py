@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, request, session
+from flask_babel import get_locale
 
 from engine.bootstrap import Container, bootstrap
 from engine.config import Settings
@@ -44,6 +46,8 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     errors.register(app)
     filters.register(app)
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
+    app.before_request(_apply_locale)
+    app.jinja_env.globals["lang_url"] = _lang_url
     app.after_request(_security_headers)
     return app
 
@@ -63,6 +67,18 @@ def _select_locale() -> str:
     if wanted in LANGUAGES:
         session["lang"] = wanted
     return session.get("lang", "de")
+
+
+def _apply_locale() -> None:
+    # Resolve the locale before anything renders, so <html lang> and redirects honour ?lang= at once.
+    get_locale()
+
+
+def _lang_url(code: str) -> str:
+    """The current page in another language, keeping its query string."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    return f"{request.path}?{urlencode(args)}"
 
 
 def _security_headers(response):

@@ -10,7 +10,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from conftest import PASSWORD, intake_form, login
-from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask
+from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask, User
 from engine.services import unclaim_task
 from journey import ASSESSMENT, CONSENT, Driver
 
@@ -130,12 +130,43 @@ def test_login_follows_a_local_next(client, world):
 
 
 @pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "//evil.example/cases/",
-                                    "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "evil.example"])
+                                    "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "/\r\n/evil.example",
+                                    "evil.example"])
 def test_login_never_redirects_off_site(client, world, target):
     response = client.post("/login", query_string={"next": target},
                            data={"username": "anna", "password": PASSWORD})
     assert response.status_code == 302
     assert _stays_on_site(response.headers["Location"]), f"followed next={target!r}"
+
+
+@pytest.mark.parametrize("field, value", [("username", "a" * 81), ("password", "x" * 501)],
+                         ids=["username-81-chars", "password-501-chars"])
+def test_overlong_login_input_is_refused_in_german(client, world, field, value):
+    response = client.post("/login", data={"username": "anna", "password": PASSWORD, field: value})
+    assert response.status_code == 422
+    messages = re.findall(r'class="error-message"[^>]*>([^<]+)<', _text(response))
+    assert messages
+    assert not [m for m in messages if re.search(r"\b(Length|must|between|Missing|required)\b", m)], messages
+
+
+def test_oversized_post_is_refused_in_german(client, world):
+    response = client.post("/login", data={"username": "anna", "password": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "Die gesendeten Daten sind zu groß." in _text(response)
+
+
+def test_deactivated_user_is_signed_out_and_cannot_sign_in(client, signed_in, container, world):
+    anna = signed_in("anna")
+    assert anna.get("/").status_code == 200
+    with container.uow() as uow:
+        uow.session.get(User, world.anna.id).active = False
+        uow.commit()
+    response = anna.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    response = login(client, "anna", PASSWORD)
+    assert response.status_code == 422
+    assert "Benutzername oder Passwort ist falsch." in _text(response)
+    assert [e.actor_id for e in _events(container, "login_failed", username="anna")] == [None]
 
 
 def test_logout_is_post_only(client, world):
@@ -421,6 +452,35 @@ def test_unknown_ids_give_a_german_404(anna, container, consented, method, path)
     assert response.status_code == 404
     assert "Nicht gefunden" in _text(response)
     assert _written(container) == before
+
+
+def test_task_of_another_case_is_not_found(anna, container, world, drive, consented):
+    other = drive.open(world.anna, intake_form(world.town_a, last_name="Nasser"))
+    foreign_task = _open_task(container, other)
+    before = _written(container)
+    url = f"/cases/{consented}/tasks/{foreign_task.id}"
+    assert anna.get(url).status_code == 404
+    response = anna.post(url, data={**CONSENT, "case_version": "2"})
+    assert response.status_code == 404
+    assert _written(container) == before
+
+
+@pytest.mark.parametrize("username, path, finds", [
+    ("anna", "/cases/?q=hadd", True), ("anna", "/cases/?q=Nasser", False), ("anna", "/cases/?status=closed", False),
+    ("erik", "/cases/?q=Haddad", True), ("dora", "/cases/?q=Haddad", False), ("dora", "/cases/?status=all", False),
+    ("dora", "/?scope=all", False), ("carla", "/?scope=all", True), ("ben", "/?scope=all", True),
+    ("ben", "/", False),
+])
+def test_lists_show_only_cases_the_user_may_see(signed_in, case_id, username, path, finds):
+    response = signed_in(username).get(path)
+    assert response.status_code == 200
+    assert ("Haddad, Amina" in _text(response)) is finds
+
+
+def test_compliance_cannot_open_a_case(signed_in, container, world):
+    response = signed_in("erik").post("/cases/new", data=intake_form(world.town_a))
+    assert response.status_code == 403
+    assert _count(container, Case) == 0 and _count(container, Client) == 0
 
 
 # --- claim, unclaim, assign ----------------------------------------------------------------------------------
