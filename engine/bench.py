@@ -50,6 +50,26 @@ def bare_roundtrip(journeys: int) -> tuple[float, float]:
     return journeys / elapsed, completions / elapsed
 
 
+def bare_history_cost(history: int, samples: int) -> float:
+    """Median seconds of one bare roundtrip completion in a workflow with `history` completed tasks."""
+    runtime = WorkflowRuntime(cache_size=0)
+    model = runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"))
+    workflow = runtime.start(model, {"deadlines": DEADLINES, "intake_date": "2026-01-15"})
+    review = {"review_date": "2026-05-01", "next_step": "continue", "goals": [{"status": "open"}]}
+    for data in ({"eligible": True}, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01"}):
+        runtime.complete(workflow, runtime.ready_user_tasks(model, workflow)[0].id, data)
+    for _ in range(history - 4):
+        runtime.complete(workflow, runtime.ready_user_tasks(model, workflow)[0].id, review)
+    state, times = runtime.codec.to_json(workflow), []
+    for _ in range(samples):
+        start = time.perf_counter()
+        workflow = runtime.codec.from_json(state, runtime.script_engine)
+        runtime.complete(workflow, runtime.ready_user_tasks(model, workflow)[0].id, review)
+        state = runtime.codec.to_json(workflow)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 class _Bench:
     """A throwaway SQLite installation with one caseworker."""
 
@@ -175,10 +195,19 @@ def run_benchmarks(rounds: int = 200, echo=print) -> dict:
         h500, live500, t500 = history_cost(bench, 500, 20, cold=False)
         c10, _, cold10 = history_cost(bench, 10, 10, cold=True)
         c500, _, cold500 = history_cost(bench, 500, 10, cold=True)
+        # Plain SpiffWorkflow cannot go to 500: at about 300 completed tasks its (de)serialisation of the
+        # ever-deeper task tree exceeds Python's recursion limit. 200 is the comparison point.
+        bare10, bare200 = bare_history_cost(10, 20), bare_history_cost(200, 5)
+        try:
+            bare_history_cost(300, 1)
+            bare300 = "runs"
+        except Exception as exc:  # noqa: BLE001 - we report what plain SpiffWorkflow does
+            bare300 = f"fails ({type(exc).__name__}: {str(exc)[:60]})"
     results = {"bare_journeys_per_s": bare_journeys, "bare_completions_per_s": bare_rate,
                "service_completions_per_s": service_rate, "ratio_service_vs_bare": service_rate / bare_rate,
                "history": (h10, h500), "warm_ms": (t10 * 1000, t500 * 1000), "warm_ratio": t500 / t10,
-               "cold_ms": (cold10 * 1000, cold500 * 1000), "cold_ratio": cold500 / cold10}
+               "cold_ms": (cold10 * 1000, cold500 * 1000), "cold_ratio": cold500 / cold10,
+               "bare_ms": (bare10 * 1000, bare200 * 1000), "bare_300": bare300}
     echo("Integraflow benchmark (SQLite, one process)")
     echo(f"  bare SpiffWorkflow roundtrip:  {bare_journeys:8.1f} journeys/s  = {bare_rate:8.1f} completions/s")
     echo(f"  service layer complete_task:  {service_rate:8.1f} completions/s  "
@@ -188,4 +217,6 @@ def run_benchmarks(rounds: int = 200, echo=print) -> dict:
          f"{t10 * 1000:6.2f} ms vs {t500 * 1000:6.2f} ms  (ratio {results['warm_ratio']:.2f}x, target <= 1.3x)")
     echo(f"  same after a cache miss (other worker / restart):     {c10:4d} vs {c500:4d} tasks: "
          f"{cold10 * 1000:6.2f} ms vs {cold500 * 1000:6.2f} ms  (ratio {results['cold_ratio']:.2f}x)")
+    echo(f"  bare SpiffWorkflow roundtrip at   10 vs  200 completed tasks:              "
+         f"{bare10 * 1000:6.2f} ms vs {bare200 * 1000:6.2f} ms  (ratio {bare200 / bare10:.2f}x); at 300: {bare300}")
     return results

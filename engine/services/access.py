@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from engine.db import Case
 from engine.errors import Forbidden, NotFound
@@ -39,9 +39,10 @@ def scope_cases(stmt: Select, actor: Actor) -> Select:
     return stmt.where(Case.organisation_id == actor.organisation_id)
 
 
-def visible_case(session: Session, actor: Actor, case_id: str, for_update: bool = False) -> Case:
+def visible_case(session: Session, actor: Actor, case_id: str, with_client: bool = True) -> Case:
     """Load a case the actor may see, else NotFound (never reveal that another tenant's case exists)."""
-    case = session.get(Case, case_id, with_for_update=for_update) if _valid_id(case_id) else None
+    options = () if with_client else (lazyload(Case.client),)
+    case = session.get(Case, case_id, options=options) if _valid_id(case_id) else None
     if case is None or (actor.role not in DISTRICT_WIDE and case.organisation_id != actor.organisation_id):
         raise NotFound("Der Fall wurde nicht gefunden.")
     return case

@@ -1,6 +1,8 @@
 """Appending to the event log; every state-changing service calls this inside its transaction."""
 from __future__ import annotations
 
+from sqlalchemy import insert
+
 from engine.db import Event
 
 EVENT_LABELS = {
@@ -23,8 +25,7 @@ EVENT_LABELS = {
 }
 
 
-def record_event(uow, kind: str, actor_id: int | None, case_id: str | None = None, **payload) -> Event:
-    """Add an event row to the current transaction."""
-    event = Event(at=uow.clock.now(), actor_id=actor_id, case_id=case_id, kind=kind, payload=payload)
-    uow.session.add(event)
-    return event
+def record_event(uow, kind: str, actor_id: int | None, case_id: str | None = None, **payload) -> None:
+    """Insert an event row in the current transaction (immediately, so ids follow the order of calls)."""
+    uow.session.connection().execute(insert(Event.__table__).values(
+        at=uow.clock.now(), actor_id=actor_id, case_id=case_id, kind=kind, payload=payload))

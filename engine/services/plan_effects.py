@@ -29,17 +29,20 @@ NEEDS_CONSENT = {"assessment", "target_agreement", "review", "closure"}
 END_EVENT_REASONS = {"End_NoConsent": "no_consent", "End_NotEligible": "not_eligible"}
 
 
-def _goals_of(uow, case: Case) -> dict[str, Goal]:
+GOAL_FORMS = {"review", "closure"}
+
+
+def goals_of(uow, case: Case) -> dict[str, Goal]:
+    """The case's goals by id (loaded once per completion and shared by preparation and effects)."""
     return {g.id: g for g in uow.session.execute(select(Goal).where(Goal.case_id == case.id)).scalars()}
 
 
-def prepare_data(uow, case: Case, form_key: str, data: dict) -> dict:
+def prepare_data(uow, case: Case, form_key: str, data: dict, known: dict[str, Goal]) -> dict:
     """Turn validated form data into workflow data: goal ids assigned, read-only fields taken from the server."""
     data = dict(data)
     if form_key == "target_agreement":
         data["goals"] = [{**g, "goal_id": new_id(), "status": "open"} for g in data.get("goals", [])]
     elif form_key == "review":
-        known = _goals_of(uow, case)
         reviewed = []
         for row in data.get("goals", []):
             goal = known.get(row.get("goal_id") or "")
@@ -51,7 +54,6 @@ def prepare_data(uow, case: Case, form_key: str, data: dict) -> dict:
         data["goals"] = reviewed + unreviewed + added
         data["new_goals"] = []
     elif form_key == "closure":
-        known = _goals_of(uow, case)
         rows = []
         for row in data.get("final_goals", []):
             goal = known.get(row.get("goal_id") or "")
@@ -67,7 +69,7 @@ def _goal_dict(goal: Goal) -> dict:
             "status_reason": goal.status_reason, "due_date": goal.due_date.isoformat() if goal.due_date else None}
 
 
-def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int) -> None:
+def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int, known: dict[str, Goal]) -> None:
     """Project a completed form into the case tables and log domain events."""
     now = uow.clock.now()
     if form_key == "consent":
@@ -92,9 +94,8 @@ def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int) -> 
         record_event(uow, "goals_agreed", actor_id, case.id, goals=[g["title"] for g in data["goals"]],
                      signature_date=data.get("signature_date"))
     elif form_key == "review":
-        _apply_review(uow, case, data, now, actor_id)
+        _apply_review(uow, case, data, now, actor_id, known)
     elif form_key == "closure":
-        known = _goals_of(uow, case)
         for row in data.get("final_goals", []):
             goal = known[row["goal_id"]]
             goal.status, goal.final_evaluation, goal.updated_at = row.get("final_status"), row.get("evaluation"), now
@@ -104,8 +105,7 @@ def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int) -> 
                    outcomes=data.get("outcomes") or [])
 
 
-def _apply_review(uow, case: Case, data: dict, now, actor_id: int) -> None:
-    known = _goals_of(uow, case)
+def _apply_review(uow, case: Case, data: dict, now, actor_id: int, known: dict[str, Goal]) -> None:
     review_date = _d(data.get("review_date"))
     changes = []
     for row in data["goals"]:

@@ -11,7 +11,15 @@ from engine.forms import parse_submission
 from .access import Actor, require_editor, visible_case
 from .events import record_event
 from .form_options import form_for
-from .plan_effects import END_EVENT_REASONS, NEEDS_CONSENT, apply_effects, close_case, prepare_data
+from .plan_effects import (
+    END_EVENT_REASONS,
+    GOAL_FORMS,
+    NEEDS_CONSENT,
+    apply_effects,
+    close_case,
+    goals_of,
+    prepare_data,
+)
 from .workflow_steps import workflow_of
 
 
@@ -46,7 +54,7 @@ def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_v
         if not bump_case_version(uow, case_id, expected_version):
             visible_case(uow.session, actor, case_id)  # 404 for cases the actor may not see
             raise _conflict_message(uow, task_id)
-        case = visible_case(uow.session, actor, case_id)
+        case = visible_case(uow.session, actor, case_id, with_client=False)
         task = uow.session.get(OpenTask, task_id)
         if task is None or task.case_id != case.id:
             if uow.session.get(CompletedTask, task_id) is not None:
@@ -59,7 +67,8 @@ def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_v
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
         if task.form_key in NEEDS_CONSENT and case.consent_date is None:
             raise Forbidden("Ohne dokumentierte Einwilligung dürfen keine weiteren Daten gespeichert werden.")
-        data = prepare_data(uow, case, task.form_key, result.data)
+        goals = goals_of(uow, case) if task.form_key in GOAL_FORMS else {}
+        data = prepare_data(uow, case, task.form_key, result.data, goals)
         with workflow_of(uow, case, expected_version) as (_model, workflow):
             uow.runtime.complete(workflow, task_id, data)
             finished = uow.runtime.is_completed(workflow)
@@ -69,7 +78,7 @@ def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_v
                                       due_on=task.due_on, data=data))
         record_event(uow, "task_completed", actor.id, case.id, task_id=task.id, task=task.task_spec,
                      title=task.title, form=task.form_key)
-        apply_effects(uow, case, task.form_key, data, actor.id)
+        apply_effects(uow, case, task.form_key, data, actor.id, goals)
         if finished and case.status != "closed":
             reason = next((END_EVENT_REASONS[e] for e in ends if e in END_EVENT_REASONS), "other")
             close_case(uow, case, reason, uow.clock.today(), actor.id)

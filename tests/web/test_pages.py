@@ -6,13 +6,13 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import PASSWORD, intake_form, login
+from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from conftest import PASSWORD, intake_form, login
 from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask, User
 from engine.services import unclaim_task
-from journey import ASSESSMENT, CONSENT, Driver
 
 LONG_ID = "x" * 500
 
@@ -389,6 +389,69 @@ def test_completion_with_a_stale_version_keeps_the_input(anna, container, consen
     assert '<input type="hidden" name="case_version" value="2">' in page  # a deliberate resubmit can succeed
     assert _count(container, CompletedTask, id=task.id) == 0
     assert _open_task(container, consented).id == task.id
+
+
+def _reach(drive, world, stage: str) -> str:
+    """A case of Anna's at the given stage of the journey."""
+    if stage == "eligibility":
+        return drive.open(world.anna, intake_form(world.town_a, residence_status="toleration"))
+    steps = ["consent", "assessment", "target_agreement", "review", "closure", "closed"]
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    for data in [CONSENT, ASSESSMENT, target_agreement(2)][:steps.index(stage)]:
+        drive.complete(world.anna, case_id, data)
+    if stage in ("closure", "closed"):
+        drive.review(world.anna, case_id, status="achieved", next_step="close")
+    if stage == "closed":
+        drive.closure(world.anna, case_id)
+    return case_id
+
+
+@pytest.mark.parametrize("stage, user, title", [
+    ("eligibility", "carla", "Förderfähigkeit prüfen"), ("consent", "anna", "Einwilligung einholen"),
+    ("assessment", "anna", "Bedarfsanalyse"), ("target_agreement", "anna", "Integrationsplan und Zielvereinbarung"),
+    ("review", "anna", "Fortschreibung des Integrationsplans"), ("closure", "anna", "Abschluss"),
+])
+def test_every_task_of_the_journey_has_a_working_form(signed_in, container, world, drive, stage, user, title):
+    case_id = _reach(drive, world, stage)
+    client = signed_in(user)
+    case_page = client.get(f"/cases/{case_id}")
+    assert case_page.status_code == 200 and f"{title}</a>" in _text(case_page)
+    form = client.get(f"/cases/{case_id}/tasks/{_open_task(container, case_id).id}")
+    assert form.status_code == 200
+    assert f"<h1>{title}</h1>" in _text(form) and 'name="case_version"' in _text(form)
+
+
+def test_closed_case_page_shows_the_outcome_and_no_open_task(anna, container, world, drive):
+    case_id = _reach(drive, world, "closed")
+    response = anna.get(f"/cases/{case_id}")
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Keine offenen Aufgaben." in page and "Fall abgeschlossen" in page
+    assert "Kontakt speichern" not in page and "Notiz speichern" not in page
+
+
+@pytest.mark.parametrize("path, data", [("/cases/{case}/contacts", {"occurred_on": "2026-01-15", "kind": "phone",
+                                                                   "duration_minutes": "30", "topics": "language"}),
+                                        ("/cases/{case}/notes", {"text": "Nachtrag nach Abschluss"})])
+def test_closed_case_accepts_no_more_contacts_or_notes(anna, container, world, drive, path, data):
+    # The case page offers neither form once a case is closed; the server must not accept them either.
+    case_id = _reach(drive, world, "closed")
+    before = _written(container)
+    response = anna.post(path.format(case=case_id), data=data)
+    assert response.status_code in (403, 409, 422)
+    assert _written(container) == before
+
+
+def test_add_row_on_a_task_form_shows_one_more_goal_and_completes_nothing(anna, container, world, drive):
+    case_id = _reach(drive, world, "target_agreement")
+    task = _open_task(container, case_id)
+    data = {**target_agreement(1), "case_version": str(_case(container, case_id).version), "_add_row": "goals"}
+    response = anna.post(f"/cases/{case_id}/tasks/{task.id}", data=data)
+    assert response.status_code == 200
+    page = _text(response)
+    assert 'name="goals-1-title"' in page and 'value="Ziel 1: B1-Prüfung"' in page
+    assert 'name="goals-2-title"' not in page
+    assert _count(container, CompletedTask, id=task.id) == 0 and _open_task(container, case_id).id == task.id
 
 
 # --- tenancy and roles ---------------------------------------------------------------------------------------
