@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
-from werkzeug.datastructures import MultiDict
+from support import PASSWORD
 
 from engine.bootstrap import bootstrap
 from engine.clock import FakeClock
@@ -23,7 +23,6 @@ from engine.setup import prepare_database
 
 PG_URL = os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-PASSWORD = "richtig-geheim-123"
 # Hashing is deliberately slow; the world's users share one precomputed hash.
 _HASH = hash_password(PASSWORD)
 
@@ -82,7 +81,7 @@ def database_url(request, tmp_path, sqlite_template):
 @pytest.fixture
 def clock():
     """A fake clock on a Thursday morning in January 2026 (Berlin)."""
-    return FakeClock(datetime(2026, 1, 15, 8, 30, tzinfo=timezone.utc))
+    return FakeClock(datetime(2026, 1, 15, 8, 30, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -144,13 +143,3 @@ def world(container) -> World:
         actors = {k: actor_of(u) for k, u in people.items()}
         return World(a.id, b.id, town_a.id, town_b.id, actors["anna"], actors["ben"], actors["carla"],
                      actors["dora"], actors["erik"], actors)
-
-
-def intake_form(municipality_id: int, **overrides) -> MultiDict:
-    """A valid intake submission (HTML field names) with optional overrides."""
-    data = {"first_name": "Amina", "last_name": "Haddad", "birth_date": "1990-03-04", "gender": "female",
-            "nationality": "syrisch", "languages": "Arabisch, Deutsch A2", "municipality_id": str(municipality_id),
-            "accommodation_address": "Hauptstraße 1, Astadt", "residence_status": "recognised_refugee",
-            "residence_status_evidence": "eAT Nr. 123", "au_since": "2025-10-01", "counselling_start": "2025-12-01"}
-    data.update(overrides)
-    return MultiDict({k: v for k, v in data.items() if v is not None})

@@ -21,7 +21,6 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     """Build the app; tests pass config overrides and/or a container with fakes."""
     app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
     app.config.update(
-        SECRET_KEY=os.environ.get("INTEGRAFLOW_SECRET_KEY") or _instance_secret(app),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("INTEGRAFLOW_SECURE_COOKIES") == "1",
@@ -33,6 +32,8 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     )
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("INTEGRAFLOW_SECRET_KEY") or _instance_secret(app)
     app.extensions["integraflow"] = container or bootstrap(Settings(**app.config.get("INTEGRAFLOW_SETTINGS", {})))
 
     login_manager.init_app(app)

@@ -37,10 +37,12 @@ def _load(user_id: str):
 class LoginSchema(Schema):
     """Login form input."""
 
-    username = fields.String(required=True, validate=validate.Length(min=1, max=80),
-                             error_messages={"required": "Bitte Benutzernamen eingeben."})
-    password = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                             error_messages={"required": "Bitte Passwort eingeben."})
+    username = fields.String(required=True, validate=validate.Length(
+        min=1, max=80, error="Der Benutzername darf höchstens 80 Zeichen lang sein."),
+        error_messages={"required": "Bitte Benutzernamen eingeben."})
+    password = fields.String(required=True, validate=validate.Length(
+        min=1, max=500, error="Das Passwort darf höchstens 500 Zeichen lang sein."),
+        error_messages={"required": "Bitte Passwort eingeben."})
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -15,6 +15,8 @@ from .form_options import form_for
 def _editable_case(uow, actor: Actor, case_id: str):
     require_editor(actor)
     case = visible_case(uow.session, actor, case_id)
+    if case.status != "open":
+        raise Forbidden("Der Fall ist abgeschlossen; Kontakte und Notizen können nicht mehr ergänzt werden.")
     if case.consent_date is None:
         raise Forbidden("Ohne dokumentierte Einwilligung dürfen keine Kontakte oder Notizen gespeichert werden.")
     return case

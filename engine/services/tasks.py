@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.clock import BERLIN
 from engine.db import Case, CompletedTask, OpenTask, User
@@ -51,10 +52,11 @@ def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_v
     """Validate the submitted form and complete the user task; returns the task's title."""
     with uow:
         require_editor(actor)
+        case = visible_case(uow.session, actor, case_id, with_client=False)  # 404 before touching anything
         if not bump_case_version(uow, case_id, expected_version):
-            visible_case(uow.session, actor, case_id)  # 404 for cases the actor may not see
             raise _conflict_message(uow, task_id)
-        case = visible_case(uow.session, actor, case_id, with_client=False)
+        # The bump went through Core; tell the loaded object without issuing another UPDATE.
+        set_committed_value(case, "version", expected_version + 1)
         task = uow.session.get(OpenTask, task_id)
         if task is None or task.case_id != case.id:
             if uow.session.get(CompletedTask, task_id) is not None:

@@ -6,7 +6,6 @@ the test fails with a message saying so: a browser test that is skipped proves n
 from __future__ import annotations
 
 import itertools
-import sys
 import threading
 from pathlib import Path
 
@@ -21,20 +20,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 # Screenshots are for humans reading along; no test reads them back. The folder is git-ignored.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-SHARED_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
-
-
-def pytest_plugin_registered(plugin, manager):
-    """Once this file is loaded, make `conftest` mean tests/conftest.py again.
-
-    pytest imports each conftest.py outside a package under the one module name `conftest`, so loading this file
-    replaces the shared one in sys.modules, and `from conftest import intake_form` in later test modules breaks.
-    """
-    if getattr(plugin, "__file__", None) != __file__:
-        return
-    for other in manager.get_plugins():
-        if getattr(other, "__file__", None) and Path(other.__file__).resolve() == SHARED_CONFTEST:
-            sys.modules["conftest"] = other
 
 
 @pytest.fixture(scope="session")

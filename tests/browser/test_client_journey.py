@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
+from support import PASSWORD
 
 from engine.db import Case, Event
 

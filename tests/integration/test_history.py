@@ -1,11 +1,11 @@
 """Work per completion must not grow with a case's history: bounded live workflow, constant writes."""
 from __future__ import annotations
 
-from sqlalchemy import event, func, select
-
-from conftest import intake_form
-from engine.db import CompletedTask, Goal, WorkflowTask, WorkflowTaskArchive
 from journey import Driver
+from sqlalchemy import event, func, select
+from support import intake_form
+
+from engine.db import CompletedTask, Goal, WorkflowTask, WorkflowTaskArchive
 
 
 def _rows(container, model, case_id) -> int:
@@ -30,7 +30,7 @@ def test_long_review_history_keeps_live_workflow_small_and_writes_constant(conta
     case_id = drive.to_review(world.anna, intake_form(world.town_a))
     log = _StatementLog(container.engine)
     costs = []
-    for round_ in range(60):
+    for _round in range(60):
         before = (log.statements, log.rows)
         drive.review(world.anna, case_id, date="2026-05-01")
         costs.append((log.statements - before[0], log.rows - before[1]))

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from sqlalchemy import func, select
+from support import intake_form
 
-from conftest import intake_form
 from engine.db import AssessmentArea, Case, CompletedTask, Event, Goal, OpenTask, WorkflowTask
 from engine.errors import Forbidden, InvalidInput
 from engine.services import log_contact
-from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 
 
 @pytest.fixture(params=["straight", "roundtrip"])

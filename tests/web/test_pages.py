@@ -6,10 +6,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import PASSWORD, intake_form, login
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from markupsafe import escape
 from sqlalchemy import func, select
+from support import PASSWORD, intake_form, login
 
 from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask, User
 from engine.services import unclaim_task

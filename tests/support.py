@@ -1,0 +1,37 @@
+"""Helpers shared by the test tiers (plain functions; fixtures live in the conftest files)."""
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import MultiDict
+
+PASSWORD = "richtig-geheim-123"
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def intake_form(municipality_id: int, **overrides) -> MultiDict:
+    """A valid intake submission (HTML field names) with optional overrides."""
+    data = {"first_name": "Amina", "last_name": "Haddad", "birth_date": "1990-03-04", "gender": "female",
+            "nationality": "syrisch", "languages": "Arabisch, Deutsch A2", "municipality_id": str(municipality_id),
+            "accommodation_address": "Hauptstraße 1, Astadt", "residence_status": "recognised_refugee",
+            "residence_status_evidence": "eAT Nr. 123", "au_since": "2025-10-01", "counselling_start": "2025-12-01"}
+    data.update(overrides)
+    return MultiDict({k: v for k, v in data.items() if v is not None})
+
+
+def csrf_token(client, path: str = "/login") -> str | None:
+    """The CSRF token a page's forms carry (None when the page has none)."""
+    found = _CSRF_FIELD.search(client.get(path).get_data(as_text=True))
+    return found.group(1) if found and found.group(1) else None
+
+
+def login(client, username: str, password: str | None = None):
+    """Sign in through the login form (with its CSRF token when the app wants one); returns the response."""
+    data = {"username": username, "password": PASSWORD if password is None else password}
+    token = csrf_token(client)
+    if token:
+        data["csrf_token"] = token
+    response = client.post("/login", data=data)
+    if password is None:
+        assert response.status_code == 302, f"login of {username} failed: {response.status_code}"
+    return response
