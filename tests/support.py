@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 PASSWORD = "richtig-geheim-123"
@@ -35,3 +36,12 @@ def login(client, username: str, password: str | None = None):
     if password is None:
         assert response.status_code == 302, f"login of {username} failed: {response.status_code}"
     return response
+
+
+def count_rows(container, model, **where) -> int:
+    """Rows of a table, optionally filtered by column equality."""
+    with container.reader() as r:
+        stmt = select(func.count()).select_from(model)
+        for key, value in where.items():
+            stmt = stmt.where(getattr(model, key) == value)
+        return r.session.execute(stmt).scalar_one()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
-from sqlalchemy import func, select
-from support import intake_form
+from sqlalchemy import select
+from support import count_rows, intake_form
 
 from engine.db import AssessmentArea, Case, CompletedTask, Event, Goal, OpenTask, WorkflowTask
 from engine.errors import Forbidden, InvalidInput
@@ -24,12 +24,6 @@ def _case(container, case_id) -> Case:
         return case
 
 
-def _count(container, model, **where) -> int:
-    with container.reader() as r:
-        stmt = select(func.count()).select_from(model)
-        for key, value in where.items():
-            stmt = stmt.where(getattr(model, key) == value)
-        return r.session.execute(stmt).scalar_one()
 
 
 def test_client_goes_from_intake_to_closure(container, world, drive):
@@ -52,7 +46,7 @@ def test_client_goes_from_intake_to_closure(container, world, drive):
     assert kinds[:3] == ["case_opened", "task_completed", "eligibility_checked"]
     assert kinds.count("task_completed") == 7
     assert kinds[-1] == "case_closed"
-    assert _count(container, AssessmentArea, case_id=case_id) == 2
+    assert count_rows(container, AssessmentArea, case_id=case_id) == 2
 
 
 def test_all_goals_achieved_leads_to_closure_even_when_continuing(container, world, drive):
@@ -65,7 +59,7 @@ def test_review_loop_keeps_one_open_review(container, world, drive):
     case_id = drive.to_review(world.anna, intake_form(world.town_a))
     for month in ("05", "08", "11"):
         drive.review(world.anna, case_id, date=f"2026-{month}-01")
-        assert _count(container, OpenTask, case_id=case_id) == 1
+        assert count_rows(container, OpenTask, case_id=case_id) == 1
     assert drive.open_task(case_id).due_on.isoformat() == "2027-02-01"
 
 
@@ -106,18 +100,21 @@ def test_contacts_are_refused_before_consent(container, world, drive):
         log_contact(container.uow(), case_id, MultiDict(contact), world.anna)
     drive.complete(world.anna, case_id, CONSENT)
     log_contact(container.uow(), case_id, MultiDict(contact), world.anna)
-    assert _count(container, Event, case_id=case_id, kind="contact_logged") == 1
+    assert count_rows(container, Event, case_id=case_id, kind="contact_logged") == 1
 
 
 def test_invalid_form_changes_nothing(container, world, drive):
     case_id = drive.open(world.anna, intake_form(world.town_a))
     drive.complete(world.anna, case_id, CONSENT)
-    before = (_count(container, Event), _count(container, WorkflowTask), _case(container, case_id).version)
+    def state():
+        return count_rows(container, Event), count_rows(container, WorkflowTask), _case(container, case_id).version
+
+    before = state()
     with pytest.raises(InvalidInput) as err:
         drive.complete(world.anna, case_id, {**ASSESSMENT, "assessment_date": "31.02.2026"})
     assert "assessment_date" in err.value.errors
     assert err.value.values["assessment_summary"] == ASSESSMENT["assessment_summary"]
-    assert (_count(container, Event), _count(container, WorkflowTask), _case(container, case_id).version) == before
+    assert state() == before
 
 
 def test_target_agreement_needs_a_goal(container, world, drive):

@@ -9,7 +9,7 @@ import pytest
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from markupsafe import escape
 from sqlalchemy import func, select
-from support import PASSWORD, intake_form, login
+from support import PASSWORD, count_rows, intake_form, login
 
 from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask, User
 from engine.services import unclaim_task
@@ -19,12 +19,6 @@ LONG_ID = "x" * 500
 
 # --- helpers -------------------------------------------------------------------------------------------------
 
-def _count(container, model, **where) -> int:
-    with container.reader() as r:
-        stmt = select(func.count()).select_from(model)
-        for key, value in where.items():
-            stmt = stmt.where(getattr(model, key) == value)
-        return r.session.execute(stmt).scalar_one()
 
 
 def _events(container, kind: str, **payload) -> list[Event]:
@@ -284,13 +278,13 @@ def test_intake_with_missing_fields_is_shown_again_with_messages(anna, container
     assert _field_error(response, missing) == message
     page = _text(response)
     assert 'value="Zainab"' in page and 'value="Arabisch, Deutsch A2"' in page  # what was typed is kept
-    assert _count(container, Case) == 0 and _count(container, Client) == 0
+    assert count_rows(container, Case) == 0 and count_rows(container, Client) == 0
 
 
 def test_intake_for_another_organisations_municipality_is_refused(anna, container, world):
     response = anna.post("/cases/new", data=intake_form(world.town_b))
     assert response.status_code == 422
-    assert _count(container, Case) == 0
+    assert count_rows(container, Case) == 0
 
 
 def test_valid_intake_opens_the_case_page(anna, container, world):
@@ -323,7 +317,7 @@ def test_add_row_button_shows_one_more_household_row_and_saves_nothing(anna, con
     assert page.count('class="row-heading"') == len(posted_rows) + 1
     assert all(f'value="{name}"' in page for name in posted_rows if name)
     assert 'value="Amina"' in page
-    assert _count(container, Case) == 0 and _count(container, Client) == 0
+    assert count_rows(container, Case) == 0 and count_rows(container, Client) == 0
 
 
 # --- task form -----------------------------------------------------------------------------------------------
@@ -350,7 +344,7 @@ def test_invalid_task_submission_is_shown_again_at_the_field(anna, container, ca
     page = _text(response)
     if data["consent_date"]:
         assert f'value="{data["consent_date"]}"' in page  # the typed date survives
-    assert _count(container, CompletedTask, id=task.id) == 0
+    assert count_rows(container, CompletedTask, id=task.id) == 0
     assert _case(container, case_id).version == 1
 
 
@@ -374,7 +368,7 @@ def test_second_completion_of_same_task_is_rejected(signed_in, anna, container, 
     assert response.status_code == 409
     assert "Diese Aufgabe wurde bereits von Anna Adler am 15.01.2026 um 09:30 Uhr erledigt." in _text(response)
     assert len(_events(container, "task_completed", task_id=task.id)) == 1
-    assert _count(container, CompletedTask, id=task.id) == 1
+    assert count_rows(container, CompletedTask, id=task.id) == 1
     assert _case(container, case_id).version == 2
 
 
@@ -387,7 +381,7 @@ def test_completion_with_a_stale_version_keeps_the_input(anna, container, consen
     assert "Der Fall wurde inzwischen von jemand anderem geändert." in page
     assert "Eilige Notiz zur Sprache" in page and "A2-Kurs abgebrochen" in page
     assert '<input type="hidden" name="case_version" value="2">' in page  # a deliberate resubmit can succeed
-    assert _count(container, CompletedTask, id=task.id) == 0
+    assert count_rows(container, CompletedTask, id=task.id) == 0
     assert _open_task(container, consented).id == task.id
 
 
@@ -451,7 +445,7 @@ def test_add_row_on_a_task_form_shows_one_more_goal_and_completes_nothing(anna, 
     page = _text(response)
     assert 'name="goals-1-title"' in page and 'value="Ziel 1: B1-Prüfung"' in page
     assert 'name="goals-2-title"' not in page
-    assert _count(container, CompletedTask, id=task.id) == 0 and _open_task(container, case_id).id == task.id
+    assert count_rows(container, CompletedTask, id=task.id) == 0 and _open_task(container, case_id).id == task.id
 
 
 # --- tenancy and roles ---------------------------------------------------------------------------------------
@@ -543,7 +537,7 @@ def test_lists_show_only_cases_the_user_may_see(signed_in, case_id, username, pa
 def test_compliance_cannot_open_a_case(signed_in, container, world):
     response = signed_in("erik").post("/cases/new", data=intake_form(world.town_a))
     assert response.status_code == 403
-    assert _count(container, Case) == 0 and _count(container, Client) == 0
+    assert count_rows(container, Case) == 0 and count_rows(container, Client) == 0
 
 
 # --- claim, unclaim, assign ----------------------------------------------------------------------------------
@@ -632,7 +626,7 @@ def test_contact_after_consent_appears_on_the_case_page(anna, container, consent
     assert "Der Kontakt wurde dokumentiert." in text
     assert "14.01.2026" in text and "Telefonat" in text and "45 min" in text and "Kursanmeldung besprochen" in text
     assert "Kontakt dokumentiert" in text  # timeline
-    assert _count(container, Contact, case_id=consented) == 1
+    assert count_rows(container, Contact, case_id=consented) == 1
 
 
 @pytest.mark.parametrize("override, field, message", [
@@ -648,14 +642,14 @@ def test_invalid_contact_is_shown_again_with_messages(anna, container, consented
     assert response.status_code == 422
     assert _field_error(response, field) == message
     assert "Kursanmeldung besprochen" in _text(response)
-    assert _count(container, Contact) == 0
+    assert count_rows(container, Contact) == 0
 
 
 def test_contact_before_consent_is_refused(anna, container, case_id):
     response = anna.post(f"/cases/{case_id}/contacts", data=CONTACT)
     assert response.status_code == 403
     assert "Ohne dokumentierte Einwilligung" in _text(response)
-    assert _count(container, Contact) == 0
+    assert count_rows(container, Contact) == 0
 
 
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
@@ -674,7 +668,7 @@ def test_note_is_stored_verbatim_and_shown_escaped(anna, container, consented, t
 def test_empty_or_overlong_note_is_refused(anna, container, consented, text):
     response = anna.post(f"/cases/{consented}/notes", data={"text": text})
     assert response.status_code == 422
-    assert _count(container, Note) == 0
+    assert count_rows(container, Note) == 0
 
 
 # --- CSRF, headers, diagram ----------------------------------------------------------------------------------
@@ -702,7 +696,7 @@ def test_post_with_csrf_token_is_accepted(app_csrf, signed_in, container, consen
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/cases/{consented}").get_data(as_text=True))
     response = client.post(f"/cases/{consented}/notes", data={"text": "mit Token", "csrf_token": token.group(1)})
     assert response.status_code == 302
-    assert _count(container, Note) == 1
+    assert count_rows(container, Note) == 1
 
 
 def test_login_without_csrf_token_is_refused(app_csrf, container, world):
