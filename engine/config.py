@@ -15,6 +15,11 @@ def default_database_url(instance_dir: Path | None = None) -> str:
     return f"sqlite:///{instance_dir / 'integraflow.sqlite'}"
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the composition root needs to build the system."""
@@ -24,6 +29,19 @@ class Settings:
     bpmn_dir: Path = SHIPPED_BPMN_DIR
     workflow_cache_size: int = 256
     echo_sql: bool = False
+    # Scheduler: `integraflow serve` runs it in-process unless turned off (several web workers: run
+    # `integraflow scheduler` once instead).
+    scheduler_in_process: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_SCHEDULER_IN_PROCESS", True))
+    sweep_interval_seconds: int = field(default_factory=lambda: int(os.environ.get("INTEGRAFLOW_SWEEP_SECONDS", "30")))
+    # E-mail digests: off unless a host is configured.
+    smtp_host: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_SMTP_HOST") or None)
+    smtp_port: int = field(default_factory=lambda: int(os.environ.get("INTEGRAFLOW_SMTP_PORT", "25")))
+    smtp_tls: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_SMTP_TLS", False))
+    smtp_user: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_SMTP_USER") or None)
+    smtp_password: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_SMTP_PASSWORD") or None)
+    mail_sender: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_MAIL_SENDER",
+                                                                     "integraflow@localhost"))
+    base_url: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_BASE_URL", "http://127.0.0.1:5000"))
 
     @property
     def is_sqlite(self) -> bool:

@@ -14,6 +14,9 @@ DEFAULT_DEADLINES = {
     "counselling_max": "P3Y",       # counselling period per person
     "counselling_max_extended": "P4Y",  # justified individual cases, with a written reason
     "contact_logging": "P14D",      # contacts logged within this time
+    "reminder_lead": "P14D",        # first reminder this long before a deadline
+    "escalation_after": "P14D",     # overdue this long: escalate to the supervisor
+    "counselling_warning": "P3M",   # warn this long before the counselling period ends
 }
 DEADLINE_LABELS = {
     "assessment": "Bedarfsanalyse nach Aufnahme",
@@ -22,6 +25,9 @@ DEADLINE_LABELS = {
     "counselling_max": "Höchstdauer der Beratung",
     "counselling_max_extended": "Höchstdauer mit begründeter Verlängerung",
     "contact_logging": "Dokumentation eines Kontakts",
+    "reminder_lead": "Erinnerung vor Fristablauf",
+    "escalation_after": "Eskalation an die Teamleitung nach Überschreitung",
+    "counselling_warning": "Warnung vor Ende des Beratungszeitraums",
 }
 
 

@@ -3,6 +3,7 @@ from .base import Base, new_id
 from .cases import Case, Client, HouseholdMember
 from .events import Event
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .reminders import OutgoingMail, Reminder
 from .tenancy import Municipality, Organisation, User, UserMunicipality
 from .workflow_tables import (
            CompletedTask,
@@ -14,5 +15,5 @@ from .workflow_tables import (
 )
 
 __all__ = ["Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal",
-           "Note", "Setting", "Municipality", "Organisation", "User", "UserMunicipality", "CompletedTask",
+           "Note", "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality", "CompletedTask",
            "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive"]

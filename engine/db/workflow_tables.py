@@ -38,6 +38,12 @@ class WorkflowState(Base):
     visited: Mapped[list | None] = mapped_column(JsonType)
     # Earliest waiting timer, so a sweep can find due cases with one indexed query.
     next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # A sweep worker's lease on this case's timers; an expired lease may be taken over (crashed worker).
+    timer_claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    timer_claimed_by: Mapped[str | None] = mapped_column(String(80))
+    # A timer step that failed: shown to supervisors, skipped by the sweep until retried.
+    timer_error: Mapped[str | None] = mapped_column(Text)
+    timer_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class WorkflowTask(Base):
