@@ -14,6 +14,8 @@ from .workflow_tables import (
            WorkflowTaskArchive,
 )
 
-__all__ = ["Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal",
-           "Note", "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality", "CompletedTask",
-           "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive"]
+__all__ = [
+    "Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal", "Note",
+    "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality",
+    "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
+]
