@@ -1,0 +1,4 @@
+"""Placeholder blueprint, filled in by the timers-and-reminders work."""
+from flask import Blueprint
+
+bp = Blueprint("inbox", __name__)
