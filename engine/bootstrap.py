@@ -40,12 +40,13 @@ def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None
     settings = settings or Settings()
     engine = build_engine(settings.database_url, echo=settings.echo_sql)
     session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    clock = clock or SystemClock()
     return Container(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
-        clock=clock or SystemClock(),
-        runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size),
+        clock=clock,
+        runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size, clock=clock),
         forms=FormRegistry(settings.bpmn_dir / "forms"),
     )
 

@@ -21,7 +21,9 @@ from .clock import BERLIN, FakeClock
 from .db import Case, Contact, Municipality, Note, OpenTask, Organisation, User, UserMunicipality
 from .errors import Conflict
 from .services import add_note, complete_task, log_contact, open_case, task_form
+from .services.timers import sweep_timers
 from .services.users import actor_of, create_user
+from .workflow import WorkflowRuntime
 
 DEMO_PASSWORD = "integraflow-demo"
 DISTRICT = "Landratsamt Musterkreis – Stabsstelle Integrationsförderung"
@@ -91,9 +93,13 @@ def load_demo(container, cases: int = 40, seed: int = 7) -> DemoSummary:
     first = min((step.at for story in stories for step in story.steps), default=container.clock.now())
     # Staff exist a little before the first intake, so the event log reads in order.
     clock = FakeClock(first - timedelta(days=14))
-    demo = dataclasses.replace(container, clock=clock)
+    # The demo's own runtime runs timers on the fake clock, so reviews come due when the story says.
+    demo = dataclasses.replace(container, clock=clock, runtime=WorkflowRuntime(clock=clock))
     actors = _create_staff(demo)
     _Player(demo, clock, actors).play(stories)
+    # Reviews that came due between the last story step and now fire as the running scheduler would.
+    clock.set(max(clock.now(), container.clock.now()))
+    sweep_timers(demo, "demo")
     return dataclasses.replace(summarise(container), seconds=round(time.perf_counter() - started, 2))
 
 
@@ -229,11 +235,11 @@ def _journey(kind: str, reason: str | None, rng: random.Random) -> tuple[list[_S
     steps.append(_Step(day, "plan"))
     rounds = rng.choice((0, 1, 1, 2, 2, 3)) if kind == "review" else REVIEWS_BEFORE_CLOSING.get(reason, 1)
     for number in range(1, rounds + 1):
-        day += rng.randint(78, 98)
+        day += rng.randint(93, 110)  # the review task appears when it is due (3 months after the last one)
         steps.append(_Step(day, "review", {"close": False, "round": number}))
     if kind == "review":  # due 3 months after the plan or the last review
         return steps, day + (rng.randint(100, 140) if overdue else rng.randint(14, 80))
-    day += rng.randint(78, 95)
+    day += rng.randint(93, 105)
     steps.append(_Step(day, "review", {"close": True, "reason": reason}))
     if kind == "closure":
         return steps, day + rng.randint(2, 12)
@@ -415,6 +421,7 @@ class _Player:
         agenda = sorted((step.at, i, j) for i, story in enumerate(stories) for j, step in enumerate(story.steps))
         for at, i, j in agenda:
             self.clock.set(at)
+            sweep_timers(self.demo, "demo")  # as the scheduler would have, at this moment
             story = stories[i]
             getattr(self, f"_{story.steps[j].action}")(story, story.steps[j].params)
 

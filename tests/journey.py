@@ -1,11 +1,15 @@
 """Driving a case through the shipped journey with the real services (shared by scenario tests)."""
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from engine.db import OpenTask
+from engine.clock import BERLIN
+from engine.db import Case, OpenTask
 from engine.services import complete_task, open_case, task_form
+from engine.services.timers import sweep_timers
 
 CONSENT = {"consent_given": "yes", "consent_date": "2026-01-15", "consent_scope": "basic", "consent_document": "on"}
 ASSESSMENT = {"assessment_date": "2026-01-20", "language.situation": "A2-Kurs abgebrochen",
@@ -56,9 +60,24 @@ class Driver:
             assert task.task_spec == expect, f"expected {expect}, open is {task.task_spec}"
         return complete_task(self.c.uow(), case_id, task.id, MultiDict(data), actor, tf.version)
 
+    def await_review(self, case_id: str) -> None:
+        """Move the clock to the case's review date and run the timer sweep, as the scheduler would."""
+        task = self.open_task(case_id)
+        if task is not None and task.task_spec == "Task_Review":
+            return
+        with self.c.reader() as r:
+            due = r.session.get(Case, case_id).next_review_due
+        assert due is not None, "the case is not waiting for a review"
+        moment = datetime.combine(due, time(8, 0), tzinfo=BERLIN)
+        if self.c.clock.now() < moment:
+            self.c.clock.set(moment)
+        sweep_timers(self.c, "test-sweep")
+        assert self.open_task(case_id).task_spec == "Task_Review"
+
     def review(self, actor, case_id: str, status: str = "partly", next_step: str = "continue",
                date: str = "2026-05-01", **extra) -> None:
-        """Complete a review, setting every listed goal to `status`."""
+        """Wait for the review to come due, then complete it, setting every listed goal to `status`."""
+        self.await_review(case_id)
         _task, tf = self.prefill(actor, case_id)
         data = {"review_date": date, "review_summary": "Fortschritt besprochen", "next_step": next_step, **extra}
         for i, goal in enumerate(tf.values.get("goals", [])):

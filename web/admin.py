@@ -1,4 +1,29 @@
-"""Placeholder blueprint, filled in by the timers-and-reminders work."""
-from flask import Blueprint
+"""Administration: the e-mail queue's problems (failed and retrying digests) and the manual retry."""
+from __future__ import annotations
 
-bp = Blueprint("admin", __name__)
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.services.mail import MAX_ATTEMPTS, mail_problems, require_admin, retry_mail
+
+from .deps import actor, reader, uow
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/mail")
+@login_required
+def mail():
+    """Mails that could not be delivered yet or at all."""
+    require_admin(actor())
+    return render_template("admin/mail.html", mails=mail_problems(reader()), max_attempts=MAX_ATTEMPTS)
+
+
+@bp.route("/mail/<int:mail_id>/retry", methods=["POST"])
+@login_required
+def retry(mail_id: int):
+    """Queue a mail for the next sending pass."""
+    retry_mail(uow(), actor(), mail_id)
+    flash(_("Die E-Mail wird beim nächsten Versandlauf erneut versendet."), "success")
+    return redirect(url_for(".mail"))

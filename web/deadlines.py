@@ -1,4 +1,20 @@
-"""Placeholder blueprint, filled in by the timers-and-reminders work."""
-from flask import Blueprint
+"""The supervisor's deadline overview ("Fristen"): counts per caseworker and municipality, and the due items."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from engine.services.deadline_overview import UNASSIGNED, deadline_overview
+
+from .deps import actor, reader
 
 bp = Blueprint("deadlines", __name__)
+
+
+@bp.route("/fristen")
+@login_required
+def index():
+    """The Fristen page; the service checks the role and validates the query string with its schema."""
+    with reader() as r:
+        overview = deadline_overview(r, actor(), request.args)
+    return render_template("deadlines.html", o=overview, UNASSIGNED=UNASSIGNED)

@@ -16,7 +16,7 @@ PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähig
                 "closure": "Abschluss", "closed": "Abgeschlossen"}
 
 
-def sync_open_tasks(uow, case: Case, ready_tasks) -> None:
+def sync_open_tasks(uow, case: Case, ready_tasks, waiting_review=None) -> None:
     """Make open_task match the workflow's ready user tasks; claims on still-open tasks are kept."""
     table = OpenTask.__table__
     conn = uow.session.connection()
@@ -37,7 +37,9 @@ def sync_open_tasks(uow, case: Case, ready_tasks) -> None:
         if t.id in existing and existing[t.id] != t.due_on:
             conn.execute(update(table).where(table.c.id == t.id).values(due_on=t.due_on))
     review = next((t for t in ready_tasks if t.spec_name == "Task_Review"), None)
-    case.next_review_due = review.due_on if review else None
+    case.next_review_due = review.due_on if review else waiting_review
     phases = [PHASES[t.spec_name] for t in ready_tasks if t.spec_name in PHASES]
     if phases:
         case.phase = phases[0]
+    elif waiting_review is not None:
+        case.phase = "review"  # between reviews: the plan is being carried out

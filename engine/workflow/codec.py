@@ -17,6 +17,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from .history import prune_history
+from .timers import CLOCKED
 
 # Our own format version on top of SpiffWorkflow's; bump it (and add a migration) when the split changes.
 FORMAT_VERSION = f"ifl1/spiff{SPIFF_SERIALIZER_VERSION}"
@@ -40,7 +41,10 @@ class WorkflowCodec:
     """Converts workflows to header + task payloads and back, tracking what was saved last."""
 
     def __init__(self):
-        self.registry = BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)
+        config = dict(CAMUNDA_CONFIG)
+        for base, clocked in CLOCKED.items():
+            config[clocked] = CAMUNDA_CONFIG[base]
+        self.registry = BpmnWorkflowSerializer.configure(config)
         self.serializer = BpmnWorkflowSerializer(self.registry)
 
     def snapshot(self, workflow: BpmnWorkflow) -> Snapshot:

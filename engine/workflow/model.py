@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.defaults import UserTask
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, StartEvent, UserTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from . import timers
 from .script_engine import check_source
 from .xml_safety import UnsafeXml, parse_xml
 
@@ -20,6 +22,17 @@ LANE_ROLES = {"integrationsmanagement": "caseworker", "fallbearbeitung": "casewo
               "teamleitung": "supervisor", "stabsstelle": "supervisor", "supervisor": "supervisor",
               "caseworker": "caseworker"}
 ROLES = ("caseworker", "supervisor", "compliance", "admin")
+
+
+class IntegraflowParser(CamundaParser):
+    """Camunda dialect with timers on the injected clock."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("startEvent"): (timers.StartEventParser, StartEvent),
+        full_tag("intermediateCatchEvent"): (timers.IntermediateCatchEventParser, IntermediateCatchEvent),
+        full_tag("boundaryEvent"): (timers.BoundaryEventParser, BoundaryEvent),
+    }
 
 
 class DefinitionError(ValueError):
@@ -77,7 +90,7 @@ def parse_model(xml: bytes | str, process_id: str | None = None) -> ProcessModel
         raise DefinitionError([("", "Die Datei enthält keinen Prozess.")])
     process_el = next((p for p in executable if p.get("id") == process_id), executable[0])
     pid = process_el.get("id")
-    parser = CamundaParser()
+    parser = IntegraflowParser()
     try:
         parser.add_bpmn_xml(root, filename=f"{pid}.bpmn")
         spec = parser.get_spec(pid)

@@ -4,11 +4,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.defaults import UserTask
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -17,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from .codec import WorkflowCodec
 from .model import ProcessModel, parse_model
 from .script_engine import ForbiddenExpression, RestrictedScriptEngine, evaluate
+from .timers import due_moment
 
 
 class TaskNotReady(LookupError):
@@ -47,9 +47,10 @@ class ReadyTask:
 class WorkflowRuntime:
     """Facade over SpiffWorkflow used by the services; the only place that touches BpmnWorkflow objects."""
 
-    def __init__(self, cache_size: int = 256):
+    def __init__(self, cache_size: int = 256, clock=None):
         self.codec = WorkflowCodec()
         self.script_engine = RestrictedScriptEngine()
+        self.script_engine.clock = clock  # timers read it (engine.workflow.timers)
         self._models: dict[tuple[int, str] | int, ProcessModel] = {}
         self._instances: OrderedDict[str, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_size = cache_size
@@ -183,25 +184,21 @@ class WorkflowRuntime:
 
     def next_timer(self, workflow: BpmnWorkflow) -> datetime | None:
         """Earliest due time of a waiting timer event, for the indexed sweep column."""
-        due = []
-        for task in workflow.get_tasks(state=TaskState.WAITING):
-            if isinstance(task.task_spec, CatchingEvent):
-                value = task._get_internal_data("event_value")
-                definition = getattr(task.task_spec, "event_definition", None)
-                if value is None and isinstance(definition, TimeDateEventDefinition):
-                    try:
-                        value = evaluate(definition.expression, task.data)
-                    except Exception:  # noqa: BLE001 - the timer sweep reports broken timers
-                        continue
-                if isinstance(value, str):
-                    try:
-                        moment = datetime.fromisoformat(value)
-                    except ValueError:
-                        continue
-                    if moment.tzinfo is None:
-                        moment = moment.replace(tzinfo=UTC)
-                    due.append(moment)
+        due = [due_moment(task) for task in workflow.get_tasks(state=TaskState.WAITING)
+               if isinstance(task.task_spec, CatchingEvent)]
+        due = [d for d in due if d is not None]
         return min(due) if due else None
+
+    def fire_timers(self, workflow: BpmnWorkflow) -> list[str]:
+        """Let due timers fire (on the injected clock) and advance; returns BPMN ids of timers that fired."""
+        waiting = {t.id for t in workflow.get_tasks(state=TaskState.WAITING) if isinstance(t.task_spec, CatchingEvent)}
+        try:
+            workflow.refresh_timers()
+        except (SpiffWorkflowException, ForbiddenExpression, ValueError) as exc:
+            raise ScriptFailure(_describe(exc)) from exc
+        self._run_engine(workflow)
+        return [workflow.tasks[t].task_spec.bpmn_id for t in waiting
+                if t in workflow.tasks and workflow.tasks[t].state == TaskState.COMPLETED]
 
 
 def _describe(exc: Exception) -> str:

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 from support import PASSWORD
 
+from engine.clock import BERLIN
 from engine.db import Case, Event
+from engine.services.timers import sweep_timers
 
 RECOGNISED_REFUGEE = "Anerkannter Flüchtling (§ 25 Abs. 2 AufenthG)"
 GOAL = "B1-Prüfung bestehen"
@@ -101,6 +104,13 @@ def _closure(page: Page) -> None:
     page.fill("[name=final_summary]", "Sprachziel erreicht, Begleitung beendet")
 
 
+def _review_comes_due(page: Page, container, moment: datetime) -> None:
+    """Time passes and the scheduler's timer sweep runs: the review task appears by itself."""
+    container.clock.set(moment)
+    assert sweep_timers(container, "browser-test").fired == 1
+    page.reload()
+
+
 @pytest.mark.browser
 def test_caseworker_takes_client_from_intake_to_closure(page, js_errors, shot, container, world):
     _log_in(page, "anna")
@@ -129,14 +139,19 @@ def test_caseworker_takes_client_from_intake_to_closure(page, js_errors, shot, c
     _target_agreement(page)
     shot("zielvereinbarung")
     _finish_task(page, "Integrationsplan und Zielvereinbarung")
+    expect(page.locator("#aufgaben")).to_contain_text("Keine offenen Aufgaben.")  # until the review comes due
+    expect(page.locator(".summary")).to_contain_text("01.05.2026")
     shot("plan-vereinbart")
 
+    _review_comes_due(page, container, datetime(2026, 5, 1, 8, 0, tzinfo=BERLIN))
     _start_task(page, "Fortschreibung des Integrationsplans")
     _review(page, "2026-05-01", "teilweise erreicht", "Weiter begleiten")
     shot("fortschreibung-1")
     _finish_task(page, "Fortschreibung des Integrationsplans")
-    expect(page.locator("#aufgaben")).to_contain_text("fällig 01.08.2026")  # next review three months on
+    expect(page.locator(".summary")).to_contain_text("01.08.2026")  # next review three months on
 
+    _review_comes_due(page, container, datetime(2026, 8, 1, 8, 0, tzinfo=BERLIN))
+    expect(page.locator("#aufgaben")).to_contain_text("fällig 01.08.2026")
     _start_task(page, "Fortschreibung des Integrationsplans")
     _review(page, "2026-08-01", "erreicht", "Fall abschließen")
     shot("fortschreibung-2")

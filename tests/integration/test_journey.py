@@ -55,12 +55,17 @@ def test_all_goals_achieved_leads_to_closure_even_when_continuing(container, wor
     assert drive.open_task(case_id).task_spec == "Task_Closure"
 
 
-def test_review_loop_keeps_one_open_review(container, world, drive):
+def test_review_task_appears_only_when_the_review_comes_due(container, world, drive, clock):
     case_id = drive.to_review(world.anna, intake_form(world.town_a))
-    for month in ("05", "08", "11"):
+    assert count_rows(container, OpenTask, case_id=case_id) == 0  # waiting for the timer, nothing to do yet
+    for month, following in (("05", "2026-08-01"), ("08", "2026-11-01"), ("11", "2027-02-01")):
         drive.review(world.anna, case_id, date=f"2026-{month}-01")
-        assert count_rows(container, OpenTask, case_id=case_id) == 1
+        assert count_rows(container, OpenTask, case_id=case_id) == 0
+        assert (_case(container, case_id).phase, str(_case(container, case_id).next_review_due)) == ("review",
+                                                                                                    following)
+    drive.await_review(case_id)
     assert drive.open_task(case_id).due_on.isoformat() == "2027-02-01"
+    assert count_rows(container, Event, case_id=case_id, kind="timer_fired") == 4
 
 
 def test_ineligible_client_waits_for_supervisor_who_may_approve(container, world, drive):

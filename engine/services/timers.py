@@ -1,0 +1,125 @@
+"""The timer sweep: find cases whose BPMN timers are due (one indexed query), claim them, fire them.
+
+Each case is processed in its own transaction through the same path as a task completion (version bump,
+workflow delta, projection, events), so a second scheduler or a crashed worker never fires a timer twice:
+the claim (row lock with SKIP LOCKED on PostgreSQL, SQLite's write lock) hands each case to one worker, an
+expired lease lets another worker take over, and the version bump makes a late duplicate fail cleanly.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from engine.db import Case, WorkflowState
+from engine.errors import Forbidden, NotFound
+
+from .access import Actor, visible_case
+from .events import record_event
+from .workflow_steps import workflow_of
+
+log = logging.getLogger("integraflow.timers")
+LEASE = timedelta(minutes=5)
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did."""
+
+    claimed: int = 0
+    fired: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def claim_due_cases(container, worker_id: str, limit: int = 500) -> list[str]:
+    """Claim up to `limit` cases with a due timer for this worker (lease); returns their ids."""
+    now = container.clock.now()
+    states = WorkflowState.__table__
+    uow = container.uow()
+    with uow:
+        conn = uow.session.connection()
+        stmt = (select(states.c.case_id)
+                .where(states.c.next_timer_at <= now, states.c.timer_error.is_(None),
+                       or_(states.c.timer_claimed_until.is_(None), states.c.timer_claimed_until < now))
+                .order_by(states.c.next_timer_at).limit(limit))
+        if conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        case_ids = list(conn.execute(stmt).scalars())
+        if case_ids:
+            conn.execute(update(states).where(states.c.case_id.in_(case_ids))
+                         .values(timer_claimed_until=now + LEASE, timer_claimed_by=worker_id))
+        uow.commit()
+    return case_ids
+
+
+def fire_case_timers(uow, case_id: str, worker_id: str) -> list[str]:
+    """Fire the due timers of one claimed case in one transaction; returns the ids of timers that fired."""
+    states = WorkflowState.__table__
+    with uow:
+        conn = uow.session.connection()
+        owner = conn.execute(select(states.c.timer_claimed_by).where(states.c.case_id == case_id)).scalar()
+        if owner != worker_id:
+            return []  # our lease expired and another worker took the case over
+        case = uow.session.get(Case, case_id)
+        version = case.version
+        bumped = conn.execute(update(Case.__table__).where(Case.__table__.c.id == case_id,
+                                                           Case.__table__.c.version == version)
+                              .values(version=version + 1, updated_at=uow.clock.now()))
+        if bumped.rowcount != 1:
+            return []  # someone changed the case meanwhile; the next sweep tries again
+        set_committed_value(case, "version", version + 1)
+        with workflow_of(uow, case, version) as (model, workflow):
+            fired = uow.runtime.fire_timers(workflow)
+        conn.execute(update(states).where(states.c.case_id == case_id)
+                     .values(timer_claimed_until=None, timer_claimed_by=None))
+        for element in fired:
+            record_event(uow, "timer_fired", None, case_id, element=element,
+                         title=model.element_names.get(element, element))
+        uow.commit()
+        return fired
+
+
+def _record_failure(container, case_id: str, message: str) -> None:
+    states = WorkflowState.__table__
+    uow = container.uow()
+    with uow:
+        uow.session.connection().execute(
+            update(states).where(states.c.case_id == case_id)
+            .values(timer_error=message[:2000], timer_error_at=uow.clock.now(), timer_claimed_until=None,
+                    timer_claimed_by=None))
+        record_event(uow, "timer_failed", None, case_id, error=message[:2000])
+        uow.commit()
+
+
+def sweep_timers(container, worker_id: str, limit: int = 500) -> SweepResult:
+    """Claim due cases and fire their timers; one failing case is marked and never blocks the others."""
+    result = SweepResult()
+    for case_id in claim_due_cases(container, worker_id, limit):
+        result.claimed += 1
+        try:
+            result.fired += len(fire_case_timers(container.uow(), case_id, worker_id))
+        except Exception as exc:  # noqa: BLE001 - any failure of one case is recorded, the sweep goes on
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            log.warning("timer of case %s failed: %s", case_id, message)
+            _record_failure(container, case_id, message)
+            result.failed.append(case_id)
+    return result
+
+
+def retry_timer(uow, actor: Actor, case_id: str) -> None:
+    """Supervisor clears a timer error so the next sweep tries the case again."""
+    if actor.role not in ("supervisor", "admin"):
+        raise Forbidden("Nur die Teamleitung kann einen fehlgeschlagenen Zeitgeber erneut starten.")
+    states = WorkflowState.__table__
+    with uow:
+        visible_case(uow.session, actor, case_id)
+        changed = uow.session.connection().execute(
+            update(states).where(states.c.case_id == case_id, states.c.timer_error.is_not(None))
+            .values(timer_error=None, timer_error_at=None))
+        if changed.rowcount != 1:
+            raise NotFound("Für diesen Fall liegt kein Zeitgeber-Fehler vor.")
+        record_event(uow, "timer_retried", actor.id, case_id)
+        uow.commit()
