@@ -38,6 +38,11 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(_describe_demo(load_demo(container)))
     app = create_app(container=container)
     logging.basicConfig(level=logging.INFO)
+    if container.settings.scheduler_in_process:
+        from engine.scheduler import build_scheduler
+
+        build_scheduler(container).start()
+        click.echo("Zeitplaner läuft im selben Prozess (INTEGRAFLOW_SCHEDULER_IN_PROCESS=0 schaltet ihn ab).")
     click.echo(f"Integraflow läuft auf http://{host}:{port}  (Datenbank: {container.engine.url.render_as_string()})")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
@@ -54,6 +59,22 @@ def _has_data(container) -> bool:
     from engine.demo import has_demo_data
 
     return has_demo_data(container)
+
+
+@cli.command(help="Startet den Zeitplaner (Fristen, Erinnerungen, E-Mails) als eigenen Prozess.")
+def scheduler() -> None:
+    """Run the scheduler in the foreground until interrupted."""
+    from engine.scheduler import build_scheduler
+    from engine.setup import prepare_database
+
+    container = _container()
+    prepare_database(container)
+    logging.basicConfig(level=logging.INFO)
+    click.echo(f"Zeitplaner gestartet (Fristenlauf alle {container.settings.sweep_interval_seconds} s).")
+    try:
+        build_scheduler(container, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Zeitplaner beendet.")
 
 
 @cli.group(help="Datenbank verwalten.")

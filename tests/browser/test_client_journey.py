@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
-from support import PASSWORD
 
 from engine.clock import BERLIN
 from engine.db import Case, Event
 from engine.services.timers import sweep_timers
+from support import PASSWORD
 
 RECOGNISED_REFUGEE = "Anerkannter Flüchtling (§ 25 Abs. 2 AufenthG)"
 GOAL = "B1-Prüfung bestehen"
