@@ -73,9 +73,10 @@ def bare_history_cost(history: int, samples: int) -> float:
 class _Bench:
     """A throwaway SQLite installation with one caseworker."""
 
-    def __init__(self, directory: Path, cache_size: int = 256):
+    def __init__(self, directory: Path, cache_size: int = 256, clock=None):
+        directory.mkdir(parents=True, exist_ok=True)
         self.container = bootstrap(Settings(database_url=f"sqlite:///{directory / 'bench.sqlite'}",
-                                            workflow_cache_size=cache_size))
+                                            workflow_cache_size=cache_size), clock=clock)
         prepare_database(self.container)
         uow = self.container.uow()
         with uow:

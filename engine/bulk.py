@@ -24,8 +24,11 @@ def _renamed(payload: dict, ids: dict[str, str]) -> dict:
             "children": [ids[c] for c in payload["children"]]}
 
 
-def clone_case(container, case_id: str, copies: int, batch: int = 1000) -> list[str]:
-    """Insert `copies` copies of a case (new client, case, references); returns the new case ids."""
+def clone_case(container, case_id: str, copies: int, batch: int = 1000, with_tasks: bool = True) -> list[str]:
+    """Insert `copies` copies of a case (new client, case, references); returns the new case ids.
+
+    `with_tasks=False` copies only the case and workflow header (enough for read-path and idle-sweep scale).
+    """
     new_ids: list[str] = []
     uow = container.uow()
     with uow:
@@ -34,7 +37,7 @@ def clone_case(container, case_id: str, copies: int, batch: int = 1000) -> list[
         client = _rows(conn, Client.__table__, id=case["client_id"])[0]
         state = _rows(conn, WorkflowState.__table__, case_id=case_id)[0]
         tasks = _rows(conn, WorkflowTask.__table__, case_id=case_id)
-        open_tasks = _rows(conn, OpenTask.__table__, case_id=case_id)
+        open_tasks = _rows(conn, OpenTask.__table__, case_id=case_id) if with_tasks else []
         for start in range(0, copies, batch):
             cases, clients, states, task_rows, open_rows = [], [], [], [], []
             for n in range(start, min(start + batch, copies)):
@@ -46,13 +49,15 @@ def clone_case(container, case_id: str, copies: int, batch: int = 1000) -> list[
                 header = dict(state["header"], root=ids[state["header"]["root"]],
                               last_task=ids.get(state["header"]["last_task"]))
                 states.append({**state, "case_id": cid, "header": header})
-                task_rows += [{"case_id": cid, "task_id": ids[t["task_id"]], "payload": _renamed(t["payload"], ids)}
-                              for t in tasks]
+                if with_tasks:
+                    task_rows += [{"case_id": cid, "task_id": ids[t["task_id"]],
+                                   "payload": _renamed(t["payload"], ids)} for t in tasks]
                 open_rows += [{**t, "case_id": cid, "id": ids[t["id"]]} for t in open_tasks]
             conn.execute(insert(Client.__table__), clients)
             conn.execute(insert(Case.__table__), cases)
             conn.execute(insert(WorkflowState.__table__), states)
-            conn.execute(insert(WorkflowTask.__table__), task_rows)
+            if task_rows:
+                conn.execute(insert(WorkflowTask.__table__), task_rows)
             if open_rows:
                 conn.execute(insert(OpenTask.__table__), open_rows)
         uow.commit()

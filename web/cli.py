@@ -162,8 +162,16 @@ def bpmn_check(files, forms_dir) -> None:
 
 @cli.command(help="Misst Durchsatz und Verlaufsunabhängigkeit der Aufgabenerledigung.")
 @click.option("--rounds", default=200, show_default=True, type=click.IntRange(10, 100_000))
-def bench(rounds: int) -> None:
+@click.option("--timers", is_flag=True, help="Stattdessen den Fristenlauf messen (10.000 fällige, 100.000 wartende).")
+@click.option("--due", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--idle", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
+def bench(rounds: int, timers: bool, due: int, idle: int) -> None:
     """Print benchmark numbers."""
+    if timers:
+        from engine.bench_timers import run_timer_benchmarks
+
+        run_timer_benchmarks(due=due, idle=idle, echo=click.echo)
+        return
     from engine.bench import run_benchmarks
 
     run_benchmarks(rounds=rounds, echo=click.echo)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.db import Case, WorkflowState
@@ -63,7 +64,7 @@ def fire_case_timers(uow, case_id: str, worker_id: str) -> list[str]:
         owner = conn.execute(select(states.c.timer_claimed_by).where(states.c.case_id == case_id)).scalar()
         if owner != worker_id:
             return []  # our lease expired and another worker took the case over
-        case = uow.session.get(Case, case_id)
+        case = uow.session.get(Case, case_id, options=(lazyload(Case.client),))
         version = case.version
         bumped = conn.execute(update(Case.__table__).where(Case.__table__.c.id == case_id,
                                                            Case.__table__.c.version == version)

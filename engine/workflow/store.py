@@ -17,13 +17,17 @@ class UnsupportedState(RuntimeError):
 
 def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, model: ProcessModel):
     """Deserialize a case's workflow from its rows (the slow path; the runtime cache avoids it)."""
-    state = session.get(WorkflowState, case_id)
+    states = WorkflowState.__table__
+    state = session.connection().execute(
+        select(states.c.serializer_version, states.c.header, states.c.visited).where(states.c.case_id == case_id)
+    ).first()
     if state is None:
         raise LookupError(case_id)
     if state.serializer_version != FORMAT_VERSION:
         raise UnsupportedState(f"Gespeicherter Zustand im Format {state.serializer_version} ist nicht lesbar.")
-    rows = session.execute(select(WorkflowTask.task_id, WorkflowTask.payload)
-                           .where(WorkflowTask.case_id == case_id)).all()
+    tasks = WorkflowTask.__table__
+    rows = session.connection().execute(select(tasks.c.task_id, tasks.c.payload)
+                                        .where(tasks.c.case_id == case_id)).all()
     payloads = {task_id: payload for task_id, payload in rows}
     workflow = runtime.codec.restore(model.spec, model.subprocess_specs, state.header, payloads,
                                      runtime.script_engine)
