@@ -16,6 +16,7 @@ from engine.services import (
     search_cases,
 )
 from engine.services.form_options import form_for
+from engine.services.timers import retry_timer as retry_case_timer
 
 from .deps import actor, reader, uow
 from .schemas import CaseSearchQuery, NoteForm, load_args
@@ -92,6 +93,15 @@ def add_case_note(case_id: str):
     add_note(uow(), case_id, data["text"], actor())
     flash("Die Notiz wurde gespeichert.", "success")
     return redirect(url_for(".detail", case_id=case_id, _anchor="notizen"))
+
+
+@bp.route("/<case_id>/timer/retry", methods=["POST"])
+@login_required
+def retry_timer(case_id: str):
+    """Supervisor restarts a failed timer step."""
+    retry_case_timer(uow(), actor(), case_id)
+    flash("Die Frist wird beim nächsten Fristenlauf erneut verarbeitet.", "success")
+    return redirect(url_for(".detail", case_id=case_id))
 
 
 @bp.route("/definitions/<int:definition_id>.bpmn")

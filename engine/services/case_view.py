@@ -48,6 +48,8 @@ class CaseView:
     users: dict[int, str] = field(default_factory=dict)
 
     visited: list[str] = field(default_factory=list)
+    timer_error: str | None = None
+    timer_error_at: object = None
 
     @property
     def done_elements(self) -> list[str]:
@@ -88,6 +90,8 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     )
     state = s.get(WorkflowState, case.id)
     view.visited = list(state.visited or []) if state else []
+    if state is not None and state.timer_error:
+        view.timer_error, view.timer_error_at = state.timer_error, state.timer_error_at
     ids = {case.responsible_user_id} | {e.actor_id for e in view.timeline} | {t.assignee_id for t in view.open_tasks}
     ids |= {c.recorded_by for c in view.contacts} | {n.author_id for n in view.notes}
     ids |= {t.completed_by for t in view.completed_tasks}
