@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "timer_fired": "Frist erreicht",
     "timer_failed": "Zeitgeber fehlgeschlagen",
     "timer_retried": "Zeitgeber erneut gestartet",
+    "mail_retried": "E-Mail erneut angestoßen",
     "user_created": "Benutzer angelegt",
     "login": "Anmeldung",
     "login_failed": "Fehlgeschlagene Anmeldung",
