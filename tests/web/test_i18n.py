@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+
 from support import login
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,9 +152,15 @@ def test_catalog_is_up_to_date_with_the_templates(tmp_path):
 
 def test_compiled_catalog_matches_the_po():
     """The committed .mo (installs do not compile) holds exactly the .po's translations."""
+    def as_tuple(value):  # plural entries come back as lists from read_mo and tuples from read_po
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    def key(message):
+        return (message.context, as_tuple(message.id)), as_tuple(message.string)
+
     with EN_MO.open("rb") as f:
-        compiled = {(m.context, m.id): m.string for m in read_mo(f) if m.id}
-    source = {(m.context, m.id): m.string for m in _read_po(EN_PO) if m.id and m.string and not m.fuzzy}
+        compiled = dict(key(m) for m in read_mo(f) if m.id)
+    source = dict(key(m) for m in _read_po(EN_PO) if m.id and m.string and not m.fuzzy)
     assert compiled == source, f"{EN_MO.relative_to(ROOT)} is stale: run scripts/update_translations.sh"
 
 
