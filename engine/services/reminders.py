@@ -51,6 +51,7 @@ def _candidates(today: date, deadlines: dict[str, str]):
         _task_reminders("overdue", OpenTask.due_on < today, period=today.isoformat()),
         _escalations(OpenTask.due_on <= last_escalation),
         _counselling_end(Case.counselling_end <= last_counselling),
+        _upcoming_reviews(Case.next_review_due.between(today, last_upcoming)),
     )
 
 
@@ -107,6 +108,20 @@ def _counselling_end(end_condition):
                    ~_exists(Case.id, COUNSELLING_END, "upcoming", responsible.id,
                             Reminder.due_on == Case.counselling_end)))
     return stmt
+
+
+def _upcoming_reviews(due_condition):
+    """Reviews whose task does not exist yet (it appears when its timer fires): announce them ahead."""
+    responsible = aliased(User)
+    review_open = exists().where(OpenTask.case_id == Case.id, OpenTask.task_spec == "Task_Review")
+    return (select(Case.id.label("case_id"), null().cast(String(36)).label("task_id"), _text("review").label("kind"),
+                   Case.next_review_due.label("due_on"), _text("Fortschreibung des Integrationsplans").label("subject"),
+                   Client.last_name, Client.first_name, responsible.display_name.label("holder"),
+                   _text("upcoming").label("stage"), responsible.id.label("recipient_id"))
+            .join(Client, Client.id == Case.client_id)
+            .join(responsible, and_(responsible.id == Case.responsible_user_id, responsible.active.is_(True)))
+            .where(Case.status == "open", Case.next_review_due.is_not(None), due_condition, ~review_open,
+                   ~_exists(Case.id, "review", "upcoming", responsible.id, Reminder.due_on == Case.next_review_due)))
 
 
 def _text(value: str):

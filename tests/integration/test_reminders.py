@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from journey import ASSESSMENT, CONSENT, Driver
 from sqlalchemy import event, select, update
-from support import intake_form
 
 from engine.clock import BERLIN
 from engine.db import OpenTask, Reminder, Setting, User
 from engine.services import assign_task, unclaim_task
 from engine.services.reminders import _insert_new, run_reminder_pass
+from journey import ASSESSMENT, CONSENT, Driver
+from support import intake_form
 
 ASSESSMENT_DUE = date(2026, 2, 12)          # intake 15.01.2026 + P4W
 TARGET_AGREEMENT_DUE = date(2026, 3, 12)    # intake 15.01.2026 + P8W
@@ -288,3 +288,24 @@ def test_reminder_written_by_a_concurrent_pass_is_skipped(container, world, driv
     assert [(r.case_id, r.stage) for r in _reminders(container)] == [(case_id, "overdue"), (case_id, "escalation")]
     with container.reader() as r:
         assert r.session.execute(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalar_one() == first.task_id
+
+
+
+def test_review_is_announced_before_its_task_appears(container, clock, world):
+    drive = Driver(container)
+    case_id = drive.to_review(world.anna, intake_form(world.town_a))  # review due 01.05.2026, no task yet
+
+    def review_reminders():
+        with container.reader() as r:
+            return [(x.stage, x.due_on.isoformat(), x.recipient_id) for x in r.session.execute(
+                select(Reminder).where(Reminder.case_id == case_id, Reminder.kind == "review")).scalars()]
+
+    clock.set(datetime(2026, 4, 16, 8, 0, tzinfo=BERLIN))  # one day before the lead time
+    run_reminder_pass(container)
+    assert review_reminders() == []
+    clock.set(datetime(2026, 4, 17, 8, 0, tzinfo=BERLIN))  # 01.05. − P14D
+    run_reminder_pass(container)
+    assert review_reminders() == [("upcoming", "2026-05-01", world.anna.id)]
+    drive.await_review(case_id)  # the task appears on its due date: no second announcement
+    run_reminder_pass(container)
+    assert review_reminders() == [("upcoming", "2026-05-01", world.anna.id)]
