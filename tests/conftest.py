@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
-from support import PASSWORD
 
 from engine.bootstrap import bootstrap
 from engine.clock import FakeClock
@@ -20,6 +19,7 @@ from engine.config import Settings
 from engine.db import Base, Municipality, Organisation, User, UserMunicipality
 from engine.services.users import actor_of, hash_password
 from engine.setup import prepare_database
+from support import PASSWORD
 
 PG_URL = os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

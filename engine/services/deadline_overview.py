@@ -240,7 +240,7 @@ def _caseworkers(session, actor: Actor, counted: list[Counts]) -> list[tuple[int
             .order_by(User.display_name, User.id))
     if actor.role not in DISTRICT_WIDE:
         stmt = stmt.where(User.organisation_id == actor.organisation_id)
-    people = dict(session.execute(stmt).tuples())
+    people = {r[0]: r[1] for r in session.execute(stmt)}
     # Someone who left may still hold items (they need handing over), so they stay selectable.
     people.update((c.key, c.name) for c in counted if c.key is not None and c.key not in people)
     return sorted(people.items(), key=lambda kv: (kv[1].casefold(), kv[0]))

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import threading
 
-from journey import CONSENT, Driver
 from sqlalchemy import func, select
-from support import intake_form
 from werkzeug.datastructures import MultiDict
 
 from engine.db import Case, CompletedTask, Event
 from engine.errors import Conflict
 from engine.services import complete_task, task_form
+from journey import CONSENT, Driver
+from support import intake_form
 
 THREADS = 12
 

@@ -5,23 +5,26 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from journey import CONSENT, Driver
 from sqlalchemy import event, select
-from support import intake_form
 
-from engine.db import OpenTask
+from engine.db import Case, OpenTask, Setting
 from engine.errors import Forbidden, InvalidInput
 from engine.services import unclaim_task
-from engine.services.deadline_overview import UNASSIGNED, DeadlineParams, deadline_overview, load_params
+from engine.services.deadline_overview import (
+    DETAIL_LIMIT,
+    UNASSIGNED,
+    DeadlineParams,
+    deadline_overview,
+    load_params,
+)
+from journey import CONSENT, Driver
+from support import intake_form
 
-START = date(2026, 1, 15)            # the fake clock's first day; assessments opened then are due on 12.02.
-ASSESSMENT_DUE = date(2026, 2, 12)   # intake + P4W
+ASSESSMENT_DUE = date(2026, 2, 12)   # intake on the fake clock's first day (15.01.2026) + P4W
 
 
-def _overview(container, actor, limit=None, **params):
+def _overview(container, actor, limit=DETAIL_LIMIT, **params):
     with container.reader() as r:
-        if limit is None:
-            return deadline_overview(r, actor, params)
         return deadline_overview(r, actor, params, limit=limit)
 
 
@@ -71,7 +74,7 @@ def scene(container, world, clock):
 def test_supervisor_sees_counts_per_caseworker_and_municipality_of_her_organisation(container, world, scene):
     o = _overview(container, world.carla)
 
-    assert _counts(o.by_caseworker) == {"Anna Adler": (2, 2, 2, 4), "Ben Berg": (1, 0, 0, 1), None: (1 - 1, 0, 1, 1)}
+    assert _counts(o.by_caseworker) == {"Anna Adler": (2, 2, 2, 4), "Ben Berg": (1, 0, 0, 1), None: (0, 0, 1, 1)}
     assert [c.name for c in o.by_caseworker] == ["Anna Adler", "Ben Berg", None]   # unassigned last
     assert o.by_caseworker[-1].key is None
     assert _counts(o.by_municipality) == {"Astadt": (3, 2, 3, 6)}
@@ -104,7 +107,6 @@ def test_tasks_without_due_date_are_not_deadlines(container, world):
 
 
 def test_closed_cases_counselling_end_is_not_listed(container, world, clock):
-    from engine.db import Case
     case_id = Driver(container).open(world.anna, intake_form(world.town_a, counselling_start="2023-03-01"))
     assert _overview(container, world.carla).total == 1
     uow = container.uow()
@@ -153,7 +155,6 @@ def test_counselling_end_is_listed_from_exactly_the_warning_time_before(containe
 
 
 def test_configured_deadlines_move_the_boundaries(container, world, clock):
-    from engine.db import Setting
     _assessment_case(container, world.anna, world.town_a, "Grenz")
     _to_day(clock, ASSESSMENT_DUE + timedelta(days=10))
     assert _overview(container, world.carla).rows[0].escalated is False
@@ -167,6 +168,19 @@ def test_configured_deadlines_move_the_boundaries(container, world, clock):
     assert o.durations["escalation_after"] == (0, 0, 7) and o.durations["reminder_lead"] == (0, 0, 3)
 
 
+@pytest.mark.parametrize(("today", "escalated"), [(date(2026, 3, 12), False), (date(2026, 3, 13), True)])
+def test_escalation_after_months_counts_calendar_months(container, world, clock, today, escalated):
+    _assessment_case(container, world.anna, world.town_a, "Grenz")   # due 12.02.; + P1M = 12.03.
+    uow = container.uow()
+    with uow:
+        uow.session.add(Setting(key="deadlines", value={"escalation_after": "P1M"}))
+        uow.commit()
+    _to_day(clock, today)
+
+    (row,) = _overview(container, world.carla).rows
+    assert row.escalated is escalated
+
+
 # --- sorting and filters ---------------------------------------------------------------------------------------
 
 def _names(o) -> list[str]:
@@ -175,9 +189,9 @@ def _names(o) -> list[str]:
 
 @pytest.mark.parametrize(("sort", "order", "expected"), [
     ("due", None, ["Ende", "Adler", "Berg", "Frueh", "Offen", "Beratung"]),
-    ("due", "desc", ["Beratung", "Offen", "Frueh", "Berg", "Adler", "Ende"]),
+    ("due", "desc", ["Beratung", "Frueh", "Offen", "Berg", "Adler", "Ende"]),   # ties: by reference
     ("overdue", None, ["Ende", "Adler", "Berg", "Frueh", "Offen", "Beratung"]),   # most days overdue first
-    ("overdue", "asc", ["Beratung", "Offen", "Frueh", "Berg", "Adler", "Ende"]),
+    ("overdue", "asc", ["Beratung", "Frueh", "Offen", "Berg", "Adler", "Ende"]),
     ("caseworker", None, ["Ende", "Adler", "Frueh", "Beratung", "Berg", "Offen"]),  # then by due date
     ("caseworker", "desc", ["Berg", "Ende", "Adler", "Frueh", "Beratung", "Offen"]),  # unassigned stays last
 ])
@@ -312,10 +326,11 @@ def test_number_of_statements_does_not_grow_with_the_rows(container, world, cloc
             _assessment_case(container, world.anna if i % 2 else world.ben, world.town_a, f"Fall{i:02d}")
 
     open_cases(3)
-    _to_day(clock, ASSESSMENT_DUE + timedelta(days=20))
+    _to_day(clock, ASSESSMENT_DUE + timedelta(days=1))
     with _statements(container) as few:
         assert _overview(container, world.carla).total == 3
     open_cases(27)
+    _to_day(clock, ASSESSMENT_DUE + timedelta(days=30))   # the later cases are overdue too
     with _statements(container) as many:
         o = _overview(container, world.carla)
     assert o.total == 30 and len(o.rows) == 30

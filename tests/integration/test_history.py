@@ -1,11 +1,11 @@
 """Work per completion must not grow with a case's history: bounded live workflow, constant writes."""
 from __future__ import annotations
 
-from journey import Driver
 from sqlalchemy import event, func, select
-from support import intake_form
 
 from engine.db import CompletedTask, Goal, WorkflowTask, WorkflowTaskArchive
+from journey import Driver
+from support import intake_form
 
 
 def _rows(container, model, case_id) -> int:

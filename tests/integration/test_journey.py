@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
-from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from sqlalchemy import select
-from support import count_rows, intake_form
 
 from engine.db import AssessmentArea, Case, CompletedTask, Event, Goal, OpenTask, WorkflowTask
 from engine.errors import Forbidden, InvalidInput
 from engine.services import log_contact
+from journey import ASSESSMENT, CONSENT, Driver, target_agreement
+from support import count_rows, intake_form
 
 
 @pytest.fixture(params=["straight", "roundtrip"])

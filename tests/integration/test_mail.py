@@ -1,4 +1,4 @@
-"""The daily digest end to end: queued from reminders, delivered to a real SMTP server (aiosmtpd), retried on failure."""
+"""The daily digest end to end: queued from reminders, delivered to a real SMTP server (aiosmtpd), retried."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,13 +14,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select, update
-from support import count_rows, intake_form
 
 from engine.db import OutgoingMail, Reminder, User
 from engine.errors import Conflict, Forbidden
 from engine.services import open_case
 from engine.services.mail import MAX_ATTEMPTS, mail_problems, queue_digests, retry_mail, send_pending
 from engine.services.users import actor_of
+from support import count_rows, intake_form
 
 BASE_URL = "https://integraflow.example.org"
 _serial = itertools.count()  # keeps the reminders' unique key apart
@@ -93,9 +93,9 @@ def _set_email(container, username: str, address: str | None, active: bool = Tru
 def _remind(container, recipient, case_id: str, stage: str, title: str, due_on: date, read: bool = False) -> None:
     now = container.clock.now()
     with container.uow() as u:
-        u.session.add(Reminder(case_id=case_id, kind="assessment", stage=stage, period=f"{due_on.isoformat()}#{next(_serial)}",
-                               recipient_id=recipient.id, title=title, due_on=due_on, created_at=now,
-                               read_at=now if read else None))
+        u.session.add(Reminder(case_id=case_id, kind="assessment", stage=stage,
+                               period=f"{due_on.isoformat()}#{next(_serial)}", recipient_id=recipient.id,
+                               title=title, due_on=due_on, created_at=now, read_at=now if read else None))
         u.commit()
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from engine.db import OutgoingMail, User
+from engine.db import Event, OutgoingMail, User
 from engine.services.users import actor_of
+from support import csrf_token
 from web.auth import LoginUser
 
 
@@ -26,7 +27,6 @@ def admin(container, world):
 
 def _queue(container, world, username: str, status: str, attempts: int, error: str | None, day: int = 15) -> int:
     now = container.clock.now()
-    from datetime import date
     with container.uow() as u:
         mail = OutgoingMail(recipient_id=world.users[username].id, to_address=f"{username}@example.org",
                             subject=f"Integraflow: 2 fällige Fristen am {day}.01.2026", body_text="…",
@@ -117,14 +117,12 @@ def test_retry_needs_the_csrf_token(app_csrf, container, world, admin):
     mail_id = _queue(container, world, "anna", "failed", 8, "kaputt")
     client = app_csrf.test_client(user=LoginUser(admin))
     assert client.post(f"/admin/mail/{mail_id}/retry").status_code == 400
-    page = client.get("/admin/mail").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_token(client, "/admin/mail")
     assert client.post(f"/admin/mail/{mail_id}/retry", data={"csrf_token": token}).status_code == 302
     assert _mail(container, mail_id).status == "pending"
 
 
 def test_retry_is_recorded_in_the_event_log(container, world, admin, signed_in):
-    from engine.db import Event
     mail_id = _queue(container, world, "anna", "failed", 8, "kaputt")
     signed_in("root").post(f"/admin/mail/{mail_id}/retry")
     with container.reader() as r:

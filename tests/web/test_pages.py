@@ -6,13 +6,13 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from markupsafe import escape
 from sqlalchemy import func, select
-from support import PASSWORD, count_rows, intake_form, login
 
 from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask, User
 from engine.services import unclaim_task
+from journey import ASSESSMENT, CONSENT, Driver, target_agreement
+from support import PASSWORD, count_rows, intake_form, login
 
 LONG_ID = "x" * 500
 
