@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from engine.services.mail import MAX_ATTEMPTS, mail_problems, require_admin, retry_mail
 
-from .deps import actor, reader, uow
+from .deps import actor, container, reader, uow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -17,7 +17,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def mail():
     """Mails that could not be delivered yet or at all."""
     require_admin(actor())
-    return render_template("admin/mail.html", mails=mail_problems(reader()), max_attempts=MAX_ATTEMPTS)
+    settings = container().settings
+    return render_template("admin/mail.html", mails=mail_problems(reader()), max_attempts=MAX_ATTEMPTS,
+                           smtp_host=settings.smtp_host, smtp_port=settings.smtp_port)
 
 
 @bp.route("/mail/<int:mail_id>/retry", methods=["POST"])

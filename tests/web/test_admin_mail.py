@@ -1,6 +1,7 @@
 """The admin page for the mail queue: who may see it, what it lists, the retry button."""
 from __future__ import annotations
 
+import dataclasses
 import html
 from datetime import date, timedelta
 
@@ -67,12 +68,24 @@ def test_admin_sees_failed_and_retrying_mails_but_not_sent_ones(container, world
     assert 'name="csrf_token"' in response.get_data(as_text=True)
 
 
-def test_admin_page_without_problems_says_so(world, admin, signed_in):
+@pytest.fixture
+def smtp_configured(app, container):
+    """The running app's container with an SMTP server set (mail on)."""
+    app.extensions["integraflow"] = dataclasses.replace(
+        container, settings=dataclasses.replace(container.settings, smtp_host="mail.example", smtp_port=587))
+
+
+def test_admin_page_without_problems_says_so(world, admin, signed_in, smtp_configured):
     text = _text(signed_in("root").get("/admin/mail"))
-    assert "Keine Probleme" in text and "Erneut versuchen" not in text
+    assert "Keine Probleme" in text and "mail.example:587" in text and "Erneut versuchen" not in text
 
 
-def test_admin_page_in_english(world, admin, signed_in):
+def test_admin_page_says_when_mail_is_off(world, admin, signed_in):
+    text = _text(signed_in("root").get("/admin/mail"))
+    assert "Der E-Mail-Versand ist ausgeschaltet" in text and "Keine Probleme" not in text
+
+
+def test_admin_page_in_english(world, admin, signed_in, smtp_configured):
     text = _text(signed_in("root").get("/admin/mail?lang=en"))
     assert "E-mail delivery" in text and "No problems" in text
 
