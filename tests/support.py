@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from werkzeug.datastructures import MultiDict
 
 PASSWORD = "richtig-geheim-123"
@@ -45,3 +46,27 @@ def count_rows(container, model, **where) -> int:
         for key, value in where.items():
             stmt = stmt.where(getattr(model, key) == value)
         return r.session.execute(stmt).scalar_one()
+
+
+def rows(container, model, **where) -> list:
+    """Rows of a table in id order, optionally filtered by column equality."""
+    with container.reader() as r:
+        stmt = select(model).order_by(model.id)
+        for key, value in where.items():
+            stmt = stmt.where(getattr(model, key) == value)
+        return list(r.session.execute(stmt).scalars())
+
+
+@contextmanager
+def statements(container):
+    """Collect the SQL statements sent while the block runs (for N+1 guards)."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(container.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(container.engine, "before_cursor_execute", count)

@@ -1,11 +1,10 @@
 """The deadline overview ("Fristen") on a real database: counts, boundaries, sorting, filters, tenancy, queries."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from engine.db import Case, OpenTask, Setting
 from engine.errors import Forbidden, InvalidInput
@@ -18,7 +17,7 @@ from engine.services.deadline_overview import (
     load_params,
 )
 from journey import CONSENT, Driver
-from support import intake_form
+from support import intake_form, statements
 
 ASSESSMENT_DUE = date(2026, 2, 12)   # intake on the fake clock's first day (15.01.2026) + P4W
 
@@ -306,18 +305,6 @@ def test_forbidden_comes_before_parameter_errors(container, world):
 
 # --- set-based reading ---------------------------------------------------------------------------------------
 
-@contextmanager
-def _statements(container):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(container.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(container.engine, "before_cursor_execute", count)
 
 
 def test_number_of_statements_does_not_grow_with_the_rows(container, world, clock):
@@ -327,11 +314,11 @@ def test_number_of_statements_does_not_grow_with_the_rows(container, world, cloc
 
     open_cases(3)
     _to_day(clock, ASSESSMENT_DUE + timedelta(days=1))
-    with _statements(container) as few:
+    with statements(container) as few:
         assert _overview(container, world.carla).total == 3
     open_cases(27)
     _to_day(clock, ASSESSMENT_DUE + timedelta(days=30))   # the later cases are overdue too
-    with _statements(container) as many:
+    with statements(container) as many:
         o = _overview(container, world.carla)
     assert o.total == 30 and len(o.rows) == 30
     assert len(many) == len(few) <= 8

@@ -11,7 +11,7 @@ from engine.db import OpenTask, Reminder, Setting, User
 from engine.services import assign_task, unclaim_task
 from engine.services.reminders import _insert_new, run_reminder_pass
 from journey import ASSESSMENT, CONSENT, Driver
-from support import intake_form
+from support import intake_form, rows
 
 ASSESSMENT_DUE = date(2026, 2, 12)          # intake 15.01.2026 + P4W
 TARGET_AGREEMENT_DUE = date(2026, 3, 12)    # intake 15.01.2026 + P8W
@@ -45,12 +45,6 @@ def _open_case(drive, world, kind: str = "assessment", **intake) -> str:
     return case_id
 
 
-def _reminders(container, **where) -> list[Reminder]:
-    with container.reader() as r:
-        stmt = select(Reminder).order_by(Reminder.id)
-        for key, value in where.items():
-            stmt = stmt.where(getattr(Reminder, key) == value)
-        return list(r.session.execute(stmt).scalars())
 
 
 def _add_user(container, username: str, role: str, organisation_id: int, active: bool = True) -> int:
@@ -76,10 +70,10 @@ def _set_deadlines(container, **values) -> None:
 def test_upcoming_reminder_comes_once_at_lead_time_and_not_before(container, world, drive, kind, due, subject):
     case_id = _open_case(drive, world, kind)
     assert _pass_on(container, due - timedelta(days=15)) == 0
-    assert _reminders(container) == []
+    assert rows(container, Reminder) == []
 
     assert _pass_on(container, due - timedelta(days=14)) == 1
-    [reminder] = _reminders(container)
+    [reminder] = rows(container, Reminder)
     assert (reminder.case_id, reminder.kind, reminder.stage, reminder.period, reminder.recipient_id,
             reminder.due_on, reminder.read_at) == (case_id, kind, "upcoming", due.isoformat(), world.anna.id, due, None)
     assert reminder.title == f"{subject} fällig am {due:%d.%m.%Y} – Haddad, Amina"
@@ -87,7 +81,7 @@ def test_upcoming_reminder_comes_once_at_lead_time_and_not_before(container, wor
     assert _pass_on(container, due - timedelta(days=14), "17:00") == 0
     assert _pass_on(container, due - timedelta(days=1)) == 0
     assert _pass_on(container, due) == 0
-    assert len(_reminders(container)) == 1
+    assert len(rows(container, Reminder)) == 1
 
 
 @pytest.mark.parametrize("holder", ["unassigned", "ben", "ben_left"])
@@ -103,7 +97,7 @@ def test_upcoming_reminder_goes_to_whoever_holds_the_task(container, world, driv
             conn.execute(update(User).where(User.id == world.ben.id).values(active=False))
     assert _pass_on(container, ASSESSMENT_DUE - timedelta(days=14)) == 1
     expected = world.ben.id if holder == "ben" else world.anna.id  # else the responsible caseworker
-    assert [r.recipient_id for r in _reminders(container)] == [expected]
+    assert [r.recipient_id for r in rows(container, Reminder)] == [expected]
 
 
 # --- overdue ----------------------------------------------------------------------------------------------
@@ -115,7 +109,7 @@ def test_overdue_reminder_comes_daily_and_once_a_day(container, world, drive):
     assert _pass_on(container, day1, "18:00") == 0
     assert _pass_on(container, day2) == 1
     assert _pass_on(container, day2, "23:59") == 0
-    overdue = _reminders(container, stage="overdue")
+    overdue = rows(container, Reminder, stage="overdue")
     assert [(r.case_id, r.kind, r.period, r.recipient_id) for r in overdue] == [
         (case_id, "assessment", day1.isoformat(), world.anna.id),
         (case_id, "assessment", day2.isoformat(), world.anna.id)]
@@ -125,7 +119,7 @@ def test_overdue_reminder_comes_daily_and_once_a_day(container, world, drive):
 def test_nothing_is_overdue_on_the_due_date_itself(container, world, drive):
     _open_case(drive, world)
     _pass_on(container, ASSESSMENT_DUE, "23:59")
-    assert _reminders(container, stage="overdue") == []
+    assert rows(container, Reminder, stage="overdue") == []
 
 
 def test_catch_up_after_ten_days_down_gives_one_overdue_reminder_for_today(container, world, drive):
@@ -133,14 +127,14 @@ def test_catch_up_after_ten_days_down_gives_one_overdue_reminder_for_today(conta
     assert _pass_on(container, ASSESSMENT_DUE - timedelta(days=14)) == 1   # upcoming, then the scheduler is down
     back = ASSESSMENT_DUE + timedelta(days=10)
     assert _pass_on(container, back) == 1
-    assert [(r.stage, r.period) for r in _reminders(container)] == [
+    assert [(r.stage, r.period) for r in rows(container, Reminder)] == [
         ("upcoming", ASSESSMENT_DUE.isoformat()), ("overdue", back.isoformat())]
 
 
 def test_task_first_seen_when_already_overdue_gets_no_upcoming_reminder(container, world, drive):
     _open_case(drive, world)
     _pass_on(container, ASSESSMENT_DUE + timedelta(days=3))
-    assert [r.stage for r in _reminders(container)] == ["overdue"]
+    assert [r.stage for r in rows(container, Reminder)] == ["overdue"]
 
 
 def test_completed_task_is_no_longer_reminded(container, world, drive):
@@ -148,7 +142,7 @@ def test_completed_task_is_no_longer_reminded(container, world, drive):
     _pass_on(container, ASSESSMENT_DUE + timedelta(days=1))
     drive.complete(world.anna, case_id, ASSESSMENT, expect="Task_Assessment")
     assert _pass_on(container, ASSESSMENT_DUE + timedelta(days=2)) == 0
-    assert [(r.kind, r.stage) for r in _reminders(container)] == [("assessment", "overdue")]
+    assert [(r.kind, r.stage) for r in rows(container, Reminder)] == [("assessment", "overdue")]
 
 
 # --- escalation -------------------------------------------------------------------------------------------
@@ -160,18 +154,18 @@ def test_escalation_goes_once_to_every_active_supervisor_of_the_organisation(con
     case_id = _open_case(drive, world)
     for offset in range(1, 15):
         _pass_on(container, ASSESSMENT_DUE + timedelta(days=offset))
-    assert _reminders(container, stage="escalation") == []
+    assert rows(container, Reminder, stage="escalation") == []
 
     assert _pass_on(container, ASSESSMENT_DUE + timedelta(days=15)) == 3   # overdue to Anna, two escalations
-    escalations = _reminders(container, stage="escalation")
+    escalations = rows(container, Reminder, stage="escalation")
     assert sorted(r.recipient_id for r in escalations) == sorted([world.carla.id, hanna])
     assert {(r.case_id, r.kind, r.period) for r in escalations} == {(case_id, "assessment", "2026-02-12")}
     assert escalations[0].title == ("Eskalation: Bedarfsanalyse – Haddad, Amina seit 15 Tagen überfällig "
                                     "(zuständig: Anna Adler)")
 
     assert _pass_on(container, ASSESSMENT_DUE + timedelta(days=16)) == 1   # only Anna's daily overdue
-    assert len(_reminders(container, stage="escalation")) == 2
-    assert {r.recipient_id for r in _reminders(container, stage="overdue")} == {world.anna.id}
+    assert len(rows(container, Reminder, stage="escalation")) == 2
+    assert {r.recipient_id for r in rows(container, Reminder, stage="overdue")} == {world.anna.id}
 
 
 @pytest.mark.parametrize(("deadlines", "first_upcoming", "first_escalation"), [
@@ -185,13 +179,13 @@ def test_reminder_lead_and_escalation_follow_the_configured_deadlines(container,
     _open_case(drive, world)
     if first_upcoming > date(2026, 1, 15):
         _pass_on(container, first_upcoming - timedelta(days=1))
-        assert _reminders(container, stage="upcoming") == []
+        assert rows(container, Reminder, stage="upcoming") == []
     _pass_on(container, first_upcoming)
-    assert len(_reminders(container, stage="upcoming")) == 1
+    assert len(rows(container, Reminder, stage="upcoming")) == 1
     _pass_on(container, first_escalation - timedelta(days=1))
-    assert _reminders(container, stage="escalation") == []
+    assert rows(container, Reminder, stage="escalation") == []
     _pass_on(container, first_escalation)
-    assert [r.recipient_id for r in _reminders(container, stage="escalation")] == [world.carla.id]
+    assert [r.recipient_id for r in rows(container, Reminder, stage="escalation")] == [world.carla.id]
 
 
 # --- counselling period -----------------------------------------------------------------------------------
@@ -204,11 +198,11 @@ def test_counselling_end_is_announced_once_before_the_period_ends(container, wor
                                                                   first_warning):
     case_id = _open_case(drive, world, au_since="2023-05-01", counselling_start=counselling_start)
     _pass_on(container, first_warning - timedelta(days=1))
-    assert _reminders(container, kind="counselling_end") == []
+    assert rows(container, Reminder, kind="counselling_end") == []
     _pass_on(container, first_warning)
     _pass_on(container, first_warning + timedelta(days=1))
     _pass_on(container, end + timedelta(days=1))
-    [warning] = _reminders(container, kind="counselling_end")
+    [warning] = rows(container, Reminder, kind="counselling_end")
     assert (warning.case_id, warning.task_id, warning.stage, warning.period, warning.recipient_id) == (
         case_id, None, "upcoming", end.isoformat(), world.anna.id)
     assert warning.title == f"Beratungszeitraum endet am {end:%d.%m.%Y} – Haddad, Amina"
@@ -225,7 +219,7 @@ def test_closed_cases_get_no_reminders(container, world, drive, closing):
         drive.complete(world.carla, case_id, {"eligibility_decision": "reject", "eligibility_note": "Keine Ausnahme"})
     for day in (date(2026, 3, 1), date(2026, 6, 2), date(2026, 12, 1)):
         assert _pass_on(container, day) == 0
-    assert _reminders(container) == []
+    assert rows(container, Reminder) == []
 
 
 # --- calendar days across the DST changes -----------------------------------------------------------------
@@ -237,7 +231,7 @@ def test_overdue_day_is_the_berlin_calendar_day_across_dst(container, world, dri
     _open_case(drive, world)                      # assessment due two days before the change
     assert _pass_on(container, dst_day, "23:30") == 1
     assert _pass_on(container, dst_day + timedelta(days=1), "00:15") == 1   # less than an hour later, a new day
-    assert [r.period for r in _reminders(container, stage="overdue")] == [
+    assert [r.period for r in rows(container, Reminder, stage="overdue")] == [
         dst_day.isoformat(), (dst_day + timedelta(days=1)).isoformat()]
 
 
@@ -248,7 +242,7 @@ def test_lead_time_counts_calendar_days_across_dst(container, world, drive, inta
     _open_case(drive, world)
     assert _pass_on(container, first_day - timedelta(days=1), "23:30") == 0
     assert _pass_on(container, first_day, "00:15") == 1
-    [reminder] = _reminders(container)
+    [reminder] = rows(container, Reminder)
     assert reminder.due_on == first_day + timedelta(days=14)
 
 
@@ -271,21 +265,21 @@ def test_pass_issues_the_same_few_statements_for_one_case_or_many(container, wor
     for _ in range(4):
         _open_case(drive, world)
     many = statements_of_a_pass(ASSESSMENT_DUE + timedelta(days=2))
-    assert len(_reminders(container, period=(ASSESSMENT_DUE + timedelta(days=2)).isoformat())) == 5
+    assert len(rows(container, Reminder, period=(ASSESSMENT_DUE + timedelta(days=2)).isoformat())) == 5
     assert many == one
 
 
 def test_reminder_written_by_a_concurrent_pass_is_skipped(container, world, drive):
     case_id = _open_case(drive, world)
     _pass_on(container, ASSESSMENT_DUE + timedelta(days=1))
-    [first] = _reminders(container)
+    [first] = rows(container, Reminder)
     row = {c: getattr(first, c) for c in ("case_id", "task_id", "kind", "stage", "period", "recipient_id", "title",
                                           "due_on", "created_at", "read_at")}
     uow = container.uow()
     with uow:
         assert _insert_new(uow.session, [row, {**row, "stage": "escalation", "recipient_id": world.carla.id}]) == 1
         uow.commit()
-    assert [(r.case_id, r.stage) for r in _reminders(container)] == [(case_id, "overdue"), (case_id, "escalation")]
+    assert [(r.case_id, r.stage) for r in rows(container, Reminder)] == [(case_id, "overdue"), (case_id, "escalation")]
     with container.reader() as r:
         assert r.session.execute(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalar_one() == first.task_id
 

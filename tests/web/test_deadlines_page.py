@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from engine.services import unclaim_task
 from journey import CONSENT, Driver
-from support import intake_form
+from support import intake_form, statements
 
 ASSESSMENT_DUE = date(2026, 2, 12)   # intake on the fake clock's first day + P4W
 
@@ -211,18 +209,6 @@ def test_page_in_english(signed_in, scene):
 
 # --- statements per request ----------------------------------------------------------------------------------
 
-@contextmanager
-def _statements(container):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(container.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(container.engine, "before_cursor_execute", count)
 
 
 def test_statements_per_page_do_not_grow_with_the_rows_shown(container, signed_in, world, clock):
@@ -230,13 +216,13 @@ def test_statements_per_page_do_not_grow_with_the_rows_shown(container, signed_i
     for i in range(3):
         _assessment_case(container, world.anna, world.town_a, f"Fall{i:02d}")
     _to_day(clock, ASSESSMENT_DUE + timedelta(days=1))
-    with _statements(container) as few:
+    with statements(container) as few:
         page = client.get("/fristen").get_data(as_text=True)
     assert len(_detail_names(page)) == 3
     for i in range(3, 30):
         _assessment_case(container, world.ben if i % 2 else world.anna, world.town_a, f"Fall{i:02d}")
     _to_day(clock, ASSESSMENT_DUE + timedelta(days=30))
-    with _statements(container) as many:
+    with statements(container) as many:
         page = client.get("/fristen").get_data(as_text=True)
     assert len(_detail_names(page)) == 30
     assert len(many) == len(few)

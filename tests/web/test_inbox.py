@@ -6,14 +6,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from engine.clock import BERLIN
 from engine.db import Reminder, User
 from engine.services.inbox import inbox, mark_read, unread_count
 from engine.services.reminders import run_reminder_pass
 from journey import CONSENT, Driver
-from support import intake_form
+from support import intake_form, rows
 
 BELL = re.compile(r'<a class="bell" href="/inbox" aria-label="([^"]*)"')
 
@@ -41,12 +41,6 @@ def _cases_with_reminders(container, actor, town: int, count: int = 1, names=("H
     return case_ids
 
 
-def _reminders(container, **where) -> list[Reminder]:
-    with container.reader() as r:
-        stmt = select(Reminder).order_by(Reminder.id)
-        for key, value in where.items():
-            stmt = stmt.where(getattr(Reminder, key) == value)
-        return list(r.session.execute(stmt).scalars())
 
 
 # --- the bell ---------------------------------------------------------------------------------------------
@@ -83,7 +77,7 @@ def test_bell_is_english_in_english(container, world, signed_in):
 
 def test_inbox_lists_unread_reminders_before_read_ones(container, world, signed_in):
     first, second = _cases_with_reminders(container, world.anna, world.town_a, count=2, names=("Haddad", "Okafor"))
-    read_one = _reminders(container, case_id=first)[0]
+    read_one = rows(container, Reminder, case_id=first)[0]
     mark_read(container.uow(), world.anna, read_one.id)
 
     text = _text(signed_in("anna").get("/inbox"))
@@ -98,7 +92,7 @@ def test_inbox_lists_unread_reminders_before_read_ones(container, world, signed_
 
 def test_only_unread_filter(container, world, signed_in):
     first, _second = _cases_with_reminders(container, world.anna, world.town_a, count=2, names=("Haddad", "Okafor"))
-    mark_read(container.uow(), world.anna, _reminders(container, case_id=first)[0].id)
+    mark_read(container.uow(), world.anna, rows(container, Reminder, case_id=first)[0].id)
     text = _text(signed_in("anna").get("/inbox?show=unread"))
     assert "Okafor, Amina" in text and "Haddad, Amina" not in text
 
@@ -117,20 +111,20 @@ def test_inbox_needs_a_login(client):
 
 def test_clicking_a_reminder_opens_the_case_and_marks_it_read(container, world, signed_in):
     [case_id] = _cases_with_reminders(container, world.anna, world.town_a)
-    [reminder] = _reminders(container)
+    [reminder] = rows(container, Reminder)
     anna = signed_in("anna")
     assert f'action="/inbox/{reminder.id}/read"' in _text(anna.get("/inbox"))
 
     response = anna.post(f"/inbox/{reminder.id}/read")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/cases/{case_id}")
-    assert _reminders(container)[0].read_at == container.clock.now()
+    assert rows(container, Reminder)[0].read_at == container.clock.now()
     assert _bell(anna.get(response.headers["Location"])) == "Benachrichtigungen"
 
     # Again: harmless, the first reading time is kept.
     container.clock.set(datetime(2026, 1, 30, 9, 0, tzinfo=UTC))
     assert anna.post(f"/inbox/{reminder.id}/read").status_code == 302
-    assert _reminders(container)[0].read_at == datetime(2026, 1, 29, 8, 0, tzinfo=UTC)
+    assert rows(container, Reminder)[0].read_at == datetime(2026, 1, 29, 8, 0, tzinfo=UTC)
 
 
 def test_mark_all_read_clears_only_own_reminders(container, world, signed_in):
@@ -141,18 +135,18 @@ def test_mark_all_read_clears_only_own_reminders(container, world, signed_in):
     text = _text(response)
     assert "Alle Benachrichtigungen sind als gelesen markiert." in text
     assert _bell(response) == "Benachrichtigungen" and "0 ungelesen" in text
-    assert all(r.read_at is not None for r in _reminders(container, recipient_id=world.anna.id))
-    assert [r.read_at for r in _reminders(container, recipient_id=world.dora.id)] == [None]
+    assert all(r.read_at is not None for r in rows(container, Reminder, recipient_id=world.anna.id))
+    assert [r.read_at for r in rows(container, Reminder, recipient_id=world.dora.id)] == [None]
 
 
 @pytest.mark.parametrize("other", ["ben", "carla", "dora", "erik"])
 def test_someone_elses_reminder_is_not_found(container, world, signed_in, other):
     _cases_with_reminders(container, world.anna, world.town_a)
-    [reminder] = _reminders(container)
+    [reminder] = rows(container, Reminder)
     response = signed_in(other).post(f"/inbox/{reminder.id}/read")
     assert response.status_code == 404
     assert "Die Benachrichtigung wurde nicht gefunden." in _text(response)
-    assert _reminders(container)[0].read_at is None
+    assert rows(container, Reminder)[0].read_at is None
 
 
 @pytest.mark.parametrize("bad_id", ["abc", "0", "-1", "1.5", "+1", "%D9%A3", "99999999999", "1" * 300])
@@ -161,18 +155,18 @@ def test_malformed_reminder_id_gives_a_german_404(container, world, signed_in, b
     response = signed_in("anna").post(f"/inbox/{bad_id}/read")
     assert response.status_code == 404
     assert "Die Benachrichtigung wurde nicht gefunden." in _text(response)
-    assert _reminders(container)[0].read_at is None
+    assert rows(container, Reminder)[0].read_at is None
 
 
 def test_marking_read_needs_the_csrf_token(container, world, signed_in, app_csrf):
     _cases_with_reminders(container, world.anna, world.town_a)
-    [reminder] = _reminders(container)
+    [reminder] = rows(container, Reminder)
     anna = signed_in("anna", on_app=app_csrf)
     assert anna.post(f"/inbox/{reminder.id}/read").status_code == 400
     assert anna.post("/inbox/read-all").status_code == 400
     token = re.search(r'name="csrf_token" value="([^"]+)"', anna.get("/inbox").get_data(as_text=True)).group(1)
     assert anna.post(f"/inbox/{reminder.id}/read", data={"csrf_token": token}).status_code == 302
-    assert _reminders(container)[0].read_at is not None
+    assert rows(container, Reminder)[0].read_at is not None
 
 
 # --- tenancy ----------------------------------------------------------------------------------------------
@@ -180,7 +174,7 @@ def test_marking_read_needs_the_csrf_token(container, world, signed_in, app_csrf
 def test_reminders_of_cases_no_longer_visible_are_hidden(container, world, signed_in):
     """Anna changes employer: her reminders about the old organisation's cases disappear with the cases."""
     _cases_with_reminders(container, world.anna, world.town_a, count=2)
-    reminder = _reminders(container)[0]
+    reminder = rows(container, Reminder)[0]
     with container.engine.begin() as conn:
         conn.execute(update(User).where(User.id == world.anna.id).values(organisation_id=world.org_b))
     anna = signed_in("anna")
@@ -193,7 +187,7 @@ def test_reminders_of_cases_no_longer_visible_are_hidden(container, world, signe
 def test_district_wide_roles_keep_their_reminders_of_every_organisation(container, world):
     """Compliance sees every case, so a reminder addressed to them stays visible whatever the organisation."""
     [case_id] = _cases_with_reminders(container, world.dora, world.town_b)
-    [dora_reminder] = _reminders(container)
+    [dora_reminder] = rows(container, Reminder)
     uow = container.uow()
     with uow:
         uow.session.add(Reminder(case_id=case_id, task_id=None, kind="task", stage="upcoming", period="x",
@@ -213,7 +207,7 @@ def test_inbox_service_orders_unread_first_then_newest_and_limits(container, wor
                                                  names=("Alpha", "Beta", "Gamma"))
     container.clock.set(datetime(2026, 2, 13, 9, 0, tzinfo=BERLIN))
     run_reminder_pass(container)          # three overdue reminders, newer than the upcoming ones
-    ids = {r.case_id + r.stage: r.id for r in _reminders(container)}
+    ids = {r.case_id + r.stage: r.id for r in rows(container, Reminder)}
     mark_read(container.uow(), world.anna, ids[third + "overdue"])
     with container.reader() as r:
         items = inbox(r, world.anna)
