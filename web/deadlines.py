@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from engine.services.deadline_overview import UNASSIGNED, deadline_overview
+from engine.services.timers import failed_timers
 
 from .deps import actor, reader
 
@@ -17,4 +18,5 @@ def index():
     """The Fristen page; the service checks the role and validates the query string with its schema."""
     with reader() as r:
         overview = deadline_overview(r, actor(), request.args)
-    return render_template("deadlines.html", o=overview, UNASSIGNED=UNASSIGNED)
+        failed = failed_timers(r, actor())
+    return render_template("deadlines.html", o=overview, UNASSIGNED=UNASSIGNED, failed=failed)

@@ -15,10 +15,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.db import Case, WorkflowState
+from engine.db import Case, Client, WorkflowState
 from engine.errors import Forbidden, NotFound
 
-from .access import Actor, visible_case
+from .access import Actor, scope_cases, visible_case
 from .events import record_event
 from .workflow_steps import workflow_of
 
@@ -108,6 +108,28 @@ def sweep_timers(container, worker_id: str, limit: int = 500) -> SweepResult:
             _record_failure(container, case_id, message)
             result.failed.append(case_id)
     return result
+
+
+@dataclass(frozen=True)
+class FailedTimer:
+    """A case whose timer step failed, for the supervisors' overview."""
+
+    case_id: str
+    reference: str
+    client_name: str
+    error: str
+    failed_at: object
+
+
+def failed_timers(uow, actor: Actor, limit: int = 100) -> list[FailedTimer]:
+    """Cases with a failed timer step that the actor may see (one indexed query)."""
+    states = WorkflowState.__table__
+    stmt = (select(Case.id, Case.reference, Client.first_name, Client.last_name, states.c.timer_error,
+                   states.c.timer_error_at)
+            .join(states, states.c.case_id == Case.id).join(Client, Client.id == Case.client_id)
+            .where(states.c.timer_error.is_not(None)).order_by(states.c.timer_error_at).limit(limit))
+    return [FailedTimer(r[0], r[1], f"{r[3]}, {r[2]}", r[4], r[5])
+            for r in uow.session.execute(scope_cases(stmt, actor))]
 
 
 def retry_timer(uow, actor: Actor, case_id: str) -> None:

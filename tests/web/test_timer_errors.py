@@ -48,3 +48,22 @@ def test_other_organisation_cannot_see_or_restart(signed_in, container, world, e
     dora = signed_in("dora")
     assert dora.post(f"/cases/{errored_case}/timer/retry").status_code in (403, 404)
     assert count_rows(container, WorkflowState, timer_error=None) == 0
+
+
+def test_failed_timers_are_listed_for_the_team_lead(signed_in, errored_case):
+    page = signed_in("carla").get("/fristen").get_data(as_text=True)
+    assert "Fehlgeschlagene Fristen" in page and errored_case in page and "NameError" in page
+
+
+def test_failed_timers_of_another_organisation_are_not_listed(signed_in, container, world, errored_case):
+    from engine.db import User
+    from engine.services.users import actor_of
+
+    with container.uow() as uow:
+        boss = User(username="bea", display_name="Bea Boss", role="supervisor", organisation_id=world.org_b,
+                    password_hash="x", active=True, created_at=container.clock.now())
+        uow.session.add(boss)
+        uow.commit()
+        world.users["bea"] = actor_of(boss)
+    page = signed_in("bea").get("/fristen").get_data(as_text=True)
+    assert "Fehlgeschlagene Fristen" not in page and errored_case not in page
