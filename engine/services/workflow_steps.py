@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 from engine.clock import BERLIN
 from engine.db import Case
-from engine.errors import WorkflowFailure
-from engine.workflow import ScriptFailure, load_workflow, save_workflow
+from engine.errors import Conflict, WorkflowFailure
+from engine.workflow import ScriptFailure, TaskNotReady, UnsupportedState, load_workflow, save_workflow
 
 from .definitions import model_by_id
 from .projection import sync_open_tasks
@@ -22,12 +22,18 @@ def workflow_of(uow, case: Case, loaded_version: int):
     model = model_by_id(uow, case.definition_id)
     workflow = uow.runtime.checkout(case.id, loaded_version)
     if workflow is None:
-        workflow = load_workflow(uow.session, uow.runtime, case.id, model)
+        try:
+            workflow = load_workflow(uow.session, uow.runtime, case.id, model)
+        except (LookupError, UnsupportedState) as exc:
+            raise WorkflowFailure(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
     try:
         yield model, workflow
     except ScriptFailure as exc:
         raise WorkflowFailure(f"Der Prozess konnte nicht fortgesetzt werden ({exc.element_id or 'unbekannt'}): "
                               f"{exc}", element_id=exc.element_id) from exc
+    except TaskNotReady as exc:
+        # The projection said the task was open but the workflow disagrees: refuse instead of guessing.
+        raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
     persist(uow, case, model, workflow)
 
 
