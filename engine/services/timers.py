@@ -58,29 +58,35 @@ def claim_due_cases(container, worker_id: str, limit: int = 500) -> list[str]:
 
 def fire_case_timers(uow, case_id: str, worker_id: str) -> list[str]:
     """Fire the due timers of one claimed case in one transaction; returns the ids of timers that fired."""
-    states = WorkflowState.__table__
     with uow:
-        conn = uow.session.connection()
-        owner = conn.execute(select(states.c.timer_claimed_by).where(states.c.case_id == case_id)).scalar()
-        if owner != worker_id:
-            return []  # our lease expired and another worker took the case over
-        case = uow.session.get(Case, case_id, options=(lazyload(Case.client),))
-        version = case.version
-        bumped = conn.execute(update(Case.__table__).where(Case.__table__.c.id == case_id,
-                                                           Case.__table__.c.version == version)
-                              .values(version=version + 1, updated_at=uow.clock.now()))
-        if bumped.rowcount != 1:
-            return []  # someone changed the case meanwhile; the next sweep tries again
-        set_committed_value(case, "version", version + 1)
-        with workflow_of(uow, case, version) as (model, workflow):
-            fired = uow.runtime.fire_timers(workflow)
-        conn.execute(update(states).where(states.c.case_id == case_id)
-                     .values(timer_claimed_until=None, timer_claimed_by=None))
-        for element in fired:
-            record_event(uow, "timer_fired", None, case_id, element=element,
-                         title=model.element_names.get(element, element))
+        fired = _fire(uow, case_id, worker_id)
         uow.commit()
         return fired
+
+
+def _fire(uow, case_id: str, worker_id: str) -> list[str]:
+    states = WorkflowState.__table__
+    conn = uow.session.connection()
+    owner = conn.execute(select(states.c.timer_claimed_by).where(states.c.case_id == case_id)).scalar()
+    if owner != worker_id:
+        return []  # our lease expired and another worker took the case over
+    case = uow.session.get(Case, case_id, options=(lazyload(Case.client),))
+    version = case.version
+    bumped = conn.execute(update(Case.__table__).where(Case.__table__.c.id == case_id,
+                                                       Case.__table__.c.version == version)
+                          .values(version=version + 1, updated_at=uow.clock.now()))
+    if bumped.rowcount != 1:
+        return []  # someone changed the case meanwhile; the next sweep tries again
+    set_committed_value(case, "version", version + 1)
+    with workflow_of(uow, case, version) as (model, workflow):
+        fired = uow.runtime.fire_timers(workflow)
+    conn.execute(update(states).where(states.c.case_id == case_id)
+                 .values(timer_claimed_until=None, timer_claimed_by=None))
+    for element in fired:
+        record_event(uow, "timer_fired", None, case_id, element=element,
+                     title=model.element_names.get(element, element))
+    uow.session.flush()
+    return fired
 
 
 def _record_failure(container, case_id: str, message: str) -> None:
@@ -95,15 +101,30 @@ def _record_failure(container, case_id: str, message: str) -> None:
         uow.commit()
 
 
-def sweep_timers(container, worker_id: str, limit: int = 500) -> SweepResult:
-    """Claim due cases and fire their timers; one failing case is marked and never blocks the others."""
+def sweep_timers(container, worker_id: str, limit: int = 500, batch: int = 50) -> SweepResult:
+    """Claim due cases and fire their timers; one failing case is marked and never blocks the others.
+
+    Cases are fired in batches sharing one commit, each inside its own savepoint: a case is still all or
+    nothing, and a crash before the commit only leaves claims that expire and are retried (never a double).
+    """
     result = SweepResult()
-    for case_id in claim_due_cases(container, worker_id, limit):
-        result.claimed += 1
-        try:
-            result.fired += len(fire_case_timers(container.uow(), case_id, worker_id))
-        except Exception as exc:  # noqa: BLE001 - any failure of one case is recorded, the sweep goes on
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    claimed = claim_due_cases(container, worker_id, limit)
+    result.claimed = len(claimed)
+    for start in range(0, len(claimed), batch):
+        failures = []
+        uow = container.uow()
+        with uow:
+            for case_id in claimed[start:start + batch]:
+                savepoint = uow.session.begin_nested()
+                try:
+                    result.fired += len(_fire(uow, case_id, worker_id))
+                    savepoint.commit()
+                except Exception as exc:  # noqa: BLE001 - any failure of one case is recorded, the sweep goes on
+                    savepoint.rollback()
+                    container.runtime.forget(case_id)
+                    failures.append((case_id, getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))
+            uow.commit()
+        for case_id, message in failures:
             log.warning("timer of case %s failed: %s", case_id, message)
             _record_failure(container, case_id, message)
             result.failed.append(case_id)
