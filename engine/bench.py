@@ -58,8 +58,12 @@ def bare_history_cost(history: int, samples: int) -> float:
     review = {"review_date": "2026-05-01", "next_step": "continue", "goals": [{"status": "open"}]}
     for data in ({"eligible": True}, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01"}):
         runtime.complete(workflow, runtime.ready_user_tasks(model, workflow)[0].id, data)
-    for _ in range(history - 4):
-        runtime.complete(workflow, runtime.ready_user_tasks(model, workflow)[0].id, review)
+    for done in range(history - 4):
+        ready = runtime.ready_user_tasks(model, workflow)
+        if not ready:
+            raise RuntimeError(f"plain SpiffWorkflow stopped advancing after {done + 4} completed tasks "
+                               "(its unpruned task tree grew too deep)")
+        runtime.complete(workflow, ready[0].id, review)
     state, times = runtime.codec.to_json(workflow), []
     for _ in range(samples):
         start = time.perf_counter()
