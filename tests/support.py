@@ -70,3 +70,17 @@ def statements(container):
         yield seen
     finally:
         event.remove(container.engine, "before_cursor_execute", count)
+
+
+def add_user(container, world, username: str, display_name: str, role: str, organisation_id: int):
+    """Create an extra user and register them in `world.users` (so `signed_in(username)` works)."""
+    from engine.db import User
+    from engine.services.users import actor_of
+
+    with container.uow() as uow:
+        user = User(username=username, display_name=display_name, role=role, organisation_id=organisation_id,
+                    password_hash="x", active=True, created_at=container.clock.now())
+        uow.session.add(user)
+        uow.commit()
+        world.users[username] = actor_of(user)
+    return world.users[username]

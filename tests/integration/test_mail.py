@@ -19,8 +19,7 @@ from engine.db import OutgoingMail, Reminder, User
 from engine.errors import Conflict, Forbidden
 from engine.services import open_case
 from engine.services.mail import MAX_ATTEMPTS, mail_problems, queue_digests, retry_mail, send_pending
-from engine.services.users import actor_of
-from support import count_rows, intake_form
+from support import add_user, count_rows, intake_form
 
 BASE_URL = "https://integraflow.example.org"
 _serial = itertools.count()  # keeps the reminders' unique key apart
@@ -428,9 +427,4 @@ def test_login_when_a_user_is_configured(container, world, anna_has_mail):
 
 
 def _admin(container, world):
-    with container.uow() as u:
-        user = User(username="root", display_name="Ada Admin", role="admin", organisation_id=world.org_a,
-                    password_hash="x", active=True, created_at=container.clock.now())
-        u.session.add(user)
-        u.commit()
-        return actor_of(user)
+    return add_user(container, world, "root", "Ada Admin", "admin", world.org_a)

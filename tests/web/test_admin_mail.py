@@ -8,22 +8,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.db import Event, OutgoingMail, User
-from engine.services.users import actor_of
-from support import csrf_token
+from engine.db import Event, OutgoingMail
+from support import add_user, csrf_token
 from web.auth import LoginUser
 
 
 @pytest.fixture
 def admin(container, world):
     """An administrator of the district (added to `world.users` so `signed_in("root")` works)."""
-    with container.uow() as u:
-        user = User(username="root", display_name="Ada Admin", role="admin", organisation_id=world.org_a,
-                    password_hash="x", active=True, created_at=container.clock.now())
-        u.session.add(user)
-        u.commit()
-        world.users["root"] = actor_of(user)
-    return world.users["root"]
+    return add_user(container, world, "root", "Ada Admin", "admin", world.org_a)
 
 
 def _queue(container, world, username: str, status: str, attempts: int, error: str | None, day: int = 15) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from engine.db import WorkflowState
 from journey import Driver
-from support import count_rows, intake_form
+from support import add_user, count_rows, intake_form
 
 
 @pytest.fixture
@@ -56,14 +56,6 @@ def test_failed_timers_are_listed_for_the_team_lead(signed_in, errored_case):
 
 
 def test_failed_timers_of_another_organisation_are_not_listed(signed_in, container, world, errored_case):
-    from engine.db import User
-    from engine.services.users import actor_of
-
-    with container.uow() as uow:
-        boss = User(username="bea", display_name="Bea Boss", role="supervisor", organisation_id=world.org_b,
-                    password_hash="x", active=True, created_at=container.clock.now())
-        uow.session.add(boss)
-        uow.commit()
-        world.users["bea"] = actor_of(boss)
+    add_user(container, world, "bea", "Bea Boss", "supervisor", world.org_b)
     page = signed_in("bea").get("/fristen").get_data(as_text=True)
     assert "Fehlgeschlagene Fristen" not in page and errored_case not in page
