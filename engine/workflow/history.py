@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 # Cut only when this many tasks can go: amortises the archive write over several completions.
-MIN_BATCH = 40
+MIN_BATCH = 8
 
 
 def _ancestry(task) -> list[UUID]:
@@ -39,6 +39,9 @@ def prune_history(workflow: BpmnWorkflow, registry, min_batch: int = MIN_BATCH) 
         while depth < min(len(common), len(chain)) and common[depth] == chain[depth]:
             depth += 1
         common = common[:depth]
+    # The new root must be finished: a waiting or ready task reads its parent's data when it runs.
+    while common and not workflow.tasks[common[-1]]._state & TaskState.FINISHED_MASK:
+        common.pop()
     if len(common) < 2:
         return {}
     new_root = workflow.tasks[common[-1]]

@@ -56,3 +56,27 @@ def test_case_with_archived_history_reloads_and_continues(container, world):
         statuses = set(r.session.execute(select(Goal.status).where(Goal.case_id == case_id)).scalars())
     assert statuses == {"achieved"}
     assert drive.open_task(case_id) is None
+
+
+def test_pruning_while_waiting_for_a_timer_keeps_a_finished_root(container, world, clock):
+    from datetime import datetime
+
+    from SpiffWorkflow.util.task import TaskState
+
+    from engine.clock import BERLIN
+    from engine.services.definitions import model_by_id
+    from engine.workflow import load_workflow
+    from engine.workflow.history import prune_history
+
+    case_id = Driver(container).to_review(world.anna, intake_form(world.town_a))
+    with container.reader() as r:
+        from engine.db import Case
+
+        model = model_by_id(r, r.session.get(Case, case_id).definition_id)
+        workflow = load_workflow(r.session, container.runtime, case_id, model)
+    prune_history(workflow, container.runtime.codec.registry, min_batch=1)
+    # The waiting timer itself must not become the root: firing it reads its parent's data.
+    assert workflow.task_tree.state & TaskState.FINISHED_MASK
+    clock.set(datetime(2026, 5, 1, 8, 0, tzinfo=BERLIN))
+    assert container.runtime.fire_timers(workflow) == ["Timer_ReviewDue"]
+    assert [t.spec_name for t in container.runtime.ready_user_tasks(model, workflow)] == ["Task_Review"]
