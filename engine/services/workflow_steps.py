@@ -37,12 +37,6 @@ def workflow_of(uow, case: Case, loaded_version: int):
     persist(uow, case, model, workflow)
 
 
-def _waiting_review(uow, workflow):
-    """The review date while the journey waits for its review timer (the task does not exist yet)."""
-    due = uow.runtime.next_timer(workflow)
-    return due.astimezone(BERLIN).date() if due else None
-
-
 def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:
     """Save the workflow delta, refresh open tasks, and cache the instance once the commit succeeded."""
     try:
@@ -50,7 +44,10 @@ def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:
     except ScriptFailure as exc:
         raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
                               element_id=exc.element_id) from exc
-    save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, uow.clock.now(), is_new=is_new)
-    sync_open_tasks(uow, case, ready, waiting_review=_waiting_review(uow, workflow))
+    next_timer = save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, uow.clock.now(),
+                               is_new=is_new)
+    # While the journey waits for its review timer there is no task yet; the case shows the review date.
+    waiting_review = next_timer.astimezone(BERLIN).date() if next_timer else None
+    sync_open_tasks(uow, case, ready, waiting_review=waiting_review)
     case_id, version = case.id, case.version
     uow.after_commit(lambda: uow.runtime.checkin(case_id, version, workflow))

@@ -36,8 +36,8 @@ def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, mode
 
 
 def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
-                  now, is_new: bool = False) -> None:
-    """Write the header and only the task rows that changed since the workflow was loaded or last saved."""
+                  now, is_new: bool = False):
+    """Write the header and only the changed task rows; returns the next timer's due time (or None)."""
     visited = runtime.visited_elements(workflow)  # before pruning removes completed tasks from the live tree
     snap = runtime.codec.snapshot(workflow)
     values = dict(definition_id=definition_id, serializer_version=FORMAT_VERSION, header=snap.header,
@@ -64,3 +64,4 @@ def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, defi
     if changed_rows:
         conn.execute(update(tasks).where(tasks.c.case_id == bindparam("c"), tasks.c.task_id == bindparam("t"))
                      .values(payload=bindparam("payload")), changed_rows)
+    return values["next_timer_at"]
