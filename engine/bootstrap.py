@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -51,4 +50,4 @@ def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None
     )
 
 
-__all__ = ["Container", "bootstrap", "partial"]
+__all__ = ["Container", "bootstrap"]
