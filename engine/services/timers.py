@@ -133,6 +133,18 @@ def sweep_timers(container, worker_id: str, limit: int = 500, batch: int = 100) 
     return result
 
 
+def sweep_all_due(container, worker_id: str, limit: int = 500) -> SweepResult:
+    """Sweep until no due case is left, so a backlog (e.g. after downtime) clears in one scheduler run."""
+    total = SweepResult()
+    while True:
+        result = sweep_timers(container, worker_id, limit)
+        total.claimed += result.claimed
+        total.fired += result.fired
+        total.failed += result.failed
+        if result.claimed < limit:
+            return total
+
+
 def _fire_one_by_one(container, case_ids: list[str], worker_id: str) -> tuple[int, list[tuple[str, str]]]:
     fired, failures = 0, []
     uow = container.uow()

@@ -11,7 +11,7 @@ from engine.bulk import clone_case
 from engine.clock import BERLIN
 from engine.db import Case, Event, OpenTask, WorkflowState
 from engine.errors import Forbidden
-from engine.services.timers import claim_due_cases, retry_timer, sweep_timers
+from engine.services.timers import claim_due_cases, retry_timer, sweep_all_due, sweep_timers
 from journey import Driver
 from support import count_rows, intake_form
 
@@ -178,3 +178,11 @@ def test_database_fault_in_a_batch_write_fires_the_others_case_by_case(container
     assert [count_rows(container, Event, case_id=c, kind="timer_fired") for c in cases] == [1, 0, 1]
     assert "Testfehler" in _state(container, cases[1]).timer_error
     assert _state(container, cases[1]).next_timer_at is not None  # nothing of the failed step was kept
+
+
+def test_a_backlog_larger_than_one_claim_clears_in_one_scheduler_run(container, clock, waiting_case):
+    clone_case(container, waiting_case, 4)
+    clock.set(REVIEW_DUE)
+    result = sweep_all_due(container, "w1", limit=2)
+    assert (result.claimed, result.fired, result.failed) == (5, 5, [])
+    assert claim_due_cases(container, "w1") == []
