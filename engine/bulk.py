@@ -49,13 +49,19 @@ class _Template:
         self.events = _rows(conn, Event, case_id=case_id) if with_tasks else []
         self.with_tasks = with_tasks
 
-    def copy(self, n: int, out: dict) -> str:
-        """Append the rows of copy number n to `out` (table -> rows); returns the new case id."""
+    def copy(self, n: int, out: dict, responsible: int | None = None) -> str:
+        """Append the rows of copy number n to `out` (table -> rows); returns the new case id.
+
+        `responsible` hands the copy to another caseworker (of the same organisation): the case and the open
+        tasks that were the template caseworker's.
+        """
         case_id, client_id = str(uuid.uuid4()), str(uuid.uuid4())
+        before = self.case["responsible_user_id"]
+        responsible = responsible or before
         ids = {t["task_id"]: str(uuid.uuid4()) for t in self.tasks + self.archive}
         out[Client].append({**self.client, "id": client_id, "last_name": f"{self.client['last_name']}-{n}"})
         out[HouseholdMember] += [{**_without_id(m), "client_id": client_id} for m in self.household]
-        out[Case].append({**self.case, "id": case_id, "client_id": client_id,
+        out[Case].append({**self.case, "id": case_id, "client_id": client_id, "responsible_user_id": responsible,
                           "reference": f"X{n:07d}-{case_id[:8]}"})
         header = dict(self.state["header"], root=ids[self.state["header"]["root"]],
                       last_task=ids.get(self.state["header"]["last_task"]))
@@ -66,7 +72,9 @@ class _Template:
                                "payload": _renamed(t["payload"], ids)} for t in self.tasks]
         out[WorkflowTaskArchive] += [{**t, "case_id": case_id, "task_id": ids[t["task_id"]],
                                       "payload": _renamed(t["payload"], ids)} for t in self.archive]
-        out[OpenTask] += [{**t, "case_id": case_id, "id": ids[t["id"]]} for t in self.open_tasks]
+        out[OpenTask] += [{**t, "case_id": case_id, "id": ids[t["id"]],
+                           "assignee_id": responsible if t["assignee_id"] == before else t["assignee_id"]}
+                          for t in self.open_tasks]
         out[CompletedTask] += [{**t, "case_id": case_id, "id": ids.get(t["id"]) or str(uuid.uuid4())}
                                for t in self.completed]
         out[Goal] += [{**g, "case_id": case_id, "id": str(uuid.uuid4())} for g in self.goals]
@@ -77,11 +85,11 @@ class _Template:
 
 
 def clone_cases(container, case_ids: list[str], copies: int, batch: int = 500, with_tasks: bool = True,
-                echo=None, limit: int | None = None) -> list[str]:
+                echo=None, limit: int | None = None, caseworkers: dict[int, list[int]] | None = None) -> list[str]:
     """Insert `copies` copies of each template case (at most `limit` in all), committing every `batch` copies.
 
     Returns the new case ids. `with_tasks=False` copies only client, case and workflow header (enough for
-    idle-sweep scale).
+    idle-sweep scale). `caseworkers` (template caseworker -> colleagues) spreads the copies over colleagues.
     """
     with container.reader() as reader:
         templates = [_Template(reader.session.connection(), case_id, with_tasks) for case_id in case_ids]
@@ -90,7 +98,9 @@ def clone_cases(container, case_ids: list[str], copies: int, batch: int = 500, w
     for start in range(0, len(plan), batch):
         out: dict = defaultdict(list)
         for offset, (template, _copy) in enumerate(plan[start:start + batch]):
-            new_ids.append(template.copy(start + offset, out))
+            pool = (caseworkers or {}).get(template.case["responsible_user_id"])
+            n = start + offset
+            new_ids.append(template.copy(n, out, pool[n % len(pool)] if pool else None))
         uow = container.uow()
         with uow:
             conn = uow.session.connection()

@@ -166,8 +166,19 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--timers", is_flag=True, help="Stattdessen den Fristenlauf messen (10.000 fällige, 100.000 wartende).")
 @click.option("--due", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--idle", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
-def bench(rounds: int, timers: bool, due: int, idle: int) -> None:
+@click.option("--reads", is_flag=True, help="Stattdessen die Lesepfade auf der konfigurierten Datenbank messen "
+              "(z. B. nach 'integraflow demo --cases 100000').")
+@click.option("--samples", default=100, show_default=True, type=click.IntRange(5, 10_000))
+def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int) -> None:
     """Print benchmark numbers."""
+    if reads:
+        from engine.bench_reads import run_read_benchmarks
+
+        container = _container()
+        if not _has_data(container):
+            raise click.ClickException("Die Datenbank enthält keine Fälle; zuerst 'integraflow demo --cases N'.")
+        run_read_benchmarks(container, samples=samples, echo=click.echo)
+        return
     if timers:
         from engine.bench_timers import run_timer_benchmarks
 

@@ -57,9 +57,15 @@ def test_a_copy_holds_everything_of_its_template_and_runs_on(container, clock, w
 
 
 def test_demo_at_scale_tells_some_stories_and_copies_the_rest(container):
-    summary = load_demo_at_scale(container, 25, stories=10)
+    summary = load_demo_at_scale(container, 25, stories=10, caseload=2)
     assert summary.cases == 25
     with container.reader() as r:
         references = r.session.execute(select(func.count(func.distinct(Case.reference)))).scalar_one()
         events = r.session.execute(select(func.count()).select_from(Event)).scalar_one()
     assert references == 25 and events > 25 * 5
+    with container.reader() as r:
+        caseworkers = r.session.execute(select(func.count(func.distinct(Case.responsible_user_id)))).scalar_one()
+        misassigned = r.session.execute(
+            select(func.count()).select_from(OpenTask).join(Case, Case.id == OpenTask.case_id)
+            .where(OpenTask.role == "caseworker", OpenTask.assignee_id != Case.responsible_user_id)).scalar_one()
+    assert caseworkers > 4 and misassigned == 0  # copies went to colleagues, with their tasks
