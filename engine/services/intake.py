@@ -118,9 +118,18 @@ def _responsible_caseworker(uow, actor: Actor, municipality: Municipality) -> in
     return row
 
 
+# Key of the PostgreSQL advisory lock that serializes numbering (SQLite writers are serialized anyway).
+_REFERENCE_LOCK = 0x1F0A_0001
+
+
 def _next_reference(uow, today: date) -> str:
     prefix = f"{today.year}-"
-    last = uow.session.execute(select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%"))).scalar()
+    if uow.session.get_bind().dialect.name == "postgresql":
+        # Two intakes at once would otherwise both read the same last number (held until commit).
+        uow.session.execute(select(func.pg_advisory_xact_lock(_REFERENCE_LOCK)))
+    # Longest first: "2026-10000" sorts before "2026-9999" as text.
+    last = uow.session.execute(select(Case.reference).where(Case.reference.like(f"{prefix}%"))
+                               .order_by(func.length(Case.reference).desc(), Case.reference.desc()).limit(1)).scalar()
     number = int(last.split("-")[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from engine.db import Case, CompletedTask, Event
@@ -76,3 +76,41 @@ def test_stale_form_is_rejected_even_if_the_task_is_still_open(container, world)
     with container.reader() as r:
         fresh = task_form(r, world.anna, case_id, task.id)
     complete_task(container.uow(), case_id, task.id, MultiDict(CONSENT), world.anna, fresh.version)
+
+
+def test_simultaneous_intakes_get_distinct_consecutive_references(container, world):
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i):
+        barrier.wait()
+        try:
+            result = Driver(container).open(world.anna, intake_form(world.town_a, last_name=f"Gleichzeitig{i}"))
+        except Exception as exc:  # noqa: BLE001 - a duplicate reference is the failure this test looks for
+            result = f"error: {type(exc).__name__}: {exc}"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert [o for o in outcomes if o.startswith("error")] == []
+    with container.reader() as r:
+        references = sorted(r.session.execute(select(Case.reference)).scalars())
+    assert references == [f"2026-{n:04d}" for n in range(1, 9)]
+
+
+def test_numbering_goes_on_past_9999(container, world):
+    drive = Driver(container)
+    earlier = [drive.open(world.anna, intake_form(world.town_a, last_name=name)) for name in ("Erste", "Zweite")]
+    with container.uow() as uow:  # as if these were the 9,999th and 10,000th intakes of the year
+        for case_id, reference in zip(earlier, ("2026-9999", "2026-10000"), strict=True):
+            uow.session.execute(update(Case).where(Case.id == case_id).values(reference=reference))
+        uow.commit()
+    drive.open(world.anna, intake_form(world.town_a, last_name="Dritte"))
+    with container.reader() as r:
+        assert sorted(r.session.execute(select(Case.reference)).scalars()) == ["2026-10000", "2026-10001",
+                                                                               "2026-9999"]
