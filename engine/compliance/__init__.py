@@ -1,0 +1,1 @@
+"""Mandated-step compliance: the rules file, set-based rule checks, the dashboard's queries."""
