@@ -175,7 +175,8 @@ def single_responsible(rule: Rule, ctx: CheckContext):
                        Event.payload["responsible_user_id"].as_integer().label("user_id"))
                 .join(latest, latest.c.event_id == Event.id).subquery())
     closed = ctx.closed()
-    serves = exists().where(UserMunicipality.user_id == User.id, UserMunicipality.municipality_id == Case.municipality_id)
+    serves = exists().where(UserMunicipality.user_id == User.id,
+                            UserMunicipality.municipality_id == Case.municipality_id)
     broken = or_(User.id.is_(None), User.active.is_not(True), User.organisation_id != Case.organisation_id,
                  User.role != "caseworker")
     state = [(and_(closed.c.closed_at.is_(None), broken), VIOLATION),

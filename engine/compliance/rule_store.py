@@ -13,7 +13,7 @@ from engine.services.access import Actor
 from engine.services.events import record_event
 
 from .rule_targets import targets_for
-from .rules import RuleSet, RulesError, parse_rules
+from .rules import RulesError, RuleSet, parse_rules
 
 SHIPPED_RULES = SHIPPED_BPMN_DIR / "rules" / "mandated_steps.yaml"
 RULE_EDITORS = {"compliance", "admin"}
