@@ -42,7 +42,7 @@ def step_within(rule: Rule, ctx: CheckContext):
     closed = ctx.closed()
     due = add_duration_sql(Case.intake_date, ctx.duration(p["deadline"]))
     done_on = utc_date(done.c.done)
-    missing = and_(done.c.done.is_(None), or_(closed.c.closed_at.is_(None), Case.closed_on > due))
+    missing = and_(done.c.done.is_(None), or_(closed.c.closed_at.is_(None), utc_date(closed.c.closed_at) > due))
     state = [(done_on > due, VIOLATION), (and_(missing, due < ctx.as_of), VIOLATION),
              (and_(done.c.done.is_(None), closed.c.closed_at.is_(None), due <= ctx.horizon), AT_RISK)]
     query = (select(Case.id.label("case_id"), *_finding(state, add_duration_sql(due, "P1D"), done_on))
@@ -73,15 +73,17 @@ def consent_before(rule: Rule, ctx: CheckContext):
 def review_gap(rule: Rule, ctx: CheckContext):
     """No stretch between consecutive reviews (or to closure, or to the as-of day) longer than interval + grace."""
     p = rule.params
-    on = utc_date(CompletedTask.completed_at)
-    anchors = (select(CompletedTask.case_id.label("case_id"), on.label("on"),
-                      func.lead(on).over(partition_by=CompletedTask.case_id, order_by=on).label("next_on"))
-               .where(CompletedTask.task_spec.in_(p["steps"]), CompletedTask.completed_at < ctx.cutoff)
-               .subquery())
+    dated = union_all(*[select(CompletedTask.case_id.label("case_id"),
+                               text_date(CompletedTask.data[s["date_field"]].as_string()).label("on"))
+                        .where(CompletedTask.task_spec == s["step"], CompletedTask.completed_at < ctx.cutoff)
+                        for s in p["steps"]]).subquery()
+    anchors = (select(dated.c.case_id, dated.c.on,
+                      func.lead(dated.c.on).over(partition_by=dated.c.case_id, order_by=dated.c.on).label("next_on"))
+               .where(dated.c.on.is_not(None)).subquery())
     closed = ctx.closed()
     limit = add_duration_sql(anchors.c.on, ctx.duration(p["interval"]), ctx.duration(p["grace"]))
     end = when((anchors.c.next_on.is_not(None), anchors.c.next_on),
-               (closed.c.closed_at.is_not(None), Case.closed_on), else_=null())
+               (closed.c.closed_at.is_not(None), utc_date(closed.c.closed_at)), else_=null())
     state = [(and_(end.is_not(None), end > limit), VIOLATION),
              (and_(end.is_(None), limit < ctx.as_of), VIOLATION), (and_(end.is_(None), limit <= ctx.horizon), AT_RISK)]
     query = (select(Case.id.label("case_id"), *_finding(state, add_duration_sql(limit, "P1D"), end))
@@ -106,9 +108,10 @@ def counselling_period(rule: Rule, ctx: CheckContext):
     end, extended = _counselling_end(rule, ctx)
     closed = ctx.closed()
     is_open = closed.c.closed_at.is_(None)
-    state = [(and_(is_open, end < ctx.as_of), VIOLATION), (and_(~is_open, Case.closed_on > end), VIOLATION),
+    state = [(and_(is_open, end < ctx.as_of), VIOLATION),
+             (and_(~is_open, utc_date(closed.c.closed_at) > end), VIOLATION),
              (and_(is_open, end <= ctx.horizon), AT_RISK)]
-    resolved = when((~is_open, Case.closed_on), else_=null())
+    resolved = when((~is_open, utc_date(closed.c.closed_at)), else_=null())
     query = (select(Case.id.label("case_id"), *_finding(state, add_duration_sql(end, "P1D"), resolved))
              .join(Client, Client.id == Case.client_id).outerjoin(extended, extended.c.case_id == Case.id)
              .outerjoin(closed, closed.c.case_id == Case.id))
@@ -132,7 +135,7 @@ def closure_complete(rule: Rule, ctx: CheckContext):
                           or_(step.c.done.is_(None), unevaluated.c.open_goals.is_not(None))))
     state = [(and_(is_closed, incomplete), VIOLATION),
              (and_(~is_closed, unevaluated.c.open_goals.is_not(None), end <= ctx.horizon), AT_RISK)]
-    since = when((is_closed, Case.closed_on), else_=add_duration_sql(end, "P1D"))
+    since = when((is_closed, utc_date(closed.c.closed_at)), else_=add_duration_sql(end, "P1D"))
     query = (select(Case.id.label("case_id"), *_finding(state, since))
              .join(Client, Client.id == Case.client_id).outerjoin(extended, extended.c.case_id == Case.id)
              .outerjoin(closed, closed.c.case_id == Case.id).outerjoin(goals, goals.c.case_id == Case.id)

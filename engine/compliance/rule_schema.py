@@ -47,10 +47,19 @@ class StepWithinParams(_German):
     require_fields = _names(minimum=0, required=False)
 
 
-class ReviewGapParams(_German):
-    """No gap between completions of the given steps longer than interval plus grace."""
+class DatedStep(_German):
+    """A step and the field of its form holding the date it speaks for (e.g. the review date)."""
 
-    steps = _names()
+    step = _text(max_len=100)
+    date_field = _text(max_len=100)
+
+
+class ReviewGapParams(_German):
+    """No gap between the dates of the given steps (plan, reviews) longer than interval plus grace."""
+
+    steps = fields.List(fields.Nested(DatedStep), required=True, error_messages={
+        **_REQUIRED, "invalid": "Erwartet wird eine Liste."},
+        validate=validate.Length(min=1, error="Mindestens 1 Eintrag."))
     interval = _text(max_len=40)
     grace = _text(max_len=40)
 
@@ -63,18 +72,11 @@ class ClosureCompleteParams(_German):
     extended_limit = _text(max_len=40)
 
 
-class Conversation(_German):
-    """A step whose form records a conversation date that must appear as a logged contact."""
-
-    step = _text(max_len=100)
-    date_field = _text(max_len=100)
-
-
 class ContactLoggedParams(_German):
     """Contacts logged within a deadline of taking place; conversations of the given steps count as contacts."""
 
     deadline = _text(max_len=40)
-    conversations = fields.List(fields.Nested(Conversation), load_default=[],
+    conversations = fields.List(fields.Nested(DatedStep), load_default=[],
                                 error_messages={"invalid": "Erwartet wird eine Liste."})
 
 

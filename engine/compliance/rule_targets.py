@@ -53,14 +53,14 @@ def check_targets(kind: str, params: dict, targets: RuleTargets) -> Iterator[tup
     steps = [((("step",), params["step"]))] if "step" in params else []
     if "consent_step" in params:
         steps.append((("consent_step",), params["consent_step"]))
-    steps += [(("steps", i), s) for i, s in enumerate(params.get("steps") or [])]
     fields = []
     if "consent_field" in params:
         fields.append((("consent_field",), params["consent_step"], params["consent_field"]))
     fields += [(("require_fields", i), params["step"], f) for i, f in enumerate(params.get("require_fields") or [])]
-    for i, conv in enumerate(params.get("conversations") or []):
-        steps.append((("conversations", i, "step"), conv["step"]))
-        fields.append((("conversations", i, "date_field"), conv["step"], conv["date_field"]))
+    for name in ("steps", "conversations"):
+        for i, dated in enumerate(params.get(name) or []):
+            steps.append(((name, i, "step"), dated["step"]))
+            fields.append(((name, i, "date_field"), dated["step"], dated["date_field"]))
     for path, step in steps:
         if step not in targets.user_tasks:
             yield path, f"Unbekannter Schritt „{step}“: keine Benutzeraufgabe des bereitgestellten Prozesses."
