@@ -165,8 +165,17 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--timers", is_flag=True, help="Stattdessen den Fristenlauf messen (10.000 fällige, 100.000 wartende).")
 @click.option("--due", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--idle", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
-def bench(rounds: int, timers: bool, due: int, idle: int) -> None:
+@click.option("--compliance", is_flag=True, help="Stattdessen die Pflichtschritt-Prüfung auf der Datenbank messen.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Stichtag (JJJJ-MM-TT).")
+@click.option("--explain", is_flag=True, help="Mit --compliance: Ausführungszeit laut EXPLAIN ANALYZE (PostgreSQL).")
+def bench(rounds: int, timers: bool, due: int, idle: int, compliance: bool, as_of, explain: bool) -> None:
     """Print benchmark numbers."""
+    if compliance:
+        from engine.compliance.bench import run_compliance_benchmark
+
+        run_compliance_benchmark(_container(), as_of=as_of.date() if as_of else None, explain=explain,
+                                 echo=click.echo)
+        return
     if timers:
         from engine.bench_timers import run_timer_benchmarks
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import text
+
 from .checks import CHECKS, VIOLATION
 from .context import CheckContext
 from .rules import RuleSet
@@ -27,6 +29,7 @@ class Finding:
 
 def evaluate(session, rule_set: RuleSet, ctx: CheckContext) -> list[Finding]:
     """All findings of all rules, ordered by rule (file order), then since, then case."""
+    tune_session(session)
     findings = []
     for rule in rule_set.rules:
         for case_id, state, since, resolved in session.execute(CHECKS[rule.kind](rule, ctx)):
@@ -34,6 +37,13 @@ def evaluate(session, rule_set: RuleSet, ctx: CheckContext) -> list[Finding]:
     order = {r.id: i for i, r in enumerate(rule_set.rules)}
     findings.sort(key=lambda f: (order[f.rule_id], f.since or date.min, f.case_id))
     return findings
+
+
+def tune_session(session) -> None:
+    """PostgreSQL: the checks are a few large scans; JIT compilation costs more than it saves, sorts need memory."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def _date(value) -> date | None:
