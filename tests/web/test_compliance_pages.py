@@ -149,3 +149,11 @@ def test_team_lead_records_extension_and_the_period_rule_is_satisfied(signed_in,
     assert case_id not in findings(container, rule="counselling_period")
     assert signed_in("erik").post(f"/compliance/faelle/{case_id}/verlaengerung",
                                   data={"reason": "x" * 20}).status_code == 403
+
+
+def test_rules_page_lists_rules_in_force_for_supervisors_without_editor(signed_in):
+    page = _text(signed_in("carla").get("/compliance/regeln"))
+    assert "Keine Lücke zwischen Überprüfungen" in page
+    assert "Task_TargetAgreement (plan_date), Task_Review (review_date)" in page
+    assert "signed_by_client, signed_by_caseworker" in page
+    assert 'name="source"' not in page
