@@ -169,8 +169,18 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--reads", is_flag=True, help="Stattdessen die Lesepfade auf der konfigurierten Datenbank messen "
               "(z. B. nach 'integraflow demo --cases 100000').")
 @click.option("--samples", default=100, show_default=True, type=click.IntRange(5, 10_000))
-def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int) -> None:
+@click.option("--compliance", is_flag=True, help="Stattdessen die Pflichtschritt-Prüfung auf der Datenbank messen.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Stichtag (JJJJ-MM-TT).")
+@click.option("--explain", is_flag=True, help="Mit --compliance: Ausführungszeit laut EXPLAIN ANALYZE (PostgreSQL).")
+def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int, compliance: bool, as_of,
+          explain: bool) -> None:
     """Print benchmark numbers."""
+    if compliance:
+        from engine.compliance.bench import run_compliance_benchmark
+
+        run_compliance_benchmark(_container(), as_of=as_of.date() if as_of else None, explain=explain,
+                                 echo=click.echo)
+        return
     if reads:
         from engine.bench_reads import run_read_benchmarks
 

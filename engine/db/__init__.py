@@ -1,6 +1,7 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
 from .base import Base, new_id
 from .cases import Case, Client, HouseholdMember
+from .compliance import RuleSetVersion
 from .events import Event
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
@@ -18,4 +19,5 @@ __all__ = [
     "Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
+    "RuleSetVersion",
 ]

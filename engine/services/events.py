@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "user_created": "Benutzer angelegt",
     "login": "Anmeldung",
     "login_failed": "Fehlgeschlagene Anmeldung",
+    "rules_changed": "Pflichtschritt-Regeln geändert",
+    "counselling_extended": "Beratungszeitraum verlängert",
 }
 
 

@@ -1,0 +1,94 @@
+"""Versions of the rules file: the shipped file as version 1, each accepted edit as a new version."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from engine.config import SHIPPED_BPMN_DIR
+from engine.db import RuleSetVersion
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.services.access import Actor
+from engine.services.events import record_event
+
+from .rule_targets import targets_for
+from .rules import RulesError, RuleSet, parse_rules
+
+SHIPPED_RULES = SHIPPED_BPMN_DIR / "rules" / "mandated_steps.yaml"
+RULE_EDITORS = {"compliance", "admin"}
+
+
+@dataclass(frozen=True)
+class ActiveRules:
+    """The version in force and its parsed rules."""
+
+    version: RuleSetVersion
+    rules: RuleSet
+
+
+def load_shipped_rules(uow, path=SHIPPED_RULES) -> None:
+    """Store the shipped rules file as the first version when none exists yet (called by prepare_database)."""
+    if uow.session.execute(select(func.count(RuleSetVersion.id))).scalar_one():
+        return
+    text = path.read_text(encoding="utf-8")
+    parse_rules(text, targets_for(uow))
+    _store(uow, text, None, "Ausgelieferte Version")
+
+
+def active_rules(uow) -> ActiveRules:
+    """The newest stored version that is valid against the deployed process."""
+    targets = targets_for(uow)
+    for version in uow.session.execute(select(RuleSetVersion).order_by(RuleSetVersion.version.desc())).scalars():
+        try:
+            return ActiveRules(version, parse_rules(version.source, targets))
+        except RulesError:
+            continue  # e.g. a later process version dropped a step: the previous rules stay in force
+    raise NotFound("Es sind keine gültigen Pflichtschritt-Regeln hinterlegt. Bitte 'integraflow db upgrade' "
+                   "ausführen.")
+
+
+def save_rules(uow, text: str, comment: str, actor: Actor) -> int:
+    """Validate an edited rules file and store it as a new version; returns the version number."""
+    with uow:
+        if actor.role not in RULE_EDITORS:
+            raise Forbidden("Nur Fachaufsicht und Administration dürfen die Regeln ändern.")
+        comment = (comment or "").strip()
+        if not comment:
+            raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",
+                               {"comment": "Bitte beschreiben Sie kurz, was geändert wurde."},
+                               {"source": text, "comment": comment})
+        text = (text or "").replace("\r\n", "\n")
+        try:
+            parse_rules(text, targets_for(uow))
+        except RulesError as exc:
+            exc.values = {"source": text, "comment": comment}
+            raise
+        current = active_rules(uow)
+        if current.version.checksum == _checksum(text):
+            raise InvalidInput("Die Regeln sind unverändert; es wurde keine neue Version angelegt.",
+                               {"source": "Keine Änderung gegenüber der gültigen Version."},
+                               {"source": text, "comment": comment})
+        version = _store(uow, text, actor.id, comment[:2000])
+        record_event(uow, "rules_changed", actor.id, version=version.version, previous=current.version.version,
+                     checksum=version.checksum, comment=version.comment)
+        uow.commit()
+        return version.version
+
+
+def rule_versions(uow) -> list[RuleSetVersion]:
+    """All stored versions, newest first."""
+    return list(uow.session.execute(select(RuleSetVersion).order_by(RuleSetVersion.version.desc())).scalars())
+
+
+def _store(uow, text: str, actor_id: int | None, comment: str) -> RuleSetVersion:
+    number = (uow.session.execute(select(func.max(RuleSetVersion.version))).scalar() or 0) + 1
+    version = RuleSetVersion(version=number, source=text, checksum=_checksum(text), comment=comment,
+                             created_by=actor_id, created_at=uow.clock.now())
+    uow.session.add(version)
+    uow.session.flush()
+    return version
+
+
+def _checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
