@@ -235,11 +235,13 @@ def _journey(kind: str, reason: str | None, rng: random.Random) -> tuple[list[_S
     steps.append(_Step(day, "plan"))
     rounds = rng.choice((0, 1, 1, 2, 2, 3)) if kind == "review" else REVIEWS_BEFORE_CLOSING.get(reason, 1)
     for number in range(1, rounds + 1):
-        day += rng.randint(93, 110)  # the review task appears when it is due (3 months after the last one)
+        # The review task appears when it is due (3 months, at most 92 days, after the last one); a weekend step
+        # moves back to the Friday before, so keep a margin.
+        day += rng.randint(95, 110)
         steps.append(_Step(day, "review", {"close": False, "round": number}))
     if kind == "review":  # due 3 months after the plan or the last review
         return steps, day + (rng.randint(100, 140) if overdue else rng.randint(14, 80))
-    day += rng.randint(93, 105)
+    day += rng.randint(95, 105)
     steps.append(_Step(day, "review", {"close": True, "reason": reason}))
     if kind == "closure":
         return steps, day + rng.randint(2, 12)

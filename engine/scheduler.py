@@ -35,9 +35,9 @@ def _guarded(name: str, job):
 
 
 def _sweep(container, worker: str):
-    from engine.services.timers import sweep_timers
+    from engine.services.timers import sweep_all_due
 
-    return sweep_timers(container, worker)
+    return sweep_all_due(container, worker)
 
 
 def _reminders(container):

@@ -97,7 +97,8 @@ def db_upgrade() -> None:
 @click.option("--cases", default=40, show_default=True, type=click.IntRange(1, 200_000), help="Anzahl Fälle.")
 def demo(cases: int) -> None:
     """Load demo data into an empty database."""
-    from engine.demo import has_demo_data, load_demo
+    from engine.demo import has_demo_data
+    from engine.demo_scale import load_demo_at_scale
     from engine.setup import prepare_database
 
     container = _container()
@@ -105,7 +106,7 @@ def demo(cases: int) -> None:
     if has_demo_data(container):
         raise click.ClickException("Die Datenbank enthält bereits Daten; Demodaten werden nur in eine leere "
                                    "Datenbank geladen.")
-    click.echo(_describe_demo(load_demo(container, cases=cases)))
+    click.echo(_describe_demo(load_demo_at_scale(container, cases, echo=click.echo)))
 
 
 @cli.group(help="Benutzer verwalten.")

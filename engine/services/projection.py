@@ -1,7 +1,14 @@
-"""Keeping the read side in step with the workflow: open-task rows and the case's phase."""
+"""Keeping the read side in step with the workflow: open-task rows and the case's phase.
+
+The change is computed first (plan_projection, no database access) and written afterwards (write_projections,
+one statement per kind of change), so the timer sweep can project hundreds of cases at once.
+"""
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from engine.db import Case, OpenTask
 
@@ -14,32 +21,72 @@ PHASES = {
 PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähigkeit", "consent": "Einwilligung",
                 "assessment": "Bedarfsanalyse", "plan": "Zielvereinbarung", "review": "Umsetzung und Fortschreibung",
                 "closure": "Abschluss", "closed": "Abgeschlossen"}
+_OPEN = OpenTask.__table__
+_DELETE_OPEN = delete(_OPEN).where(_OPEN.c.id == bindparam("i"))
+_UPDATE_DUE = update(_OPEN).where(_OPEN.c.id == bindparam("i")).values(due_on=bindparam("due_on"))
+
+
+@dataclass
+class ProjectionChange:
+    """How one case's open tasks and list fields must change."""
+
+    gone: list[str] = field(default_factory=list)
+    new_rows: list[dict] = field(default_factory=list)
+    due_changes: list[dict] = field(default_factory=list)
+    next_review_due: date | None = None
+    phase: str | None = None  # None: keep the current phase
+
+
+def open_tasks_of(conn, case_ids: list[str]) -> dict[str, dict[str, date | None]]:
+    """Open task ids with their due dates, per case, in one query."""
+    found: dict[str, dict] = {case_id: {} for case_id in case_ids}
+    for case_id, task_id, due_on in conn.execute(select(_OPEN.c.case_id, _OPEN.c.id, _OPEN.c.due_on)
+                                                 .where(_OPEN.c.case_id.in_(case_ids))):
+        found[case_id][task_id] = due_on
+    return found
+
+
+def plan_projection(case, ready_tasks, existing: dict, now, waiting_review=None) -> ProjectionChange:
+    """Compare the workflow's ready user tasks with the projected ones; claims on still-open tasks are kept."""
+    wanted = {t.id for t in ready_tasks}
+    change = ProjectionChange(gone=[task_id for task_id in existing if task_id not in wanted])
+    # Caseworker tasks go straight to the responsible caseworker; supervisor tasks wait in the team pool.
+    change.new_rows = [dict(id=t.id, case_id=case.id, task_spec=t.spec_name, title=t.title, form_key=t.form_key,
+                            lane=t.lane, role=t.role,
+                            assignee_id=case.responsible_user_id if t.role == "caseworker" else None,
+                            organisation_id=case.organisation_id, municipality_id=case.municipality_id,
+                            due_on=t.due_on, created_at=now) for t in ready_tasks if t.id not in existing]
+    change.due_changes = [{"i": t.id, "due_on": t.due_on} for t in ready_tasks
+                          if t.id in existing and existing[t.id] != t.due_on]
+    review = next((t for t in ready_tasks if t.spec_name == "Task_Review"), None)
+    change.next_review_due = review.due_on if review else waiting_review
+    phases = [PHASES[t.spec_name] for t in ready_tasks if t.spec_name in PHASES]
+    if phases:
+        change.phase = phases[0]
+    elif waiting_review is not None:
+        change.phase = "review"  # between reviews: the plan is being carried out
+    return change
+
+
+def write_projections(conn, changes: list[ProjectionChange]) -> None:
+    """Apply the open-task changes of many cases (the case columns are the caller's business)."""
+    gone = [{"i": task_id} for change in changes for task_id in change.gone]
+    new_rows = [row for change in changes for row in change.new_rows]
+    due_changes = [row for change in changes for row in change.due_changes]
+    if gone:
+        conn.execute(_DELETE_OPEN, gone)
+    if new_rows:
+        conn.execute(insert(_OPEN), new_rows)
+    if due_changes:
+        conn.execute(_UPDATE_DUE, due_changes)
 
 
 def sync_open_tasks(uow, case: Case, ready_tasks, waiting_review=None) -> None:
-    """Make open_task match the workflow's ready user tasks; claims on still-open tasks are kept."""
-    table = OpenTask.__table__
+    """Make open_task match the workflow's ready user tasks and update the case's list fields."""
     conn = uow.session.connection()
-    existing = dict(conn.execute(select(table.c.id, table.c.due_on).where(table.c.case_id == case.id)).all())
-    wanted = {t.id: t for t in ready_tasks}
-    gone = [task_id for task_id in existing if task_id not in wanted]
-    if gone:
-        conn.execute(delete(table).where(table.c.id.in_(gone)))
-    now = uow.clock.now()
-    # Caseworker tasks go straight to the responsible caseworker; supervisor tasks wait in the team pool.
-    new_rows = [dict(id=t.id, case_id=case.id, task_spec=t.spec_name, title=t.title, form_key=t.form_key, lane=t.lane,
-                     role=t.role, assignee_id=case.responsible_user_id if t.role == "caseworker" else None,
-                     organisation_id=case.organisation_id, municipality_id=case.municipality_id, due_on=t.due_on,
-                     created_at=now) for t in ready_tasks if t.id not in existing]
-    if new_rows:
-        conn.execute(insert(table), new_rows)
-    for t in ready_tasks:
-        if t.id in existing and existing[t.id] != t.due_on:
-            conn.execute(update(table).where(table.c.id == t.id).values(due_on=t.due_on))
-    review = next((t for t in ready_tasks if t.spec_name == "Task_Review"), None)
-    case.next_review_due = review.due_on if review else waiting_review
-    phases = [PHASES[t.spec_name] for t in ready_tasks if t.spec_name in PHASES]
-    if phases:
-        case.phase = phases[0]
-    elif waiting_review is not None:
-        case.phase = "review"  # between reviews: the plan is being carried out
+    change = plan_projection(case, ready_tasks, open_tasks_of(conn, [case.id])[case.id], uow.clock.now(),
+                             waiting_review)
+    write_projections(conn, [change])
+    case.next_review_due = change.next_review_due
+    if change.phase:
+        case.phase = change.phase

@@ -20,6 +20,7 @@ from engine.errors import Forbidden, NotFound
 
 from .access import Actor, scope_cases, visible_case
 from .events import record_event
+from .timer_batch import fire_batch
 from .workflow_steps import workflow_of
 
 log = logging.getLogger("integraflow.timers")
@@ -101,34 +102,64 @@ def _record_failure(container, case_id: str, message: str) -> None:
         uow.commit()
 
 
-def sweep_timers(container, worker_id: str, limit: int = 500, batch: int = 50) -> SweepResult:
+def sweep_timers(container, worker_id: str, limit: int = 500, batch: int = 100) -> SweepResult:
     """Claim due cases and fire their timers; one failing case is marked and never blocks the others.
 
-    Cases are fired in batches sharing one commit, each inside its own savepoint: a case is still all or
-    nothing, and a crash before the commit only leaves claims that expire and are retried (never a double).
+    Cases are fired in batches sharing one commit (engine.services.timer_batch). Should writing a batch fail,
+    it is rolled back and its cases are fired again one by one, each inside its own savepoint; a crash before
+    the commit only leaves claims that expire and are retried (never a double).
     """
     result = SweepResult()
     claimed = claim_due_cases(container, worker_id, limit)
     result.claimed = len(claimed)
     for start in range(0, len(claimed), batch):
-        failures = []
-        uow = container.uow()
-        with uow:
-            for case_id in claimed[start:start + batch]:
-                savepoint = uow.session.begin_nested()
-                try:
-                    result.fired += len(_fire(uow, case_id, worker_id))
-                    savepoint.commit()
-                except Exception as exc:  # noqa: BLE001 - any failure of one case is recorded, the sweep goes on
-                    savepoint.rollback()
-                    container.runtime.forget(case_id)
-                    failures.append((case_id, getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))
-            uow.commit()
+        case_ids = claimed[start:start + batch]
+        try:
+            uow = container.uow()
+            with uow:
+                outcome = fire_batch(uow, case_ids, worker_id)
+                uow.commit()
+            fired, failures = outcome.fired, outcome.failures
+        except Exception as exc:  # noqa: BLE001 - the batch is retried case by case below
+            log.info("timer batch rolled back (%s: %s); firing its cases one by one", type(exc).__name__, exc)
+            for case_id in case_ids:
+                container.runtime.forget(case_id)
+            fired, failures = _fire_one_by_one(container, case_ids, worker_id)
+        result.fired += fired
         for case_id, message in failures:
             log.warning("timer of case %s failed: %s", case_id, message)
             _record_failure(container, case_id, message)
             result.failed.append(case_id)
     return result
+
+
+def sweep_all_due(container, worker_id: str, limit: int = 500) -> SweepResult:
+    """Sweep until no due case is left, so a backlog (e.g. after downtime) clears in one scheduler run."""
+    total = SweepResult()
+    while True:
+        result = sweep_timers(container, worker_id, limit)
+        total.claimed += result.claimed
+        total.fired += result.fired
+        total.failed += result.failed
+        if result.claimed < limit:
+            return total
+
+
+def _fire_one_by_one(container, case_ids: list[str], worker_id: str) -> tuple[int, list[tuple[str, str]]]:
+    fired, failures = 0, []
+    uow = container.uow()
+    with uow:
+        for case_id in case_ids:
+            savepoint = uow.session.begin_nested()
+            try:
+                fired += len(_fire(uow, case_id, worker_id))
+                savepoint.commit()
+            except Exception as exc:  # noqa: BLE001 - any failure of one case is recorded, the sweep goes on
+                savepoint.rollback()
+                container.runtime.forget(case_id)
+                failures.append((case_id, getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))
+        uow.commit()
+    return fired, failures
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,7 @@ def workflow_of(uow, case: Case, loaded_version: int):
     try:
         yield model, workflow
     except ScriptFailure as exc:
-        raise WorkflowFailure(f"Der Prozess konnte nicht fortgesetzt werden ({exc.element_id or 'unbekannt'}): "
-                              f"{exc}", element_id=exc.element_id) from exc
+        raise step_failure(exc) from exc
     except TaskNotReady as exc:
         # The projection said the task was open but the workflow disagrees: refuse instead of guessing.
         raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
@@ -46,8 +45,17 @@ def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:
                               element_id=exc.element_id) from exc
     next_timer = save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, uow.clock.now(),
                                is_new=is_new)
-    # While the journey waits for its review timer there is no task yet; the case shows the review date.
-    waiting_review = next_timer.astimezone(BERLIN).date() if next_timer else None
-    sync_open_tasks(uow, case, ready, waiting_review=waiting_review)
+    sync_open_tasks(uow, case, ready, waiting_review=review_date_of(next_timer))
     case_id, version = case.id, case.version
     uow.after_commit(lambda: uow.runtime.checkin(case_id, version, workflow))
+
+
+def step_failure(exc: ScriptFailure) -> WorkflowFailure:
+    """The error a user sees when a script, condition or timer of the process failed."""
+    return WorkflowFailure(f"Der Prozess konnte nicht fortgesetzt werden ({exc.element_id or 'unbekannt'}): {exc}",
+                           element_id=exc.element_id)
+
+
+def review_date_of(next_timer):
+    """While the journey waits for its review timer there is no task yet; the case shows the review date."""
+    return next_timer.astimezone(BERLIN).date() if next_timer else None

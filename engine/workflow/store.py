@@ -1,67 +1,123 @@
-"""Reading and writing a case's workflow in the database (header row + per-task rows)."""
+"""Reading and writing cases' workflows in the database (header row + per-task rows), one case or a batch.
+
+Every function works for a batch of cases so the timer sweep can load and save hundreds of workflows with a
+handful of statements; the single-case paths used by task completion are the same code with one element.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.db import WorkflowState, WorkflowTask, WorkflowTaskArchive
 
-from .codec import FORMAT_VERSION
+from .codec import FORMAT_VERSION, Snapshot
 from .model import ProcessModel
 from .runtime import WorkflowRuntime
+
+_STATES, _TASKS, _ARCHIVE = WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__
+# Statements built once: constructing SQLAlchemy expressions per call costs more than SQLite running them.
+_UPDATE_STATE = (update(_STATES).where(_STATES.c.case_id == bindparam("c"))
+                 .values(definition_id=bindparam("definition_id"), serializer_version=bindparam("serializer_version"),
+                         header=bindparam("header"), completed=bindparam("completed"),
+                         next_timer_at=bindparam("next_timer_at"), visited=bindparam("visited")))
+_UPDATE_TASK = (update(_TASKS).where(_TASKS.c.case_id == bindparam("c"), _TASKS.c.task_id == bindparam("t"))
+                .values(payload=bindparam("payload")))
+_DELETE_TASK = delete(_TASKS).where(_TASKS.c.case_id == bindparam("c"), _TASKS.c.task_id == bindparam("t"))
 
 
 class UnsupportedState(RuntimeError):
     """Stored state was written by a format we cannot read (needs a migration)."""
 
 
+@dataclass
+class PendingSave:
+    """One case's workflow, serialized and ready to be written."""
+
+    case_id: str
+    values: dict
+    snapshot: Snapshot
+    is_new: bool = False
+
+    @property
+    def next_timer_at(self):
+        """Due time of the earliest waiting timer (None when nothing waits)."""
+        return self.values["next_timer_at"]
+
+
 def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, model: ProcessModel):
     """Deserialize a case's workflow from its rows (the slow path; the runtime cache avoids it)."""
-    states = WorkflowState.__table__
-    state = session.connection().execute(
-        select(states.c.serializer_version, states.c.header, states.c.visited).where(states.c.case_id == case_id)
-    ).first()
-    if state is None:
+    stored = read_stored(session.connection(), [case_id])
+    if case_id not in stored:
         raise LookupError(case_id)
+    return restore_workflow(runtime, model, *stored[case_id])
+
+
+def read_stored(conn, case_ids: list[str]) -> dict[str, tuple]:
+    """Stored (state row, task payloads) per case, in two queries for the whole batch."""
+    states = conn.execute(select(_STATES.c.case_id, _STATES.c.serializer_version, _STATES.c.header,
+                                 _STATES.c.visited).where(_STATES.c.case_id.in_(case_ids))).all()
+    payloads: dict[str, dict] = {case_id: {} for case_id in case_ids}
+    for case_id, task_id, payload in conn.execute(select(_TASKS.c.case_id, _TASKS.c.task_id, _TASKS.c.payload)
+                                                  .where(_TASKS.c.case_id.in_(case_ids))):
+        payloads[case_id][task_id] = payload
+    return {state.case_id: (state, payloads[state.case_id]) for state in states}
+
+
+def restore_workflow(runtime: WorkflowRuntime, model: ProcessModel, state, payloads: dict):
+    """Rebuild one workflow from what read_stored returned."""
     if state.serializer_version != FORMAT_VERSION:
         raise UnsupportedState(f"Gespeicherter Zustand im Format {state.serializer_version} ist nicht lesbar.")
-    tasks = WorkflowTask.__table__
-    rows = session.connection().execute(select(tasks.c.task_id, tasks.c.payload)
-                                        .where(tasks.c.case_id == case_id)).all()
-    payloads = {task_id: payload for task_id, payload in rows}
     workflow = runtime.codec.restore(model.spec, model.subprocess_specs, state.header, payloads,
                                      runtime.script_engine)
     workflow._ifl_visited = set(state.visited or ())
     return workflow
 
 
-def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
-                  now, is_new: bool = False):
-    """Write the header and only the changed task rows; returns the next timer's due time (or None)."""
+def prepare_save(runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
+                 is_new: bool = False) -> PendingSave:
+    """Serialize what changed since the workflow was loaded (no database access)."""
     visited = runtime.visited_elements(workflow)  # before pruning removes completed tasks from the live tree
     snap = runtime.codec.snapshot(workflow)
     values = dict(definition_id=definition_id, serializer_version=FORMAT_VERSION, header=snap.header,
                   completed=runtime.is_completed(workflow), next_timer_at=runtime.next_timer(workflow),
                   visited=visited)
-    # Core statements on the tables: the ORM's bulk paths cost more Python per row than the SQL itself.
-    conn = session.connection()
-    states, tasks, archive = WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__
-    if is_new:
-        conn.execute(insert(states).values(case_id=case_id, **values))
-    else:
-        conn.execute(update(states).where(states.c.case_id == case_id).values(**values))
-    if snap.removed:
-        conn.execute(delete(tasks).where(tasks.c.case_id == case_id, tasks.c.task_id.in_(snap.removed)))
-    new_rows = [{"case_id": case_id, "task_id": tid, "payload": p} for tid, p in snap.changed.items()
-                if tid in snap.inserted]
-    changed_rows = [{"c": case_id, "t": tid, "payload": p} for tid, p in snap.changed.items()
-                    if tid not in snap.inserted]
-    if new_rows:
-        conn.execute(insert(tasks), new_rows)
-    if snap.archived:
-        conn.execute(insert(archive), [{"case_id": case_id, "task_id": tid, "payload": p, "archived_at": now}
-                                       for tid, p in snap.archived.items()])
-    if changed_rows:
-        conn.execute(update(tasks).where(tasks.c.case_id == bindparam("c"), tasks.c.task_id == bindparam("t"))
-                     .values(payload=bindparam("payload")), changed_rows)
-    return values["next_timer_at"]
+    return PendingSave(case_id, values, snap, is_new)
+
+
+def write_saves(conn, saves: list[PendingSave], now) -> None:
+    """Write headers and changed task rows of many cases with one statement per kind of change."""
+    new_states = [dict(case_id=s.case_id, **s.values) for s in saves if s.is_new]
+    if new_states:
+        conn.execute(insert(_STATES), new_states)
+    old_states = [dict(c=s.case_id, **s.values) for s in saves if not s.is_new]
+    if old_states:
+        conn.execute(_UPDATE_STATE, old_states)
+    removed, inserted, changed, archived = [], [], [], []
+    for save in saves:
+        case_id, snap = save.case_id, save.snapshot
+        removed += [{"c": case_id, "t": task_id} for task_id in snap.removed]
+        for task_id, payload in snap.changed.items():
+            if task_id in snap.inserted:
+                inserted.append({"case_id": case_id, "task_id": task_id, "payload": payload})
+            else:
+                changed.append({"c": case_id, "t": task_id, "payload": payload})
+        archived += [{"case_id": case_id, "task_id": task_id, "payload": payload, "archived_at": now}
+                     for task_id, payload in snap.archived.items()]
+    if removed:
+        conn.execute(_DELETE_TASK, removed)
+    if inserted:
+        conn.execute(insert(_TASKS), inserted)
+    if archived:
+        conn.execute(insert(_ARCHIVE), archived)
+    if changed:
+        conn.execute(_UPDATE_TASK, changed)
+
+
+def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
+                  now, is_new: bool = False):
+    """Write the header and only the changed task rows; returns the next timer's due time (or None)."""
+    pending = prepare_save(runtime, case_id, definition_id, workflow, is_new)
+    write_saves(session.connection(), [pending], now)
+    return pending.next_timer_at

@@ -11,7 +11,7 @@ from engine.bulk import clone_case
 from engine.clock import BERLIN
 from engine.db import Case, Event, OpenTask, WorkflowState
 from engine.errors import Forbidden
-from engine.services.timers import claim_due_cases, retry_timer, sweep_timers
+from engine.services.timers import claim_due_cases, retry_timer, sweep_all_due, sweep_timers
 from journey import Driver
 from support import count_rows, intake_form
 
@@ -139,3 +139,50 @@ def test_two_schedulers_fire_every_timer_exactly_once(container, clock, waiting_
     with container.reader() as r:
         versions = set(r.session.execute(select(Case.version)).scalars())
     assert len(versions) == 1
+
+
+@pytest.fixture
+def refuse_open_tasks_of(container):
+    """Install a database trigger that refuses new open tasks of one case (a fault inside the batch write)."""
+    installed = []
+
+    def install(case_id: str) -> None:
+        with container.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"CREATE TRIGGER refuse_open_task BEFORE INSERT ON open_task "
+                                     f"WHEN NEW.case_id = '{case_id}' BEGIN SELECT RAISE(ABORT, 'Testfehler'); END")
+            else:
+                conn.exec_driver_sql(f"CREATE FUNCTION refuse_open_task() RETURNS trigger AS $$ BEGIN "
+                                     f"IF NEW.case_id = '{case_id}' THEN RAISE EXCEPTION 'Testfehler'; END IF; "
+                                     f"RETURN NEW; END $$ LANGUAGE plpgsql")
+                conn.exec_driver_sql("CREATE TRIGGER refuse_open_task BEFORE INSERT ON open_task FOR EACH ROW "
+                                     "EXECUTE FUNCTION refuse_open_task()")
+        installed.append(True)
+
+    yield install
+    if installed:
+        with container.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER refuse_open_task" if conn.dialect.name == "sqlite"
+                                 else "DROP FUNCTION refuse_open_task() CASCADE")
+
+
+def test_database_fault_in_a_batch_write_fires_the_others_case_by_case(container, clock, world,
+                                                                        refuse_open_tasks_of):
+    drive = Driver(container)
+    cases = [drive.to_review(world.anna, intake_form(world.town_a, last_name=f"Fall{i}")) for i in range(3)]
+    refuse_open_tasks_of(cases[1])
+    clock.set(REVIEW_DUE)
+    result = sweep_timers(container, "w1")
+    assert (result.claimed, result.fired, result.failed) == (3, 2, [cases[1]])
+    assert [count_rows(container, OpenTask, case_id=c) for c in cases] == [1, 0, 1]
+    assert [count_rows(container, Event, case_id=c, kind="timer_fired") for c in cases] == [1, 0, 1]
+    assert "Testfehler" in _state(container, cases[1]).timer_error
+    assert _state(container, cases[1]).next_timer_at is not None  # nothing of the failed step was kept
+
+
+def test_a_backlog_larger_than_one_claim_clears_in_one_scheduler_run(container, clock, waiting_case):
+    clone_case(container, waiting_case, 4)
+    clock.set(REVIEW_DUE)
+    result = sweep_all_due(container, "w1", limit=2)
+    assert (result.claimed, result.fired, result.failed) == (5, 5, [])
+    assert claim_due_cases(container, "w1") == []
