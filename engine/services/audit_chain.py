@@ -109,6 +109,15 @@ def _lock_head(conn) -> tuple[int, str]:
     return read_head(conn, lock=True)
 
 
+def append_events(conn, events: list[dict]) -> None:
+    """Chain and insert events given as dicts of at, actor_id, case_id, kind, payload (bulk copies, imports).
+
+    Call inside a writing transaction; other keys (an old id, seq or hash of a copied row) are ignored.
+    """
+    _append(conn, [{"at": e["at"], "actor_id": e["actor_id"], "case_id": e["case_id"], "kind": e["kind"],
+                    "payload": e["payload"], "payload_digest": payload_digest(e["payload"])} for e in events])
+
+
 def _append(conn, rows: list[dict]) -> None:
     seq, prev = _lock_head(conn)
     for row in rows:

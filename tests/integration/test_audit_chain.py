@@ -216,3 +216,14 @@ def test_concurrent_writers_build_one_gapless_chain(container):
     assert [e.seq for e in events] == list(range(1, 121))
     report = _verify(container)
     assert report.ok and report.checked == 120
+
+
+def test_bulk_copies_of_a_case_join_the_chain(container, world):
+    from engine.bulk import clone_case
+
+    case_id = Driver(container).open(world.anna, intake_form(world.town_a))
+    before = len(_events(container))
+    copies = clone_case(container, case_id, 3, batch=2)
+    events = _events(container)
+    assert len(events) == before * 4 and {e.case_id for e in events[before:]} == set(copies)
+    assert _verify(container).ok
