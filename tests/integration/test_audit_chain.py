@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from engine.bulk import clone_case
 from engine.db import Event, EventChainHead
 from engine.errors import InvalidInput
 from engine.services.audit_chain import GENESIS, chain_hash, payload_digest
@@ -219,8 +220,6 @@ def test_concurrent_writers_build_one_gapless_chain(container):
 
 
 def test_bulk_copies_of_a_case_join_the_chain(container, world):
-    from engine.bulk import clone_case
-
     case_id = Driver(container).open(world.anna, intake_form(world.town_a))
     before = len(_events(container))
     copies = clone_case(container, case_id, 3, batch=2)
