@@ -1,14 +1,21 @@
 """Prozesstreue: replaying each case's completed steps against the process version it runs on."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import delete, select
 
-from engine.db import CompletedTask, ConformanceResult
+from engine.db import Case, CompletedTask, ConformanceResult
 from engine.services.conformance import case_conformance, check_all_cases, conformance_overview
 from engine.services.events import record_event
 from journey import Driver
 from support import intake_form
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -86,3 +93,17 @@ def test_the_full_check_stores_results_and_lists_only_deviating_cases(container,
     check_all_cases(container)
     with container.reader() as r:
         assert len(r.session.execute(select(ConformanceResult)).all()) == 2
+
+
+def test_the_conformance_command_lists_deviating_cases(container, world, closed_case, database_url, tmp_path):
+    _skip_assessment(container, closed_case)
+    env = {**os.environ, "INTEGRAFLOW_DATABASE_URL": database_url,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-m", "web.cli", "audit", "conformance"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert result.returncode == 0, result.stderr
+    with container.reader() as r:
+        reference = r.session.get(Case, closed_case).reference
+    assert f"{reference}: 1 Abweichung(en), ohne Erklärung" in result.stdout
+    assert "Schritt 3 „Integrationsplan und Zielvereinbarung“ war laut Prozessmodell" in result.stdout
+    assert "1 Fälle geprüft: 0 prozesstreu, 1 mit Abweichungen." in result.stdout
