@@ -27,6 +27,7 @@ from .db import (
     WorkflowTask,
     WorkflowTaskArchive,
 )
+from .services.audit_chain import append_events
 
 # Per-case tables with integer ids the database assigns; the copy drops the id.
 _NUMBERED = (AssessmentArea, Contact, Note)
@@ -105,9 +106,11 @@ def clone_cases(container, case_ids: list[str], copies: int, batch: int = 500, w
         with uow:
             conn = uow.session.connection()
             for model in (Client, HouseholdMember, Case, WorkflowState, WorkflowTask, WorkflowTaskArchive, OpenTask,
-                          CompletedTask, Goal, *_NUMBERED, Event):
+                          CompletedTask, Goal, *_NUMBERED):
                 if out[model]:
                     conn.execute(insert(model.__table__), out[model])
+            if out[Event]:
+                append_events(conn, out[Event])  # copies join the hash chain as new links
             uow.commit()
         if echo:
             echo(len(new_ids))

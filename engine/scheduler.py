@@ -1,4 +1,4 @@
-"""Periodic jobs (APScheduler 3): timer sweep, reminder pass, daily digest, mail sending.
+"""Periodic jobs (APScheduler 3): timer sweep, reminder pass, daily digest, mail sending, nightly audit.
 
 The due work lives in the database; the scheduler only says "look now". Several scheduler processes may run
 against one PostgreSQL: each job claims its rows, so nothing happens twice.
@@ -58,6 +58,16 @@ def _send(container):
     return send_pending(container)
 
 
+def _audit(container):
+    from engine.services.audit_trail import run_verification
+    from engine.services.conformance import check_all_cases
+
+    run, _report = run_verification(container, "scheduler")
+    if not run.ok:
+        log.error("audit chain broken: %s", run.problem)
+    return check_all_cases(container)
+
+
 def build_scheduler(container, blocking: bool = False):
     """A scheduler with all jobs; started by `integraflow scheduler` (blocking) or `serve` (background)."""
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Europe/Berlin")
@@ -71,6 +81,9 @@ def build_scheduler(container, blocking: bool = False):
     # Digests are queued once per day per user (unique key); running hourly catches up after downtime.
     scheduler.add_job(_guarded("digests", _digests), "cron", args=[container], id="digests", minute=5,
                       hour="6-20", coalesce=True, max_instances=1, misfire_grace_time=3600)
+    # Nightly: verify the event chain and refresh the conformance results (the Prüfpfad page shows both).
+    scheduler.add_job(_guarded("audit", _audit), "cron", args=[container], id="audit", hour=2, minute=30,
+                      coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
     scheduler.add_job(_guarded("send_mail", _send), "interval", args=[container], id="send_mail", minutes=1,
                       **common)
     return scheduler

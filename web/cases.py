@@ -15,6 +15,7 @@ from engine.services import (
     open_case,
     search_cases,
 )
+from engine.services.conformance import case_conformance
 from engine.services.form_options import form_for
 from engine.services.timers import retry_timer as retry_case_timer
 
@@ -65,7 +66,7 @@ def detail(case_id: str):
         view = case_view(r, actor(), case_id)
         contact_form = form_for(r, "contact")
         return render_template("cases/detail.html", v=view, contact_form=contact_form,
-                               today=r.clock.today())
+                               conformance=case_conformance(r, actor(), case_id), today=r.clock.today())
 
 
 @bp.route("/<case_id>/contacts", methods=["POST"])

@@ -10,6 +10,8 @@ import click
 from engine.bootstrap import bootstrap
 from engine.errors import IntegraflowError, InvalidInput
 
+from .audit_cli import audit
+
 
 def _container():
     return bootstrap()
@@ -197,6 +199,9 @@ def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: 
     from engine.bench import run_benchmarks
 
     run_benchmarks(rounds=rounds, echo=click.echo)
+
+
+cli.add_command(audit)
 
 
 def main() -> None:

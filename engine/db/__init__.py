@@ -1,8 +1,10 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
+from .audit import AuditVerification
 from .base import Base, new_id
 from .cases import Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
-from .events import Event
+from .conformance import ConformanceResult
+from .events import Event, EventChainHead
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
 from .tenancy import Municipality, Organisation, User, UserMunicipality
@@ -19,5 +21,5 @@ __all__ = [
     "Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
-    "RuleSetVersion",
+    "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead",
 ]

@@ -1,9 +1,7 @@
 """Appending to the event log; every state-changing service calls this inside its transaction."""
 from __future__ import annotations
 
-from sqlalchemy import insert
-
-from engine.db import Event
+from .audit_chain import buffer_event
 
 EVENT_LABELS = {
     "case_opened": "Fall angelegt",
@@ -28,10 +26,10 @@ EVENT_LABELS = {
     "login_failed": "Fehlgeschlagene Anmeldung",
     "rules_changed": "Pflichtschritt-Regeln geändert",
     "counselling_extended": "Beratungszeitraum verlängert",
+    "event_redacted": "Protokolleintrag geschwärzt",
 }
 
 
 def record_event(uow, kind: str, actor_id: int | None, case_id: str | None = None, **payload) -> None:
-    """Insert an event row in the current transaction (immediately, so ids follow the order of calls)."""
-    uow.session.connection().execute(insert(Event.__table__).values(
-        at=uow.clock.now(), actor_id=actor_id, case_id=case_id, kind=kind, payload=payload))
+    """Record an event of the current transaction; it is chained and written, in call order, at commit."""
+    buffer_event(uow.session, uow.clock.now(), actor_id, case_id, kind, payload)

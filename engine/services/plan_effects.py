@@ -114,18 +114,35 @@ def _apply_review(uow, case: Case, data: dict, now, actor_id: int, known: dict[s
             uow.session.add(_new_goal(case, row, review_date, now))
             changes.append({"goal": row["title"], "status": "open", "new": True})
             continue
-        before = goal.status
+        before = (goal.status, goal.status_reason, goal.due_date)
         goal.status = row.get("status") or goal.status
         goal.status_reason = row.get("status_reason")
         goal.due_date = _d(row.get("due_date")) or goal.due_date
         goal.updated_at = now
         if goal.status == "achieved" and goal.achieved_on is None:
             goal.achieved_on = review_date
-        if before != goal.status:
-            changes.append({"goal": goal.title, "from": before, "to": goal.status})
+        change = _goal_change(goal, *before)
+        if change:
+            changes.append(change)
     case.plan_date = review_date
     record_event(uow, "goals_reviewed", actor_id, case.id, review_date=data.get("review_date"), changes=changes,
                  next_step=data.get("next_step"))
+
+
+def _goal_change(goal: Goal, status: str, reason: str | None, due: date | None) -> dict | None:
+    # Before -> after of every edited field, for the audit trail ("from"/"to" stay the status, as before).
+    change = {"goal": goal.title, "goal_id": goal.id}
+    if status != goal.status:
+        change.update({"from": status, "to": goal.status})
+    if (reason or None) != (goal.status_reason or None):
+        change["status_reason"] = {"from": reason, "to": goal.status_reason}
+    if due != goal.due_date:
+        change["due_date"] = {"from": _iso(due), "to": _iso(goal.due_date)}
+    return change if len(change) > 2 else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _new_goal(case: Case, g: dict, agreed_on: date, now) -> Goal:

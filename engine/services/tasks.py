@@ -118,7 +118,8 @@ def claim_task(uow, task_id: str, actor: Actor) -> None:
                                       .values(assignee_id=actor.id).execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
             raise Conflict("Die Aufgabe wurde inzwischen von jemand anderem übernommen.")
-        record_event(uow, "task_claimed", actor.id, task.case_id, task_id=task_id, title=task.title)
+        record_event(uow, "task_claimed", actor.id, task.case_id, task_id=task_id, title=task.title,
+                     before=None, after=actor.id)
         uow.commit()
 
 
@@ -129,8 +130,9 @@ def unclaim_task(uow, task_id: str, actor: Actor) -> None:
         task = _open_task_for(uow, actor, task_id)
         if task.assignee_id != actor.id and not actor.is_supervisor:
             raise Forbidden("Sie können nur eigene Aufgaben freigeben.")
-        task.assignee_id = None
-        record_event(uow, "task_unclaimed", actor.id, task.case_id, task_id=task_id, title=task.title)
+        before, task.assignee_id = task.assignee_id, None
+        record_event(uow, "task_unclaimed", actor.id, task.case_id, task_id=task_id, title=task.title,
+                     before=before, after=None)
         uow.commit()
 
 

@@ -1,0 +1,151 @@
+"""The hash chain over the event log: canonical digests, and appending a transaction's events at commit time.
+
+Events are buffered per session and written when the root transaction commits: the single chain-head row is
+locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite writers already hold the write lock), seq and hashes are
+assigned, the rows go in with one executemany, and the head moves on. Taking the lock only at commit keeps a
+sweep batch from holding the head while it locks case rows (no deadlocks), and keeps the lock short.
+Events recorded inside a savepoint that is rolled back are discarded with it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from engine.db import Event, EventChainHead
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+_PENDING = "integraflow.pending_events"
+
+
+def _plain(value):
+    # What a JSON column gives back: string keys, and integral floats as numbers PostgreSQL may print as ints.
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def canonical_json(value) -> str:
+    """The one text form a payload is hashed in (sorted keys, no spaces, UTF-8), equal before and after storage."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_digest(payload: dict) -> str:
+    """SHA-256 of a payload's canonical JSON."""
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def utc_iso(at: datetime) -> str:
+    """A timestamp as hashed: UTC, ISO 8601 with microseconds."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def chain_hash(prev_hash: str, seq: int, at: datetime, actor_id: int | None, case_id: str | None, kind: str,
+               digest: str) -> str:
+    """The hash of one chain link: its predecessor's hash plus the canonical JSON of its fields."""
+    body = json.dumps([seq, utc_iso(at), actor_id, case_id, kind, digest], separators=(",", ":"),
+                      ensure_ascii=False)
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Pending:
+    row: dict
+    owners: tuple  # the (nested) transaction the event was recorded in, and all its parents
+
+
+def buffer_event(session: Session, at: datetime, actor_id: int | None, case_id: str | None, kind: str,
+                 payload: dict) -> None:
+    """Remember an event for the commit of the session's current transaction."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:
+        session.connection()  # begins the transaction
+        transaction = session.get_transaction()
+    owners = []
+    while transaction is not None:
+        owners.append(transaction)
+        transaction = transaction.parent
+    row = {"at": at, "actor_id": actor_id, "case_id": case_id, "kind": kind, "payload": payload,
+           "payload_digest": payload_digest(payload)}
+    session.info.setdefault(_PENDING, []).append(_Pending(row, tuple(owners)))
+
+
+def pending_count(session: Session) -> int:
+    """Events recorded in this session that are not written yet (tests and diagnostics)."""
+    return len(session.info.get(_PENDING, ()))
+
+
+def read_head(conn, lock: bool = False) -> tuple[int, str] | None:
+    """The chain head (last seq, last hash), locked for appending if asked; None if the row is missing."""
+    stmt = select(EventChainHead.seq, EventChainHead.hash).where(EventChainHead.id == HEAD_ID)
+    if lock and conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = conn.execute(stmt).first()
+    return (row[0], row[1]) if row else None
+
+
+def _lock_head(conn) -> tuple[int, str]:
+    head = read_head(conn, lock=True)
+    if head is not None:
+        return head
+    # A database built without the migration's head row (or emptied by a test): continue from the last event.
+    last = conn.execute(select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)).first()
+    values = {"id": HEAD_ID, "seq": last[0] if last else 0, "hash": last[1] if last else GENESIS}
+    if conn.dialect.name == "postgresql":
+        conn.execute(pg_insert(EventChainHead).values(**values).on_conflict_do_nothing())
+    else:
+        conn.execute(insert(EventChainHead).prefix_with("OR IGNORE").values(**values))
+    return read_head(conn, lock=True)
+
+
+def append_events(conn, events: list[dict]) -> None:
+    """Chain and insert events given as dicts of at, actor_id, case_id, kind, payload (bulk copies, imports).
+
+    Call inside a writing transaction; other keys (an old id, seq or hash of a copied row) are ignored.
+    """
+    _append(conn, [{"at": e["at"], "actor_id": e["actor_id"], "case_id": e["case_id"], "kind": e["kind"],
+                    "payload": e["payload"], "payload_digest": payload_digest(e["payload"])} for e in events])
+
+
+def _append(conn, rows: list[dict]) -> None:
+    seq, prev = _lock_head(conn)
+    for row in rows:
+        seq += 1
+        row["seq"], row["prev_hash"] = seq, prev
+        prev = row["hash"] = chain_hash(prev, seq, row["at"], row["actor_id"], row["case_id"], row["kind"],
+                                        row["payload_digest"])
+    conn.execute(insert(Event.__table__), rows)
+    conn.execute(update(EventChainHead).where(EventChainHead.id == HEAD_ID).values(seq=seq, hash=prev))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction() or not session.info.get(_PENDING):
+        return  # a savepoint's events wait for the root commit
+    session.flush()  # rows the events refer to (a new case) must exist first
+    pending = session.info.pop(_PENDING)
+    _append(session.connection(), [p.row for p in pending])
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _discard_rolled_back(session: Session, previous_transaction) -> None:
+    pending = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [p for p in pending if not any(t is previous_transaction for t in p.owners)]
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_on_close(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)  # closed without commit: nothing was written, nothing may linger

@@ -1,0 +1,228 @@
+"""The hash-chained event log: chaining at commit, savepoints, append-only triggers, redaction, concurrency."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from engine.bulk import clone_case
+from engine.db import Event, EventChainHead
+from engine.errors import InvalidInput
+from engine.services.audit_chain import GENESIS, chain_hash, payload_digest
+from engine.services.audit_redaction import redact_event_payload
+from engine.services.audit_trail import run_verification
+from engine.services.audit_verify import verify_chain
+from engine.services.events import record_event
+from engine.services.tasks import claim_task, unclaim_task
+from journey import CONSENT, Driver
+from support import intake_form, rows
+
+
+def _verify(container):
+    with container.reader() as r:
+        return verify_chain(r.session.connection(), batch=3)
+
+
+def _events(container) -> list[Event]:
+    with container.reader() as r:
+        return list(r.session.execute(select(Event).order_by(Event.seq)).scalars())
+
+
+def test_events_of_a_journey_form_one_verified_chain(container, world):
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    drive.complete(world.anna, case_id, CONSENT, expect="Task_Consent")
+    events = _events(container)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1)) and len(events) >= 5
+    assert events[0].prev_hash == GENESIS
+    for before, after in zip(events, events[1:], strict=False):
+        assert after.prev_hash == before.hash
+    for e in events:
+        assert e.payload_digest == payload_digest(e.payload)
+        assert e.hash == chain_hash(e.prev_hash, e.seq, e.at, e.actor_id, e.case_id, e.kind, e.payload_digest)
+    report = _verify(container)
+    assert report.ok and report.checked == len(events) and report.head_seq == events[-1].seq
+    assert report.head_hash == events[-1].hash
+
+
+def test_events_of_a_rolled_back_savepoint_are_discarded_and_the_rest_kept(container):
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login", None, username="before")
+        inner = uow.session.begin_nested()
+        record_event(uow, "login", None, username="rolled back")
+        deeper = uow.session.begin_nested()
+        record_event(uow, "login", None, username="rolled back too")
+        deeper.commit()
+        inner.rollback()
+        kept = uow.session.begin_nested()
+        record_event(uow, "login", None, username="kept")
+        kept.commit()
+        record_event(uow, "login", None, username="after")
+        uow.commit()
+    assert [e.payload["username"] for e in _events(container)] == ["before", "kept", "after"]
+    assert _verify(container).ok
+
+
+def test_a_unit_of_work_left_without_commit_writes_no_event(container):
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login", None, username="never")
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login", None, username="written")
+        uow.commit()
+    assert [(e.seq, e.payload["username"]) for e in _events(container)] == [(1, "written")]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE event SET kind = 'login' WHERE seq = 1",
+    "UPDATE event SET payload = payload WHERE seq = 1",
+    "DELETE FROM event WHERE seq = 1",
+    "UPDATE event_chain_head SET seq = 0",
+    "DELETE FROM event_chain_head",
+])
+def test_the_database_refuses_to_change_or_delete_events(container, statement):
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login", None, username="x")
+        record_event(uow, "login", None, username="y")
+        uow.commit()
+    with pytest.raises(DBAPIError, match="unveränderlich|Kettenkopf"):
+        with container.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert _verify(container).ok
+
+
+def test_claim_and_release_record_the_assignee_before_and_after(container, world):
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    task = drive.open_task(case_id)
+    unclaim_task(container.uow(), task.id, world.anna)
+    claim_task(container.uow(), task.id, world.ben)
+    released, claimed = rows(container, Event, kind="task_unclaimed"), rows(container, Event, kind="task_claimed")
+    assert (released[0].payload["before"], released[0].payload["after"]) == (world.anna.id, None)
+    assert (claimed[0].payload["before"], claimed[0].payload["after"]) == (None, world.ben.id)
+
+
+def test_review_records_before_and_after_of_each_edited_goal_field(container, world):
+    drive = Driver(container)
+    case_id = drive.to_review(world.anna, intake_form(world.town_a))
+    drive.review(world.anna, case_id, status="partly", **{"goals-0-due_date": "2026-12-31"})
+    change = rows(container, Event, kind="goals_reviewed")[0].payload["changes"][0]
+    assert (change["from"], change["to"]) == ("open", "partly")
+    assert change["due_date"] == {"from": "2026-09-30", "to": "2026-12-31"}
+
+
+def test_authorised_redaction_keeps_the_chain_valid(container, world):
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login_failed", None, username="amina.haddad")
+        record_event(uow, "login", None, username="other")
+        uow.commit()
+    target = _events(container)[0]
+    uow = container.uow()
+    with uow:
+        redact_event_payload(uow, target.id, {"username": "[entfernt]"}, "Aufbewahrungsfrist abgelaufen",
+                             actor_id=world.erik.id)
+        uow.commit()
+    events = _events(container)
+    assert events[0].payload == {"username": "[entfernt]"} and events[0].redacted_at is not None
+    marker = events[-1]
+    assert marker.kind == "event_redacted" and marker.payload["fields"] == ["username"]
+    assert "amina" not in str(marker.payload)
+    report = _verify(container)
+    assert report.ok and report.redacted == 1
+
+
+def test_an_unauthorised_edit_of_a_redacted_event_still_breaks_the_chain(container, world):
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login_failed", None, username="amina.haddad")
+        uow.commit()
+    target = _events(container)[0]
+    uow = container.uow()
+    with uow:
+        redact_event_payload(uow, target.id, {"username": "[entfernt]"}, "Aufbewahrungsfrist abgelaufen")
+        uow.commit()
+    with container.engine.begin() as conn:  # passes the trigger (looks like a redaction), not the chain
+        conn.execute(update(Event.__table__).where(Event.id == target.id)
+                     .values(payload={"username": "mallory"}, redacted_at=container.clock.now()))
+    report = _verify(container)
+    assert not report.ok and report.broken.event_id == target.id
+    assert "Inhalt" in report.broken.message and f"ID {target.id}" in report.broken.message
+
+
+def test_a_redaction_needs_a_reason_and_cannot_redact_a_redaction(container):
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login_failed", None, username="x")
+        uow.commit()
+    first = _events(container)[0]
+    with pytest.raises(InvalidInput):
+        with container.uow() as uow:
+            redact_event_payload(uow, first.id, {}, "  ")
+    with container.uow() as uow:
+        redact_event_payload(uow, first.id, {}, "Löschfrist")
+        uow.commit()
+    marker = _events(container)[-1]
+    with pytest.raises(InvalidInput, match="Schwärzungsvermerk"):
+        with container.uow() as uow:
+            redact_event_payload(uow, marker.id, {}, "Löschfrist")
+
+
+def test_a_later_check_notices_a_chain_recomputed_after_a_successful_check(container):
+    uow = container.uow()
+    with uow:
+        for name in ("a", "b", "c"):
+            record_event(uow, "login", None, username=name)
+        uow.commit()
+    first_run, _ = run_verification(container, "cli")
+    assert first_run.ok and first_run.head_seq == 3
+    # An administrator rewrites the last event and recomputes its hash and the head: locally consistent.
+    last = _events(container)[-1]
+    digest = payload_digest({"username": "mallory"})
+    forged = chain_hash(last.prev_hash, 3, last.at, None, None, "login", digest)
+    with container.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER event_no_update") if conn.dialect.name == "sqlite"
+                     else text("ALTER TABLE event DISABLE TRIGGER event_append_only"))
+        try:
+            conn.execute(update(Event.__table__).where(Event.seq == 3)
+                         .values(payload={"username": "mallory"}, payload_digest=digest, hash=forged))
+            conn.execute(update(EventChainHead.__table__).values(hash=forged))
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("ALTER TABLE event ENABLE TRIGGER event_append_only"))
+    run, report = run_verification(container, "cli")
+    assert not run.ok and report.broken.event_id == last.id and "früheren erfolgreichen Prüfung" in run.problem
+
+
+def test_concurrent_writers_build_one_gapless_chain(container):
+    def write(name: str) -> None:
+        for i in range(15):
+            uow = container.uow()
+            with uow:
+                record_event(uow, "login", None, username=f"{name}-{i}")
+                record_event(uow, "login_failed", None, username=f"{name}-{i}")
+                uow.commit()
+
+    threads = [threading.Thread(target=write, args=(f"t{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    events = _events(container)
+    assert [e.seq for e in events] == list(range(1, 121))
+    report = _verify(container)
+    assert report.ok and report.checked == 120
+
+
+def test_bulk_copies_of_a_case_join_the_chain(container, world):
+    case_id = Driver(container).open(world.anna, intake_form(world.town_a))
+    before = len(_events(container))
+    copies = clone_case(container, case_id, 3, batch=2)
+    events = _events(container)
+    assert len(events) == before * 4 and {e.case_id for e in events[before:]} == set(copies)
+    assert _verify(container).ok
