@@ -1,7 +1,7 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
 from .audit import AuditVerification
 from .base import Base, new_id
-from .cases import Case, Client, HouseholdMember
+from .cases import CLIENT_NAME, Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
@@ -18,7 +18,8 @@ from .workflow_tables import (
 )
 
 __all__ = [
-    "Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal", "Note",
+    "Base", "new_id", "CLIENT_NAME", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
+    "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead",

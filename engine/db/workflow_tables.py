@@ -62,6 +62,8 @@ class OpenTask(Base):
     __table_args__ = (
         Index("ix_open_task_org_assignee_due", "organisation_id", "assignee_id", "due_on"),
         Index("ix_open_task_assignee_due", "assignee_id", "due_on"),
+        # The organisation's worklist in display order, so a page is read off the index (no sort).
+        Index("ix_open_task_org_due", "organisation_id", "due_on", "created_at", "id"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"), index=True)

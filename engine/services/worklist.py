@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from engine.db import Case, Client, Municipality, OpenTask, User
+from engine.db import CLIENT_NAME, Case, Client, Municipality, OpenTask, User
 
 from .access import DISTRICT_WIDE, Actor, scope_cases
 
@@ -44,33 +43,39 @@ class WorklistRow:
 
 
 def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow], int]:
-    """Open tasks for the actor: mine, the team's unassigned ones, or all of the organisation; overdue first."""
+    """Open tasks for the actor: mine, the team's unassigned ones, or all of the organisation; overdue first.
+
+    Filtering, counting and paging run on open_task alone (its indexes give the order); only the page's rows
+    are joined to case, client and municipality, so the cost does not grow with the organisation's size.
+    """
     today = uow.clock.today()
+    tasks = select(OpenTask.id)
+    if actor.role not in DISTRICT_WIDE:
+        tasks = tasks.where(OpenTask.organisation_id == actor.organisation_id)
+    if flt.scope == "mine":
+        tasks = tasks.where(OpenTask.assignee_id == actor.id)
+    elif flt.scope == "team":
+        roles = ("caseworker", "supervisor") if actor.is_supervisor else (actor.role,)
+        tasks = tasks.where(OpenTask.assignee_id.is_(None), OpenTask.role.in_(roles))
+    if flt.municipality_id:
+        tasks = tasks.where(OpenTask.municipality_id == flt.municipality_id)
+    if flt.task_spec:
+        tasks = tasks.where(OpenTask.task_spec == flt.task_spec)
+    if flt.due == "overdue":
+        tasks = tasks.where(OpenTask.due_on < today)
+    elif flt.due == "week":
+        tasks = tasks.where(OpenTask.due_on <= date.fromordinal(today.toordinal() + 7))
+    total = uow.session.execute(select(func.count()).select_from(tasks.subquery())).scalar_one()
+    order = (OpenTask.due_on.asc().nulls_last(), OpenTask.created_at, OpenTask.id)
+    page = tasks.order_by(*order).limit(PAGE_SIZE).offset((max(flt.page, 1) - 1) * PAGE_SIZE).subquery()
     assignee = aliased(User)
     stmt = (select(OpenTask.id, OpenTask.case_id, Case.reference, Client.first_name, Client.last_name,
                    Municipality.name, OpenTask.title, OpenTask.role, OpenTask.assignee_id, assignee.display_name,
                    OpenTask.due_on)
+            .join(page, page.c.id == OpenTask.id)
             .join(Case, Case.id == OpenTask.case_id).join(Client, Client.id == Case.client_id)
             .join(Municipality, Municipality.id == OpenTask.municipality_id)
-            .outerjoin(assignee, assignee.id == OpenTask.assignee_id))
-    if actor.role not in DISTRICT_WIDE:
-        stmt = stmt.where(OpenTask.organisation_id == actor.organisation_id)
-    if flt.scope == "mine":
-        stmt = stmt.where(OpenTask.assignee_id == actor.id)
-    elif flt.scope == "team":
-        roles = ("caseworker", "supervisor") if actor.is_supervisor else (actor.role,)
-        stmt = stmt.where(OpenTask.assignee_id.is_(None), OpenTask.role.in_(roles))
-    if flt.municipality_id:
-        stmt = stmt.where(OpenTask.municipality_id == flt.municipality_id)
-    if flt.task_spec:
-        stmt = stmt.where(OpenTask.task_spec == flt.task_spec)
-    if flt.due == "overdue":
-        stmt = stmt.where(OpenTask.due_on < today)
-    elif flt.due == "week":
-        stmt = stmt.where(OpenTask.due_on <= date.fromordinal(today.toordinal() + 7))
-    total = uow.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    stmt = stmt.order_by(sql_case((OpenTask.due_on.is_(None), 1), else_=0), OpenTask.due_on, OpenTask.created_at,
-                         OpenTask.id).limit(PAGE_SIZE).offset((max(flt.page, 1) - 1) * PAGE_SIZE)
+            .outerjoin(assignee, assignee.id == OpenTask.assignee_id).order_by(*order))
     rows = [WorklistRow(r[0], r[1], r[2], f"{r[4]}, {r[3]}", r[5], r[6], r[7], r[8], r[9], r[10],
                         bool(r[10] and r[10] < today)) for r in uow.session.execute(stmt)]
     return rows, total
@@ -93,25 +98,30 @@ class CaseRow:
 
 def search_cases(uow, actor: Actor, query: str = "", status: str = "open", municipality_id: int | None = None,
                  page: int = 1) -> tuple[list[CaseRow], int]:
-    """Cases the actor may see, filtered by reference or client name, status and municipality."""
+    """Cases the actor may see, filtered by reference or client name, status and municipality.
+
+    Matching and counting run on the case table (names through the client name index, a trigram index on
+    PostgreSQL); only the page's cases are joined for display.
+    """
+    cases = scope_cases(select(Case.id), actor)
+    if status in ("open", "closed"):
+        cases = cases.where(Case.status == status)
+    if municipality_id:
+        cases = cases.where(Case.municipality_id == municipality_id)
+    for word in [w for w in (query or "").strip().split() if w][:4]:
+        pattern = f"%{word.lower().replace('%', '').replace('_', '')}%"
+        named = select(Client.id).where(CLIENT_NAME.like(pattern))
+        cases = cases.where(or_(Case.client_id.in_(named), func.lower(Case.reference).like(pattern)))
+    total = uow.session.execute(select(func.count()).select_from(cases.subquery())).scalar_one()
+    order = (Client.last_name, Client.first_name, Case.id)
+    page_ids = (select(Case.id).join(Client, Client.id == Case.client_id).where(Case.id.in_(cases))
+                .order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery())
     responsible = aliased(User)
     stmt = (select(Case.id, Case.reference, Client.first_name, Client.last_name, Municipality.name, Case.phase,
                    Case.status, responsible.display_name, Case.next_review_due, Case.intake_date)
+            .join(page_ids, page_ids.c.id == Case.id)
             .join(Client, Client.id == Case.client_id).join(Municipality, Municipality.id == Case.municipality_id)
-            .outerjoin(responsible, responsible.id == Case.responsible_user_id))
-    stmt = scope_cases(stmt, actor)
-    if status in ("open", "closed"):
-        stmt = stmt.where(Case.status == status)
-    if municipality_id:
-        stmt = stmt.where(Case.municipality_id == municipality_id)
-    words = [w for w in (query or "").strip().split() if w][:4]
-    for word in words:
-        pattern = f"%{word.lower().replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(func.lower(Client.last_name).like(pattern), func.lower(Client.first_name).like(pattern),
-                              Case.reference.like(pattern)))
-    total = uow.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    stmt = stmt.order_by(Client.last_name, Client.first_name, Case.id).limit(PAGE_SIZE) \
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
+            .outerjoin(responsible, responsible.id == Case.responsible_user_id).order_by(*order))
     rows = [CaseRow(r[0], r[1], f"{r[3]}, {r[2]}", r[4], r[5], r[6], r[7], r[8], r[9])
             for r in uow.session.execute(stmt)]
     return rows, total
