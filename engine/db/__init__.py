@@ -4,6 +4,7 @@ from .cases import Case, Client, HouseholdMember
 from .events import Event
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
+from .reporting import EligiblePersons, TargetAgreementDocument
 from .tenancy import Municipality, Organisation, User, UserMunicipality
 from .workflow_tables import (
            CompletedTask,
@@ -16,6 +17,7 @@ from .workflow_tables import (
 
 __all__ = [
     "Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact", "Goal", "Note",
-    "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality",
+    "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument", "Municipality",
+    "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
 ]
