@@ -16,7 +16,7 @@ FIGURES = {
     "persons_served": "Betreute Personen (inkl. Haushaltsangehörige)",
     "new_cases": "Neuaufnahmen",
     "eligible_persons": "Förderberechtigte Personen (AU)",
-    "coverage": "Abdeckung (betreut ÷ förderberechtigt)",
+    "coverage": "Abdeckung in % (betreut ÷ förderberechtigt)",
     "plans_agreed": "Zielvereinbarungen",
     "sessions": "Beratungskontakte",
     "session_hours": "Beratungsstunden",

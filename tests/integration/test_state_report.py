@@ -4,15 +4,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
 from engine.errors import Forbidden, InvalidInput
 from engine.reporting import record_eligible_persons, state_report
-from engine.services import log_contact
-from journey import Driver
+from report_data import close_case, served_household
 from support import intake_form, statements
-
-CONTACT = {"occurred_on": "2026-01-15", "kind": "office", "duration_minutes": "90", "topics": "language"}
 
 
 def _report(container, actor, **args):
@@ -29,21 +25,9 @@ def _unit(report, municipality):
 
 
 @pytest.fixture
-def journey(container, world, clock):
-    """One household of three in Astadt with two goals; returns (driver, case id, moment before the review)."""
-    drive = Driver(container)
-    raw = intake_form(world.town_a, **{"household-0-name": "Omar Haddad", "household-0-relation": "partner",
-                                       "household-1-name": "Lina Haddad", "household-1-relation": "child"})
-    case_id = drive.to_review(world.anna, raw, goals=2)
-    log_contact(container.uow(), case_id, MultiDict(CONTACT), world.anna)
-    before_review = clock.now()
-    drive.review(world.anna, case_id, status="partly")
-    return drive, case_id, before_review
-
-
-def _close(drive, world, case_id):
-    drive.review(world.anna, case_id, status="achieved", next_step="close", date="2026-08-01")
-    drive.closure(world.anna, case_id)      # dated 01.10.2026, outcome: language certificate
+def journey(container, world):
+    """One household of three in Astadt with two goals: (driver, case id, moment before the first review)."""
+    return served_household(container, world)
 
 
 def test_report_counts_a_household_its_plan_contact_and_goals(container, world, journey):
@@ -62,7 +46,7 @@ def test_same_as_of_time_gives_the_same_figures_after_later_changes(container, w
     as_of = _iso(before_review)
     first = _report(container, world.erik, year=2026, as_of=as_of)
     assert _unit(first, "Astadt").goals == {("language", "open"): 2}
-    _close(drive, world, case_id)
+    close_case(drive, world, case_id)
     again = _report(container, world.erik, year=2026, as_of=as_of)
     assert _unit(again, "Astadt") == _unit(first, "Astadt")
     now = _report(container, world.erik, year=2026)
@@ -74,7 +58,7 @@ def test_same_as_of_time_gives_the_same_figures_after_later_changes(container, w
 
 def test_periods_select_by_domain_date(container, world, journey, clock):
     drive, case_id, _ = journey
-    _close(drive, world, case_id)
+    close_case(drive, world, case_id)
     clock.set(datetime(2026, 10, 2, 9, 0, tzinfo=UTC))
     q1, q4 = _report(container, world.erik, year=2026, quarter=1), _report(container, world.erik, year=2026, quarter=4)
     assert (_unit(q1, "Astadt").new_cases, _unit(q1, "Astadt").closures_total) == (1, 0)
