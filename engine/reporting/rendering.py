@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from engine.clock import BERLIN
 
@@ -29,9 +30,15 @@ def _de_number(value) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def _css_string(value) -> Markup:
+    """A quoted CSS string (for page footers set in a <style> block)."""
+    text = str(value).replace("\n", " ").replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return Markup(f'"{text}"')
+
+
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(de_date=_de_date, de_number=_de_number)
+_env.filters.update(de_date=_de_date, de_number=_de_number, css_string=_css_string)
 
 
 def render_html(template: str, **context) -> str:

@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "user_created": "Benutzer angelegt",
     "login": "Anmeldung",
     "login_failed": "Fehlgeschlagene Anmeldung",
+    "target_agreement_printed": "Zielvereinbarung als PDF erstellt",
+    "eligible_persons_recorded": "Förderberechtigte Personen eingetragen",
 }
 
 
