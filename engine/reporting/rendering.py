@@ -12,7 +12,8 @@ from engine.clock import BERLIN
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _de_date(value) -> str:
+def de_date(value) -> str:
+    """TT.MM.JJJJ (dates, ISO strings, datetimes in Europe/Berlin); "–" for nothing."""
     if value in (None, ""):
         return "–"
     if isinstance(value, str):
@@ -22,7 +23,8 @@ def _de_date(value) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _de_number(value) -> str:
+def de_number(value) -> str:
+    """German number notation: thin-space thousands, decimal comma, one decimal for fractions; "–" for None."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -38,7 +40,7 @@ def _css_string(value) -> Markup:
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(de_date=_de_date, de_number=_de_number, css_string=_css_string)
+_env.filters.update(de_date=de_date, de_number=de_number, css_string=_css_string)
 
 
 def render_html(template: str, **context) -> str:
