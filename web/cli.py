@@ -165,8 +165,15 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--timers", is_flag=True, help="Stattdessen den Fristenlauf messen (10.000 fällige, 100.000 wartende).")
 @click.option("--due", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--idle", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
-def bench(rounds: int, timers: bool, due: int, idle: int) -> None:
+@click.option("--report", is_flag=True, help="Stattdessen den Landesbericht auf der konfigurierten Datenbank messen.")
+@click.option("--year", default=None, type=click.IntRange(2015, 2100), help="Berichtsjahr (Standard: Vorjahr).")
+def bench(rounds: int, timers: bool, due: int, idle: int, report: bool, year: int | None) -> None:
     """Print benchmark numbers."""
+    if report:
+        from engine.reporting.bench_report import run_report_benchmark
+
+        run_report_benchmark(_container(), echo=click.echo, year=year, rounds=min(rounds, 5))
+        return
     if timers:
         from engine.bench_timers import run_timer_benchmarks
 

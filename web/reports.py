@@ -39,8 +39,8 @@ def index():
                 raise
             return render_template("reports/index.html", report=None, errors=exc.errors, message=exc.message,
                                    args=request.args, choices=choices, years=_years(r), entries=[]), 422
-        return render_template("reports/index.html", report=report, tables=report_tables(report), errors={},
-                               args=request.args, choices=choices, years=_years(r), definitions=DEFINITIONS,
+        return render_template("reports/index.html", report=report, tables=report_tables(report, detail=False),
+                               errors={}, args=request.args, choices=choices, years=_years(r), definitions=DEFINITIONS,
                                entries=eligible_entries(r.session, actor(), report.params.year))
 
 

@@ -29,9 +29,14 @@ class Table:
     rows: list[Row]
 
 
-def report_tables(report: StateReport) -> list[Table]:
-    """The four tables of the report: figures, goals by life area and status, outcomes, closure reasons."""
-    return [_figures(report), _goals(report), _counter_table(report, "outcomes", "Wirkungen bei Abschluss", OUTCOMES),
+def report_tables(report: StateReport, detail: bool = True) -> list[Table]:
+    """Figures, goals, outcomes and closure reasons per unit.
+
+    `detail` (CSV, XLSX): goals by life area and status for every unit. Otherwise (screen, PDF) goals by status
+    per unit plus one life area × status table for the whole selection, which keeps the PDF a few pages long.
+    """
+    goals = [_goals(report)] if detail else [_goals_by_unit(report), _goals_by_area(report)]
+    return [_figures(report), *goals, _counter_table(report, "outcomes", "Wirkungen bei Abschluss", OUTCOMES),
             _counter_table(report, "closures", "Abschlüsse nach Grund", CLOSURES)]
 
 
@@ -83,6 +88,27 @@ def _goals(report: StateReport) -> Table:
             rows.append(Row(kind, (*_names(kind, u), AREAS.get(area, area)),
                             (*(counts.get(s, 0) for s in GOAL_STATUSES), sum(counts.values()))))
     return Table("goals", "Ziele nach Handlungsfeld und Status", ("Organisation", "Kommune", "Handlungsfeld"),
+                 (*GOAL_STATUSES.values(), "Ziele gesamt"), rows)
+
+
+def _goals_by_unit(report: StateReport) -> Table:
+    rows = []
+    for kind, u in _grouped(report):
+        counts = {s: sum(n for (_a, status), n in u.goals.items() if status == s) for s in GOAL_STATUSES}
+        rows.append(Row(kind, _names(kind, u), (*counts.values(), sum(u.goals.values()))))
+    return Table("goals_by_unit", "Ziele nach Status", ("Organisation", "Kommune"),
+                 (*GOAL_STATUSES.values(), "Ziele gesamt"), rows)
+
+
+def _goals_by_area(report: StateReport) -> Table:
+    rows = []
+    for area in report.life_areas_with_goals:
+        counts = report.total.goals_by_area(area)
+        rows.append(Row("unit", (AREAS.get(area, area),),
+                        (*(counts.get(s, 0) for s in GOAL_STATUSES), sum(counts.values()))))
+    totals = [sum(n for (_a, status), n in report.total.goals.items() if status == s) for s in GOAL_STATUSES]
+    rows.append(Row("total", ("Gesamt",), (*totals, sum(report.total.goals.values()))))
+    return Table("goals_by_area", "Ziele nach Handlungsfeld und Status (gesamte Auswahl)", ("Handlungsfeld",),
                  (*GOAL_STATUSES.values(), "Ziele gesamt"), rows)
 
 

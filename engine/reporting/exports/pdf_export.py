@@ -9,5 +9,5 @@ from ..tables import NO_DATA, metadata, report_tables
 
 def report_pdf(report: StateReport) -> bytes:
     """The report as PDF bytes."""
-    return render_pdf("state_report.html", report=report, meta=metadata(report), tables=report_tables(report),
-                      no_data=NO_DATA, definitions=DEFINITIONS)
+    return render_pdf("state_report.html", report=report, meta=metadata(report),
+                      tables=report_tables(report, detail=False), no_data=NO_DATA, definitions=DEFINITIONS)
