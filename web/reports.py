@@ -24,6 +24,20 @@ from .deps import actor, reader, uow
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_filter(de_number, "de_number")
+# Where the long compounds of the column headings may break on screen (soft hyphens; the exports keep plain text).
+_BREAKS = {"Zielvereinbarungen": "Ziel\u00advereinbarungen", "Beratungskontakte": "Beratungs\u00adkontakte",
+           "Beratungsstunden": "Beratungs\u00adstunden", "Förderberechtigte": "Förder\u00adberechtigte",
+           "förderberechtigt": "förder\u00adberechtigt", "Haushaltsangehörige": "Haushalts\u00adangehörige",
+           "Neuaufnahmen": "Neu\u00adaufnahmen", "Sozialleistungen": "Sozial\u00adleistungen",
+           "Förderzeitraums": "Förder\u00adzeitraums"}
+
+
+@bp.app_template_filter("breakable")
+def breakable(text: str) -> str:
+    """A column heading with soft hyphens in its long compound words."""
+    for word, hyphenated in _BREAKS.items():
+        text = text.replace(word, hyphenated)
+    return text
 
 
 @bp.route("/berichte")
