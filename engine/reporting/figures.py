@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .labels import AREAS
 from .params import ReportParams
 
 
@@ -102,7 +103,5 @@ class StateReport:
     @property
     def life_areas_with_goals(self) -> list[str]:
         """Life areas that have at least one goal, in the canonical order."""
-        from .labels import AREAS
-
         present = {area for area, _status in self.total.goals}
         return [a for a in AREAS if a in present] + sorted(present - set(AREAS))

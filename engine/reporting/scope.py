@@ -28,8 +28,8 @@ def check_filters(session, actor: Actor, p: ReportParams) -> Filters:
     """Validate municipality and organisation filters for the actor (unknown and foreign ones are invalid)."""
     rows = session.execute(select(Municipality.id, Municipality.name, Municipality.organisation_id)).all()
     home = {r[0]: r[2] for r in rows}
-    own = actor.role in DISTRICT_WIDE or None
-    visible = [r for r in rows if own or r[2] == actor.organisation_id]
+    district_wide = actor.role in DISTRICT_WIDE
+    visible = [r for r in rows if district_wide or r[2] == actor.organisation_id]
     municipality = organisation = None
     if p.municipality_id is not None:
         match = [r for r in visible if r[0] == p.municipality_id]
@@ -39,13 +39,13 @@ def check_filters(session, actor: Actor, p: ReportParams) -> Filters:
         municipality = match[0][1]
     if p.organisation_id is not None:
         org = session.get(Organisation, p.organisation_id)
-        if org is None or not (own or org.id == actor.organisation_id):
+        if org is None or not (district_wide or org.id == actor.organisation_id):
             raise InvalidInput("Ungültige Angaben: Die Organisation ist ungültig.",
                                {"organisation": "Die Organisation ist ungültig."})
         organisation = org.name
     base = [(r[2], r[0]) for r in visible
             if p.municipality_id in (None, r[0]) and p.organisation_id in (None, r[2])]
-    scope = "alle Organisationen" if own else session.get(Organisation, actor.organisation_id).name
+    scope = "alle Organisationen" if district_wide else session.get(Organisation, actor.organisation_id).name
     return Filters(scope, municipality, organisation, base, home)
 
 
