@@ -40,9 +40,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
 
-    from . import admin, audit, auth, cases, compliance, deadlines, errors, filters, inbox, tasks, worklist
+    from . import admin, audit, auth, cases, compliance, deadlines, errors, filters, inbox, reports, tasks, worklist
 
-    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit):
+    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports):
         app.register_blueprint(module.bp)
     errors.register(app)
     filters.register(app)

@@ -174,9 +174,16 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--compliance", is_flag=True, help="Stattdessen die Pflichtschritt-Prüfung auf der Datenbank messen.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Stichtag (JJJJ-MM-TT).")
 @click.option("--explain", is_flag=True, help="Mit --compliance: Ausführungszeit laut EXPLAIN ANALYZE (PostgreSQL).")
+@click.option("--report", is_flag=True, help="Stattdessen den Landesbericht auf der konfigurierten Datenbank messen.")
+@click.option("--year", default=None, type=click.IntRange(2015, 2100), help="Berichtsjahr (Standard: Vorjahr).")
 def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int, compliance: bool, as_of,
-          explain: bool) -> None:
+          explain: bool, report: bool, year: int | None) -> None:
     """Print benchmark numbers."""
+    if report:
+        from engine.reporting.bench_report import run_report_benchmark
+
+        run_report_benchmark(_container(), echo=click.echo, year=year, rounds=min(rounds, 5))
+        return
     if compliance:
         from engine.compliance.bench import run_compliance_benchmark
 

@@ -7,6 +7,7 @@ from .conformance import ConformanceResult
 from .events import Event, EventChainHead
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
+from .reporting import EligiblePersons, TargetAgreementDocument
 from .tenancy import Municipality, Organisation, User, UserMunicipality
 from .workflow_tables import (
            CompletedTask,
@@ -20,7 +21,8 @@ from .workflow_tables import (
 __all__ = [
     "Base", "new_id", "CLIENT_NAME", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
     "Goal", "Note",
-    "Setting", "OutgoingMail", "Reminder", "Municipality", "Organisation", "User", "UserMunicipality",
+    "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",
+    "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead",
 ]

@@ -27,6 +27,8 @@ EVENT_LABELS = {
     "rules_changed": "Pflichtschritt-Regeln geändert",
     "counselling_extended": "Beratungszeitraum verlängert",
     "event_redacted": "Protokolleintrag geschwärzt",
+    "target_agreement_printed": "Zielvereinbarung als PDF erstellt",
+    "eligible_persons_recorded": "Förderberechtigte Personen eingetragen",
 }
 
 

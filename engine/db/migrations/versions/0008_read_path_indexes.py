@@ -1,12 +1,12 @@
 """Read paths at scale: worklist order and client-name indexes; trigram search on PostgreSQL.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 from alembic import op
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,69 @@
+"""The printable Zielvereinbarung: a PDF of a case's current goals, kept in every generated version.
+
+Each print stores the PDF bytes with version number, author, time and SHA-256, and records the event
+`target_agreement_printed` so the case timeline links to exactly that version.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from engine.db import Goal, Municipality, Organisation, TargetAgreementDocument, User
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.services.access import Actor, visible_case
+from engine.services.events import record_event
+
+from .labels import AREAS, GOAL_STATUSES
+from .rendering import render_pdf
+
+
+@dataclass(frozen=True)
+class AgreementPdf:
+    """A stored version, ready to download."""
+
+    case_id: str
+    version: int
+    content: bytes
+    filename: str
+
+
+def print_target_agreement(uow, actor: Actor, case_id: str) -> int:
+    """Render the case's current target agreement as a new PDF version; returns the version number."""
+    with uow:
+        case = visible_case(uow.session, actor, case_id)
+        goals = list(uow.session.execute(select(Goal).where(Goal.case_id == case.id)
+                                         .order_by(Goal.agreed_on, Goal.life_area, Goal.title)).scalars())
+        if not goals:
+            raise InvalidInput("Für diesen Fall wurde noch keine Zielvereinbarung abgeschlossen.")
+        version = (uow.session.execute(select(func.max(TargetAgreementDocument.version))
+                                       .where(TargetAgreementDocument.case_id == case.id)).scalar() or 0) + 1
+        now = uow.clock.now()
+        responsible = uow.session.get(User, case.responsible_user_id) if case.responsible_user_id else None
+        pdf = render_pdf("target_agreement.html", case=case, client=case.client, goals=goals, version=version,
+                         created_at=now, created_by=actor.display_name, areas=AREAS, statuses=GOAL_STATUSES,
+                         municipality=uow.session.get(Municipality, case.municipality_id).name,
+                         organisation=uow.session.get(Organisation, case.organisation_id).name,
+                         responsible=responsible.display_name if responsible else None)
+        digest = hashlib.sha256(pdf).hexdigest()
+        uow.session.add(TargetAgreementDocument(case_id=case.id, version=version, created_at=now,
+                                                created_by=actor.id, sha256=digest, pdf=pdf))
+        record_event(uow, "target_agreement_printed", actor.id, case.id, version=version, sha256=digest,
+                     goals=len(goals))
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("Gleichzeitig wurde eine andere Fassung erstellt. Bitte erneut versuchen.") from exc
+        return version
+
+
+def target_agreement_pdf(uow, actor: Actor, case_id: str, version: int) -> AgreementPdf:
+    """A stored version of the case's target agreement PDF (for whoever may see the case)."""
+    case = visible_case(uow.session, actor, case_id, with_client=False)
+    doc = uow.session.execute(select(TargetAgreementDocument).where(
+        TargetAgreementDocument.case_id == case.id, TargetAgreementDocument.version == version)).scalar_one_or_none()
+    if doc is None:
+        raise NotFound("Diese Fassung der Zielvereinbarung gibt es nicht.")
+    return AgreementPdf(case.id, doc.version, doc.pdf, f"Zielvereinbarung_{case.reference}_Fassung_{doc.version}.pdf")
