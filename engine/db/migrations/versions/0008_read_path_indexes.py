@@ -23,10 +23,13 @@ def upgrade() -> None:
         available = bind.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").first()
         if available:
             op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            # The extension may live in another schema than ours (search_path): qualify its operator class.
+            schema = bind.exec_driver_sql("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                          "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").scalar()
+            ops = f'"{schema}".gin_trgm_ops'
             op.execute("CREATE INDEX ix_client_name_trgm ON client "
-                       "USING gin (lower(last_name || ' ' || first_name) gin_trgm_ops)")
-            op.execute("CREATE INDEX ix_client_case_reference_trgm ON client_case "
-                       "USING gin (lower(reference) gin_trgm_ops)")
+                       f"USING gin (lower(last_name || ' ' || first_name) {ops})")
+            op.execute(f"CREATE INDEX ix_client_case_reference_trgm ON client_case USING gin (lower(reference) {ops})")
 
 
 def downgrade() -> None:
