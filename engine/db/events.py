@@ -20,7 +20,12 @@ class Event(Base):
     """
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_case_id", "case_id", "id"), Index("ix_event_kind_at", "kind", "at"))
+    __table_args__ = (
+        Index("ix_event_case_id", "case_id", "id"), Index("ix_event_kind_at", "kind", "at"),
+        # Rule checks and reports ask "when did each case first/last get an event of this kind": answered from
+        # this index alone (PostgreSQL carries the id along for "latest event of the kind").
+        Index("ix_event_kind_case_at", "kind", "case_id", "at", postgresql_include=["id"]),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     seq: Mapped[int] = mapped_column(BigId, unique=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)

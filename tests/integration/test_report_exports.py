@@ -36,7 +36,7 @@ def test_csv_parses_with_one_figure_per_line_stamped_with_as_of_and_rule_version
     goals = [r for r in rows if r["Tabelle"].startswith("Ziele") and r["Organisation"] == "Gesamt"
              and r["Kennzahl"] == "teilweise erreicht"]
     assert [(r["Merkmal"], r["Wert"]) for r in goals] == [("Sprache", "2")]
-    assert {r["Regelversion"] for r in rows} == {"client_journey Version 1"}
+    assert {r["Regelversion"] for r in rows} == {"Pflichtschritt-Regeln Version 1"}
     assert {r["Stand"] for r in rows} == {report.params.as_of_local.isoformat()}
 
 
@@ -46,7 +46,7 @@ def test_xlsx_reads_back_with_a_sheet_per_table(report):
     sheet = book["Kennzahlen"]
     cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     meta = {row[0]: row[1] for row in cells[1:6]}
-    assert meta["Regelversion"] == "client_journey Version 1"
+    assert meta["Regelversion"] == "Pflichtschritt-Regeln Version 1"
     assert meta["Stand"].startswith(report.params.as_of_local.strftime("%d.%m.%Y %H:%M:%S"))
     header = next(i for i, row in enumerate(cells) if row[0] == "Organisation")
     astadt = next(row for row in cells[header:] if row[1] == "Astadt")
@@ -59,7 +59,7 @@ def test_pdf_text_shows_figures_as_of_time_and_rule_version(report):
     assert exported.content.startswith(b"%PDF")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(exported.content)).pages)
     assert "Landesbericht Integrationsmanagement" in text
-    assert "client_journey Version 1" in text
+    assert "Pflichtschritt-Regeln Version 1" in text
     assert report.params.as_of_local.strftime("%d.%m.%Y %H:%M:%S") in text
     assert "Astadt" in text and "Ziele nach Handlungsfeld und Status" in text
 

@@ -38,7 +38,7 @@ def test_report_counts_a_household_its_plan_contact_and_goals(container, world, 
     assert astadt.goals == {("language", "partly"): 2}
     assert _unit(report, "Bdorf").has_data is False
     assert report.total.persons_served == 3 and not report.is_empty
-    assert report.rule_version == "client_journey Version 1"
+    assert report.rule_version == "Pflichtschritt-Regeln Version 1"
 
 
 def test_same_as_of_time_gives_the_same_figures_after_later_changes(container, world, journey, clock):

@@ -30,7 +30,7 @@ def test_report_page_shows_figures_for_the_users_scope(signed_in, served, user, 
     response = signed_in(user).get("/berichte?year=2026&quarter=1")
     page = _text(response)
     assert response.status_code == 200
-    assert "Landesbericht" in page and "1. Quartal 2026" in page and "client_journey Version 1" in page
+    assert "Landesbericht" in page and "1. Quartal 2026" in page and "Pflichtschritt-Regeln Version 1" in page
     row = re.search(r'<tr class="unit">\s*<td>Caritas Test</td><td>Astadt</td>(.*?)</tr>', page, re.S).group(1)
     assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)[:3] == ["1", "3", "1"]
     assert ("Bdorf" in page) is sees_bdorf
