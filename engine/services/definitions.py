@@ -10,6 +10,8 @@ from engine.db import ProcessDefinition
 from engine.errors import NotFound
 from engine.workflow import parse_model
 
+from .events import record_event
+
 JOURNEY_KEY = "client_journey"
 
 
@@ -26,6 +28,7 @@ def deploy_definition(uow, key: str, xml: str, actor_id: int | None, comment: st
                                    comment=comment, deployed_by=actor_id, deployed_at=uow.clock.now())
     uow.session.add(definition)
     uow.session.flush()
+    record_event(uow, "definition_deployed", actor_id, key=key, version=version, checksum=checksum, comment=comment)
     return definition
 
 
