@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.services.audit_trail import audit_overview, require_auditor, run_verification
+from engine.services.audit_trail import audit_overview, require_auditor, start_verification
 from engine.services.conformance import EXPLANATION_LABELS, check_all_cases, conformance_overview
 
 from .deps import actor, container, reader
@@ -26,9 +26,12 @@ def index():
 @bp.route("/pruefen", methods=["POST"])
 @login_required
 def verify():
-    """Verify the whole chain now (read-only) and store the run."""
-    run, _report = run_verification(container(), "web", actor())
-    if run.ok:
+    """Verify the whole chain (read-only) and store the run; a long chain is verified in the background."""
+    run = start_verification(container(), "web", actor())
+    if run is None:
+        flash(_("Die Prüfung läuft im Hintergrund (bei einer Million Ereignissen etwa eine Minute). Laden Sie "
+                "die Seite danach neu, um das Ergebnis zu sehen."), "success")
+    elif run.ok:
         flash(_("Der Prüfpfad ist unversehrt: %(count)s Ereignisse geprüft.", count=run.events_checked), "success")
     else:
         flash(_("Der Prüfpfad ist gebrochen. Die erste Bruchstelle steht unten."), "error")

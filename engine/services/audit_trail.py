@@ -1,6 +1,8 @@
 """The Prüfpfad for compliance: run a chain verification, keep its result, show recent runs."""
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,6 +16,12 @@ from .audit_verify import ChainReport, verify_chain
 
 AUDITORS = {"compliance", "admin"}
 RECENT_RUNS = 20
+# Chains up to this length are verified while the user waits (a few seconds); longer ones in the background, since
+# a million events take about a minute and a web request must not (gunicorn stops a worker after 30 s).
+INLINE_LIMIT = 200_000
+log = logging.getLogger("integraflow.audit")
+_background: dict[str, threading.Thread] = {}
+_background_lock = threading.Lock()
 
 
 def require_auditor(actor: Actor) -> None:
@@ -50,6 +58,41 @@ def run_verification(container, source: str, actor: Actor | None = None,
         uow.session.add(run)
         uow.commit()
     return run, report
+
+
+def start_verification(container, source: str, actor: Actor,
+                       inline_limit: int = INLINE_LIMIT) -> AuditVerification | None:
+    """Verify now: short chains at once (returns the run), long ones in a background thread (returns None).
+
+    Only one background verification runs per process; asking again while it runs starts nothing new.
+    """
+    require_auditor(actor)
+    with container.reader() as reader:
+        head = read_head(reader.session.connection())
+    if head is None or head[0] <= inline_limit:
+        return run_verification(container, source, actor)[0]
+    with _background_lock:
+        running = _background.get("verify")
+        if running is None or not running.is_alive():
+            thread = threading.Thread(target=_verify_quietly, args=(container, source, actor), daemon=True,
+                                      name="audit-verify")
+            _background["verify"] = thread
+            thread.start()
+    return None
+
+
+def wait_for_background_verification(timeout: float | None = None) -> None:
+    """Block until a background verification of this process has finished (CLI shutdown, tests)."""
+    thread = _background.get("verify")
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _verify_quietly(container, source: str, actor: Actor) -> None:
+    try:
+        run_verification(container, source, actor)
+    except Exception:  # noqa: BLE001 - a background failure is logged; the page keeps showing the last run
+        log.exception("background verification of the audit chain failed")
 
 
 @dataclass

@@ -28,7 +28,11 @@ def deploy_definition(uow, key: str, xml: str, actor_id: int | None, comment: st
                                    comment=comment, deployed_by=actor_id, deployed_at=uow.clock.now())
     uow.session.add(definition)
     uow.session.flush()
-    record_event(uow, "definition_deployed", actor_id, key=key, version=version, checksum=checksum, comment=comment)
+    if actor_id is not None or version > 1:
+        # Deployed by a person, or a new shipped version on upgrade; the very first installation is not an event
+        # (nothing ran before it; process_definition keeps when it happened).
+        record_event(uow, "definition_deployed", actor_id, key=key, version=version, checksum=checksum,
+                     comment=comment)
     return definition
 
 

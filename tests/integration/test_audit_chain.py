@@ -8,11 +8,11 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from engine.bulk import clone_case
-from engine.db import Event, EventChainHead
-from engine.errors import InvalidInput
+from engine.db import AuditVerification, Event, EventChainHead
+from engine.errors import Forbidden, InvalidInput
 from engine.services.audit_chain import GENESIS, chain_hash, payload_digest
 from engine.services.audit_redaction import redact_event_payload
-from engine.services.audit_trail import run_verification
+from engine.services.audit_trail import run_verification, start_verification, wait_for_background_verification
 from engine.services.audit_verify import verify_chain
 from engine.services.events import record_event
 from engine.services.tasks import claim_task, unclaim_task
@@ -226,3 +226,20 @@ def test_bulk_copies_of_a_case_join_the_chain(container, world):
     events = _events(container)
     assert len(events) == before * 4 and {e.case_id for e in events[before:]} == set(copies)
     assert _verify(container).ok
+
+
+def test_a_long_chain_is_verified_in_the_background_and_the_run_is_stored(container, world):
+    with pytest.raises(Forbidden):
+        start_verification(container, "web", world.anna)
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login", world.erik.id, username="erik")
+        uow.commit()
+    quick = start_verification(container, "web", world.erik)
+    assert quick is not None and quick.ok  # short chains: the user gets the answer at once
+    assert start_verification(container, "web", world.erik, inline_limit=0) is None  # "long": started, not awaited
+    wait_for_background_verification(timeout=60)
+    with container.reader() as r:
+        runs = list(r.session.execute(select(AuditVerification.ok, AuditVerification.triggered_by)
+                                      .order_by(AuditVerification.id)).all())
+    assert runs == [(True, world.erik.id), (True, world.erik.id)]
