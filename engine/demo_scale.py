@@ -30,6 +30,7 @@ def load_demo_at_scale(container, cases: int, echo=None, stories: int = STORY_CA
         clone_cases(container, templates, copies, limit=cases - stories,
                     caseworkers=_colleagues(container, cases, caseload),
                     echo=(lambda n: echo(f"  {stories + n} von {cases} Fällen angelegt")) if echo else None)
+        _refresh_statistics(container)
         summary = summarise(container)
     return dataclasses.replace(summary, seconds=round(time.perf_counter() - started, 2))
 
@@ -55,3 +56,11 @@ def _colleagues(container, cases: int, caseload: int) -> dict[int, list[int]]:
             pools[user.id] = [user.id, *ids]
         uow.commit()
     return pools
+
+
+def _refresh_statistics(container) -> None:
+    """PostgreSQL: after a bulk load the planner's statistics are stale until autovacuum comes by; refresh now."""
+    if container.engine.dialect.name != "postgresql":
+        return
+    with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
