@@ -88,7 +88,9 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
                       .order_by(Contact.occurred_on.desc(), Contact.id.desc()).limit(TIMELINE_LIMIT)),
         notes=_all(uow, select(Note).where(Note.case_id == case.id).order_by(Note.id.desc()).limit(TIMELINE_LIMIT)),
     )
-    state = s.get(WorkflowState, case.id)
+    # Only the columns the page shows: the serialized workflow header stays unread.
+    state = s.execute(select(WorkflowState.visited, WorkflowState.timer_error, WorkflowState.timer_error_at)
+                      .where(WorkflowState.case_id == case.id)).first()
     view.visited = list(state.visited or []) if state else []
     if state is not None and state.timer_error:
         view.timer_error, view.timer_error_at = state.timer_error, state.timer_error_at

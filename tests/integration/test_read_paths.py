@@ -1,0 +1,52 @@
+"""Read paths (worklist, case search, case page, deadline overview) never touch a serialized workflow, and their
+number of statements does not grow with the rows shown or with a case's history (N+1 guards)."""
+from __future__ import annotations
+
+from engine.bulk import clone_case
+from engine.services.case_view import case_view
+from engine.services.deadline_overview import deadline_overview
+from engine.services.worklist import WorklistFilter, search_cases, worklist
+from journey import Driver
+from support import intake_form, statements
+
+
+def _run(container, read) -> list[str]:
+    with statements(container) as seen, container.reader() as uow:
+        read(uow)
+    return seen
+
+
+def _workflow_reads(seen: list[str]) -> list[str]:
+    return [s for s in seen if "workflow_task" in s or "header" in s]
+
+
+def test_lists_cost_the_same_number_of_statements_for_3_and_40_rows(container, world):
+    drive = Driver(container)
+    template = drive.open(world.anna, intake_form(world.town_a))
+    clone_case(container, template, 2)
+    paths = {
+        "worklist": lambda uow: worklist(uow, world.anna, WorklistFilter(scope="mine")),
+        "team": lambda uow: worklist(uow, world.carla, WorklistFilter(scope="all")),
+        "search": lambda uow: search_cases(uow, world.anna, "haddad", status="all"),
+        "deadlines": lambda uow: deadline_overview(uow, world.carla, {}),
+    }
+    few = {name: _run(container, read) for name, read in paths.items()}
+    clone_case(container, template, 37)
+    many = {name: _run(container, read) for name, read in paths.items()}
+    with container.reader() as uow:
+        rows, total = worklist(uow, world.anna, WorklistFilter(scope="mine"))
+    assert (len(rows), total) == (40, 40)
+    assert {name: len(seen) for name, seen in many.items()} == {name: len(seen) for name, seen in few.items()}
+    assert [s for seen in many.values() for s in _workflow_reads(seen)] == []
+
+
+def test_the_case_page_costs_the_same_after_more_history_and_never_reads_the_workflow(container, clock, world):
+    drive = Driver(container)
+    case_id = drive.to_review(world.anna, intake_form(world.town_a))
+    drive.review(world.anna, case_id)
+    before = _run(container, lambda uow: case_view(uow, world.anna, case_id))
+    for _ in range(3):
+        drive.review(world.anna, case_id)
+    after = _run(container, lambda uow: case_view(uow, world.anna, case_id))
+    assert len(after) == len(before)
+    assert _workflow_reads(after) == []
