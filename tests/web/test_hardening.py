@@ -4,12 +4,15 @@ from __future__ import annotations
 import html
 
 import pytest
+from flask_login import FlaskLoginClient
 from markupsafe import escape
 from sqlalchemy import select
 
 from engine.db import Client, Contact, Event
 from journey import CONSENT, Driver
 from support import PASSWORD, intake_form, login
+from web import create_app
+from web.auth import LoginUser
 from web.security import CONTENT_SECURITY_POLICY
 
 CONTACT = {"occurred_on": "2026-01-14", "kind": "phone", "duration_minutes": "45", "topics": ["language"]}
@@ -37,8 +40,15 @@ def test_sixth_attempt_after_five_failures_shows_the_lockout_in_german(client, c
 
 # --- session timeouts ----------------------------------------------------------------------------------------
 
-def test_idle_session_is_signed_out_with_a_notice(signed_in, clock, world):
-    anna = signed_in("anna")
+@pytest.fixture
+def timed_app(app):
+    """The app with session timeouts on, as in production (the shared test config turns them off)."""
+    app.config["SESSION_TIMEOUTS"] = True
+    return app
+
+
+def test_idle_session_is_signed_out_with_a_notice(timed_app, signed_in, clock, world):
+    anna = signed_in("anna", on_app=timed_app)
     assert anna.get("/").status_code == 200
     clock.advance(minutes=29)
     assert anna.get("/").status_code == 200  # activity keeps the session alive
@@ -51,8 +61,8 @@ def test_idle_session_is_signed_out_with_a_notice(signed_in, clock, world):
     assert anna.get("/").status_code == 302
 
 
-def test_session_ends_after_eight_hours_even_when_active(signed_in, clock, world):
-    anna = signed_in("anna")
+def test_session_ends_after_eight_hours_even_when_active(timed_app, signed_in, clock, world):
+    anna = signed_in("anna", on_app=timed_app)
     for _ in range(16):  # 16 × 29 minutes = 7 h 44 min
         assert anna.get("/").status_code == 200
         clock.advance(minutes=29)
@@ -62,15 +72,28 @@ def test_session_ends_after_eight_hours_even_when_active(signed_in, clock, world
     assert "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an." in _text(anna.get("/login"))
 
 
-def test_login_form_starts_a_fresh_session(client, clock, world):
+def test_login_form_starts_a_fresh_session(timed_app, clock, world):
+    client = timed_app.test_client()
     login(client, "anna")
     clock.advance(minutes=25)
     assert client.get("/").status_code == 200
+    clock.advance(minutes=31)
+    assert client.get("/").status_code == 302
     cookie = client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
 # --- headers -------------------------------------------------------------------------------------------------
+
+def test_timeouts_are_on_unless_turned_off(container, monkeypatch, clock, world):
+    monkeypatch.setenv("INTEGRAFLOW_SECRET_KEY", "test")
+    app = create_app({"SECRET_KEY": "test"}, container=container)
+    app.test_client_class = FlaskLoginClient
+    anna = app.test_client(user=LoginUser(world.users["anna"]))
+    assert anna.get("/").status_code == 200
+    clock.advance(minutes=31)
+    assert anna.get("/").status_code == 302
+
 
 @pytest.mark.parametrize("path", ["/login", "/static/css/app.css", "/gibt-es-nicht"])
 def test_every_response_carries_the_security_headers(client, path):
