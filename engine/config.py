@@ -20,6 +20,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the composition root needs to build the system."""
@@ -42,6 +47,12 @@ class Settings:
     mail_sender: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_MAIL_SENDER",
                                                                      "integraflow@localhost"))
     base_url: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_BASE_URL", "http://127.0.0.1:5000"))
+    # Sign-in hardening: failures per username / per client address within the window lock for the lockout time.
+    login_max_failures: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_LOGIN_MAX_FAILURES", 5))
+    login_ip_max_failures: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_LOGIN_IP_MAX_FAILURES", 20))
+    login_window_minutes: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_LOGIN_WINDOW_MINUTES", 15))
+    login_lockout_minutes: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_LOGIN_LOCKOUT_MINUTES", 15))
+    session_idle_minutes: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SESSION_IDLE_MINUTES", 30))
 
     @property
     def is_sqlite(self) -> bool:

@@ -41,15 +41,16 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     babel.init_app(app, locale_selector=_select_locale)
 
     from . import admin, audit, auth, cases, compliance, deadlines, errors, filters, inbox, reports, tasks, worklist
+    from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports):
         app.register_blueprint(module.bp)
     errors.register(app)
     filters.register(app)
+    register_security(app)
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     app.before_request(_apply_locale)
     app.jinja_env.globals["lang_url"] = _lang_url
-    app.after_request(_security_headers)
     return app
 
 
@@ -81,12 +82,3 @@ def _lang_url(code: str) -> str:
     args["lang"] = code
     return f"{request.path}?{urlencode(args)}"
 
-
-def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response

@@ -8,9 +8,11 @@ from flask_login import UserMixin, login_required, login_user, logout_user
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.services import Actor, authenticate, load_actor
+from engine.services.login_guard import LoginLocked, LoginPolicy
 
-from .deps import uow
+from .deps import container, uow
 from .extensions import login_manager
+from .security import start_session
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -57,9 +59,15 @@ def login():
             username = request.form.get("username", "")
         else:
             username = data["username"]
-            found = authenticate(uow(), data["username"], data["password"])
+            try:
+                found = authenticate(uow(), data["username"], data["password"], request.remote_addr or "unbekannt",
+                                     LoginPolicy.from_settings(container().settings))
+            except LoginLocked as exc:
+                # Shown in the form, not as an error page: the user should see when to try again.
+                return render_template("auth/login.html", errors={"_form": exc.message}, username=username), 429
             if found:
                 login_user(LoginUser(found))
+                start_session()
                 target = request.args.get("next", "")
                 if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
                     target = url_for("worklist.index")

@@ -121,7 +121,7 @@ def users() -> None:
               help="Rolle.")
 @click.option("--organisation", required=True, help="Name der Organisation.")
 @click.option("--email", default=None, help="E-Mail-Adresse.")
-@click.password_option("--password", help="Passwort (mind. 10 Zeichen); wird sonst abgefragt.")
+@click.password_option("--password", help="Passwort (mind. 12 Zeichen, nicht der Benutzername); wird sonst abgefragt.")
 def users_create(username, display_name, role, organisation, email, password) -> None:
     """Create a user."""
     from engine.services import create_user

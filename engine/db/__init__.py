@@ -5,6 +5,7 @@ from .cases import CLIENT_NAME, Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
+from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
@@ -24,5 +25,5 @@ __all__ = [
     "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",
     "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
-    "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead",
+    "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
 ]

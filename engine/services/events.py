@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "user_created": "Benutzer angelegt",
     "login": "Anmeldung",
     "login_failed": "Fehlgeschlagene Anmeldung",
+    "login_locked": "Anmeldung wegen Fehlversuchen gesperrt",
     "rules_changed": "Pflichtschritt-Regeln geändert",
     "counselling_extended": "Beratungszeitraum verlängert",
     "event_redacted": "Protokolleintrag geschwärzt",

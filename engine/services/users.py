@@ -12,12 +12,13 @@ from engine.errors import InvalidInput
 
 from .access import ROLE_LABELS, Actor
 from .events import record_event
+from .login_guard import LoginLocked, LoginPolicy, clear_failures, lock_of, note_failure
+from .password_policy import password_problem
 
 _hasher = PasswordHasher()
 # Compared against when the user does not exist, so timing does not reveal valid usernames.
 _DUMMY_HASH = _hasher.hash("integraflow-timing-guard")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
-MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
@@ -30,11 +31,22 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, user.username, user.display_name, user.role, user.organisation_id)
 
 
-def authenticate(uow, username: str, password: str) -> Actor | None:
-    """Check credentials; logs success and failure; returns the actor or None."""
+def authenticate(uow, username: str, password: str, client_ip: str = "unbekannt",
+                 policy: LoginPolicy | None = None) -> Actor | None:
+    """Check credentials; logs success and failure; returns the actor or None.
+
+    Raises LoginLocked (nothing checked, the refusal logged) while the username or client address is locked.
+    """
+    policy = policy or LoginPolicy()
+    name = (username or "").strip().lower()[:80]
+    client_ip = (client_ip or "unbekannt")[:64]
     with uow:
-        user = uow.session.execute(select(User).where(User.username == (username or "").strip().lower())
-                                   ).scalar_one_or_none()
+        until = lock_of(uow, policy, name, client_ip)
+        if until is not None:
+            record_event(uow, "login_failed", None, username=(username or "")[:80], locked=True)
+            uow.commit()
+            raise LoginLocked(until, uow.clock.now())
+        user = uow.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         ok = False
         try:
             ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "") and user is not None
@@ -44,6 +56,10 @@ def authenticate(uow, username: str, password: str) -> Actor | None:
             ok = False
         record_event(uow, "login" if ok else "login_failed", user.id if ok else None,
                      username=(username or "")[:80])
+        if ok:
+            clear_failures(uow, name)
+        else:
+            note_failure(uow, policy, name, client_ip)
         uow.commit()
         return actor_of(user) if ok else None
 
@@ -64,8 +80,8 @@ def create_user(uow, username: str, display_name: str, role: str, organisation_n
         errors["username"] = "Benutzername: 2–80 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich."
     if role not in ROLE_LABELS:
         errors["role"] = f"Unbekannte Rolle. Erlaubt: {', '.join(ROLE_LABELS)}."
-    if len(password or "") < MIN_PASSWORD:
-        errors["password"] = f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein."
+    if problem := password_problem(password, username):
+        errors["password"] = problem
     if not (display_name or "").strip():
         errors["display_name"] = "Bitte einen Namen angeben."
     # Hash before the transaction: argon2 is deliberately slow and must not hold SQLite's write lock.

@@ -109,6 +109,13 @@ def _review_comes_due(page: Page, container, moment: datetime) -> None:
     container.clock.set(moment)
     assert sweep_timers(container, "browser-test").fired == 1
     page.reload()
+    # Months later the session has long timed out: the login form says so and leads back to the case.
+    expect(page.locator(".flash-info")).to_contain_text("Ihre Sitzung ist")
+    page.fill("#username", "anna")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator(".topbar .who")).to_contain_text("Anna Adler")
+    expect(page.locator("#aufgaben")).to_be_visible()
 
 
 @pytest.mark.browser

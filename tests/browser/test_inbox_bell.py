@@ -26,7 +26,10 @@ def test_bell_count_rises_after_the_sweep_and_the_inbox_opens_the_case(page, js_
     container.clock.set(datetime(2026, 5, 1, 8, 0, tzinfo=BERLIN))  # the review comes due
     assert sweep_timers(container, "browser").fired == 1
     assert run_reminder_pass(container) >= 1
-    page.reload()
+    page.reload()  # months later the session has timed out: sign in again
+    page.fill("#username", "anna")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
     expect(bell.locator(".bell-count")).to_have_text("1")
     expect(bell).to_have_attribute("aria-label", "Benachrichtigungen (1 ungelesen)")
 

@@ -148,8 +148,10 @@ def test_users_create_adds_a_user_who_can_be_found(tmp_path, database_with_org):
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"password": "kurz"}, "Das Passwort muss mindestens 10 Zeichen lang sein."),
-    ({"password": "123456789"}, "Das Passwort muss mindestens 10 Zeichen lang sein."),
+    ({"password": "kurz"}, "Das Passwort muss mindestens 12 Zeichen lang sein."),
+    ({"password": "12345678901"}, "Das Passwort muss mindestens 12 Zeichen lang sein."),
+    ({"username": "nora", "password": "Nora-und-noch-mehr"}, "Das Passwort darf den Benutzernamen nicht enthalten."),
+    ({"password": "Passwort1234"}, "Dieses Passwort ist zu leicht zu erraten."),
     ({"organisation": "Gibt es nicht"}, "Organisation 'Gibt es nicht' gibt es nicht."),
     ({"username": "Nora Neu"}, "Benutzername: 2–80 Zeichen"),
     ({"name": "   "}, "Bitte einen Namen angeben."),

@@ -7,7 +7,8 @@ from flask_login import FlaskLoginClient
 from web import create_app
 from web.auth import LoginUser
 
-TEST_CONFIG = {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
+# Session timeouts off: tests move the clock by months under one signed-in client (test_hardening turns them on).
+TEST_CONFIG = {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", "SESSION_TIMEOUTS": False}
 
 
 @pytest.fixture
