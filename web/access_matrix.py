@@ -122,15 +122,22 @@ def _refusal(endpoint: str, method: str) -> str:
         ROLE_LABELS[r] for r in ROLES if r in roles) + "."
 
 
-def markdown_table() -> str:
+def markdown_table(url_map) -> str:
     """The matrix as the Markdown table in the README (R = read, W = write, – = refused)."""
-    head = "| Endpunkt | Fallbezogen | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
-    lines = [head, "|" + "---|" * (len(ROLES) + 2)]
+    paths: dict[str, list[str]] = {}
+    for url_rule in url_map.iter_rules():
+        paths.setdefault(url_rule.endpoint, []).append(url_rule.rule)
+    head = "| Endpunkt | URL | Fallbezogen | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
+    lines = [head, "|" + "---|" * (len(ROLES) + 3)]
     for endpoint, rule in sorted(MATRIX.items()):
         cells = [("R" if role in rule.get else "") + ("W" if role in rule.post else "") or "–" for role in ROLES]
-        lines.append(f"| `{endpoint}` | {'ja' if rule.case else ''} | " + " | ".join(cells) + " |")
+        url = ", ".join(f"`{p}`" for p in sorted(paths.get(endpoint, [])))
+        lines.append(f"| `{endpoint}` | {url} | {'ja' if rule.case else ''} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(markdown_table())
+    from web import create_app
+
+    print(markdown_table(create_app({"SECRET_KEY": "table", "INTEGRAFLOW_SETTINGS": {"database_url": "sqlite://"}})
+                         .url_map))

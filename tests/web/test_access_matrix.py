@@ -154,8 +154,8 @@ def test_forged_organisation_and_case_fields_are_ignored(signed_in, container, w
     assert count_rows(container, TargetAgreementDocument, case_id=fixture_data["case_id"]) == 1
 
 
-def test_readme_table_matches_the_matrix():
-    assert markdown_table() in README.read_text(encoding="utf-8"), "run python3 -m web.access_matrix"
+def test_readme_table_matches_the_matrix(app):
+    assert markdown_table(app.url_map) in README.read_text(encoding="utf-8"), "run python3 -m web.access_matrix"
 
 
 def test_the_matrix_knows_only_real_roles():
