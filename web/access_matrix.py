@@ -103,7 +103,7 @@ def _enforce():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not allowed(endpoint, request.method, actor().role):
-        raise Forbidden(_refusal(endpoint, request.method))
+        raise Forbidden(refusal(endpoint, request.method))
     case_id = (request.view_args or {}).get("case_id")
     if MATRIX[endpoint].case and case_id is not None:
         with reader() as r:  # another tenant's case id: 404, as if it did not exist
@@ -111,7 +111,8 @@ def _enforce():
     return None
 
 
-def _refusal(endpoint: str, method: str) -> str:
+def refusal(endpoint: str, method: str) -> str:
+    """The German message for a role the matrix refuses."""
     rule = MATRIX[endpoint]
     roles = rule.get if method in READ_METHODS else rule.post
     if rule.message:

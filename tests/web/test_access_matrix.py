@@ -11,7 +11,7 @@ from engine.db import Case, Event, OpenTask, TargetAgreementDocument
 from engine.services.access import ROLE_LABELS
 from report_data import served_household
 from support import add_user, count_rows, intake_form
-from web.access_matrix import MATRIX, PUBLIC, READ_METHODS, ROLES, _refusal, allowed, markdown_table
+from web.access_matrix import MATRIX, PUBLIC, READ_METHODS, ROLES, allowed, markdown_table, refusal
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # The user of each role in the test world; dora is a caseworker of organisation B, the foreign tenant.
@@ -94,7 +94,7 @@ def _check(app, container, signed_in, username: str, data: dict) -> list[str]:
         elif foreign and ("case_id" in rule.arguments or "task_id" in rule.arguments):
             if status != 404 or _writes(container) != before:
                 problems.append(seen + f"{status}, expected 404 for another organisation's case")
-        elif status == 403 and _refusal(endpoint, method) in text:
+        elif status == 403 and refusal(endpoint, method) in text:
             problems.append(seen + "refused by the matrix although the role is allowed")
         elif method in READ_METHODS and status not in (200, 302):
             problems.append(seen + f"{status}, expected the page")
