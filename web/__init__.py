@@ -41,11 +41,13 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     babel.init_app(app, locale_selector=_select_locale)
 
     from . import admin, audit, auth, cases, compliance, deadlines, errors, filters, inbox, reports, tasks, worklist
+    from .access_matrix import register as enforce_access_matrix
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports):
         app.register_blueprint(module.bp)
     errors.register(app)
+    enforce_access_matrix(app)
     filters.register(app)
     register_security(app)
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))

@@ -1,0 +1,144 @@
+"""The access matrix: every endpoint, which roles may use it, whether a case's tenancy applies; enforced centrally.
+
+The services keep their own checks (defence in depth); this table is the one place that says who may call what.
+An endpoint missing from the table is refused (fail closed), so a new route needs a rule before anyone can use it.
+Print the README table with `python3 -m web.access_matrix`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, request
+from flask_login import current_user
+
+from engine.errors import Forbidden
+from engine.services.access import ROLE_LABELS, visible_case
+
+from .deps import actor, reader
+from .extensions import login_manager
+
+ROLES = ("caseworker", "supervisor", "compliance", "admin")
+ALL = frozenset(ROLES)
+EDITORS = frozenset({"caseworker", "supervisor"})
+SUPERVISOR = frozenset({"supervisor"})
+OVERSIGHT = frozenset({"supervisor", "compliance", "admin"})
+DISTRICT = frozenset({"compliance", "admin"})
+ADMIN = frozenset({"admin"})
+NOBODY: frozenset[str] = frozenset()
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Reachable without signing in.
+PUBLIC = frozenset({"static", "favicon", "auth.login"})
+DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
+                     "vorbehalten.")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may read (GET) and who may write (POST) through one endpoint; `case` means the URL names a case."""
+
+    get: frozenset[str] = NOBODY
+    post: frozenset[str] = NOBODY
+    case: bool = False
+    message: str = ""  # the refusal in the words the service itself uses, where it has its own
+
+
+MATRIX: dict[str, Rule] = {
+    "auth.logout": Rule(post=ALL),
+    "worklist.index": Rule(get=ALL),
+    "worklist.claim": Rule(post=EDITORS),
+    "worklist.unclaim": Rule(post=EDITORS),
+    "worklist.assign": Rule(post=SUPERVISOR, message="Nur die Teamleitung kann Aufgaben zuweisen."),
+    "cases.index": Rule(get=ALL),
+    "cases.new": Rule(get=EDITORS, post=EDITORS),
+    "cases.detail": Rule(get=ALL, case=True),
+    "cases.add_contact": Rule(post=EDITORS, case=True),
+    "cases.add_case_note": Rule(post=EDITORS, case=True),
+    "cases.retry_timer": Rule(post=frozenset({"supervisor", "admin"}), case=True),
+    "cases.diagram": Rule(get=ALL),
+    "tasks.form": Rule(get=ALL, post=EDITORS, case=True),
+    "inbox.index": Rule(get=ALL),
+    "inbox.read": Rule(post=ALL),
+    "inbox.read_all": Rule(post=ALL),
+    "deadlines.index": Rule(get=OVERSIGHT),
+    "admin.mail": Rule(get=ADMIN),
+    "admin.retry": Rule(post=ADMIN),
+    "compliance.index": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
+    "compliance.findings_csv": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
+    "compliance.chart": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
+    "compliance.rules": Rule(get=OVERSIGHT, post=DISTRICT),
+    "compliance.extension": Rule(get=SUPERVISOR, post=SUPERVISOR, case=True),
+    "audit.index": Rule(get=DISTRICT),
+    "audit.verify": Rule(post=DISTRICT),
+    "audit.conformance": Rule(get=DISTRICT),
+    "audit.check_conformance": Rule(post=DISTRICT),
+    "reports.index": Rule(get=OVERSIGHT),
+    "reports.export": Rule(get=OVERSIGHT),
+    "reports.eligible": Rule(post=DISTRICT),
+    "reports.print_agreement": Rule(post=EDITORS, case=True),
+    "reports.agreement_pdf": Rule(get=ALL, case=True),
+}
+
+
+def allowed(endpoint: str, method: str, role: str) -> bool:
+    """Whether a role may call an endpoint with a method (unknown endpoints: nobody)."""
+    if endpoint in PUBLIC:
+        return True
+    rule = MATRIX.get(endpoint)
+    if rule is None:
+        return False
+    return role in (rule.get if method in READ_METHODS else rule.post)
+
+
+def register(app) -> None:
+    """Check every request against the matrix before its view runs."""
+    app.before_request(_enforce)
+
+
+def _enforce():
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC:
+        return None  # no route matched: routing answers 404/405 itself
+    if endpoint not in MATRIX:
+        abort(403)
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not allowed(endpoint, request.method, actor().role):
+        raise Forbidden(refusal(endpoint, request.method))
+    case_id = (request.view_args or {}).get("case_id")
+    if MATRIX[endpoint].case and case_id is not None:
+        with reader() as r:  # another tenant's case id: 404, as if it did not exist
+            visible_case(r.session, actor(), case_id, with_client=False)
+    return None
+
+
+def refusal(endpoint: str, method: str) -> str:
+    """The German message for a role the matrix refuses."""
+    rule = MATRIX[endpoint]
+    roles = rule.get if method in READ_METHODS else rule.post
+    if rule.message:
+        return rule.message
+    if not roles:
+        return "Diese Aktion ist hier nicht möglich."
+    return "Dafür fehlt Ihrer Rolle die Berechtigung. Vorbehalten: " + ", ".join(
+        ROLE_LABELS[r] for r in ROLES if r in roles) + "."
+
+
+def markdown_table(url_map) -> str:
+    """The matrix as the Markdown table in the README (R = read, W = write, – = refused)."""
+    paths: dict[str, list[str]] = {}
+    for url_rule in url_map.iter_rules():
+        paths.setdefault(url_rule.endpoint, []).append(url_rule.rule)
+    head = "| Endpunkt | URL | Fallbezogen | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
+    lines = [head, "|" + "---|" * (len(ROLES) + 3)]
+    for endpoint, rule in sorted(MATRIX.items()):
+        cells = [("R" if role in rule.get else "") + ("W" if role in rule.post else "") or "–" for role in ROLES]
+        url = ", ".join(f"`{p}`" for p in sorted(paths.get(endpoint, [])))
+        lines.append(f"| `{endpoint}` | {url} | {'ja' if rule.case else ''} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from web import create_app
+
+    print(markdown_table(create_app({"SECRET_KEY": "table", "INTEGRAFLOW_SETTINGS": {"database_url": "sqlite://"}})
+                         .url_map))
