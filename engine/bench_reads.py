@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
 
@@ -88,17 +89,14 @@ class _Recorder:
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
 
+    @contextmanager
     def recording(self, on: bool):
-        recorder = self
-
-        class _Scope:
-            def __enter__(self):
-                recorder._on = on
-
-            def __exit__(self, *exc):
-                recorder._on = False
-
-        return _Scope()
+        """Record the statements of the block if `on`."""
+        self._on = on
+        try:
+            yield
+        finally:
+            self._on = False
 
     def _before(self, conn, cursor, statement, parameters, context, executemany):
         if self._on:

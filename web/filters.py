@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from engine.clock import BERLIN
 from engine.eligibility import RESIDENCE_STATUS_LABELS
+from engine.reporting.labels import OUTCOMES
 from engine.services import ROLE_LABELS
 from engine.services.events import EVENT_LABELS
 from engine.services.plan_effects import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
@@ -42,9 +43,7 @@ CONTACT_KIND_LABELS = {"office": "Beratungsgespräch", "home_visit": "Hausbesuch
                        "partner": "Fallbesprechung mit Partnern"}
 
 
-OUTCOME_LABELS = {"language_certificate": "Sprachzertifikat", "training_started": "Ausbildung begonnen",
-                  "work_taken_up": "Arbeit aufgenommen", "own_housing": "Eigener Wohnraum",
-                  "benefits_independent": "Unabhängig von Sozialleistungen"}
+OUTCOME_LABELS = OUTCOMES  # the closure form's outcomes, as the state report names them
 RELATION_LABELS = {"partner": "Partner/in", "child": "Kind", "parent": "Elternteil", "sibling": "Geschwister",
                    "other": "sonstige"}
 

@@ -61,14 +61,8 @@ class Dashboard:
 def compute_findings(uow, params: DashboardParams) -> tuple[ActiveRules, list[Finding]]:
     """Evaluate the rules in force on the cases in scope, as of the chosen date, then the quarter filter."""
     active = active_rules(uow)
-    filters = []
-    if params.organisation_id:
-        filters.append(Case.organisation_id == params.organisation_id)
-    if params.municipality_id:
-        filters.append(Case.municipality_id == params.municipality_id)
-    if params.caseworker_id:
-        filters.append(Case.responsible_user_id == params.caseworker_id)
-    ctx = CheckContext(params.as_of, active.rules.at_risk_days, load_deadlines(uow.session), tuple(filters))
+    ctx = CheckContext(params.as_of, active.rules.at_risk_days, load_deadlines(uow.session),
+                       tuple(params.case_filters()))
     findings = evaluate(uow.session, active.rules, ctx)
     if params.quarter:
         start, end = quarter_bounds(params.quarter)

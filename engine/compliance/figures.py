@@ -10,21 +10,10 @@ from .context import CheckContext
 from .query import DashboardParams
 
 
-def _filters(params: DashboardParams):
-    out = []
-    if params.organisation_id:
-        out.append(Case.organisation_id == params.organisation_id)
-    if params.municipality_id:
-        out.append(Case.municipality_id == params.municipality_id)
-    if params.caseworker_id:
-        out.append(Case.responsible_user_id == params.caseworker_id)
-    return out
-
-
 def goals_by_area_and_status(uow, params: DashboardParams) -> dict[str, dict[str, int]]:
     """{life area: {status: count}} of goals agreed by the as-of date (status as currently recorded)."""
     stmt = (select(Goal.life_area, Goal.status, func.count()).join(Case, Case.id == Goal.case_id)
-            .where(Goal.agreed_on <= params.as_of, *_filters(params)).group_by(Goal.life_area, Goal.status))
+            .where(Goal.agreed_on <= params.as_of, *params.case_filters()).group_by(Goal.life_area, Goal.status))
     out: dict[str, dict[str, int]] = {}
     for area, status, count in uow.session.execute(stmt):
         out.setdefault(area, {})[status] = count
@@ -36,7 +25,7 @@ def closures_by_reason(uow, params: DashboardParams) -> dict[str, int]:
     ctx = CheckContext(params.as_of, 0, {})
     closed = ctx.closed()
     stmt = (select(Case.closure_reason, func.count()).join(closed, closed.c.case_id == Case.id)
-            .where(*_filters(params)).group_by(Case.closure_reason))
+            .where(*params.case_filters()).group_by(Case.closure_reason))
     return {reason or "": count for reason, count in uow.session.execute(stmt)}
 
 

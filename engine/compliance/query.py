@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from engine.db import Case
 from engine.errors import Forbidden, InvalidInput
 from engine.services.access import DISTRICT_WIDE, Actor
 
@@ -95,6 +96,17 @@ class DashboardParams:
     def is_today(self) -> bool:
         """Whether the check runs on today's data (no past as-of date chosen)."""
         return self.as_of_quarter is None and not self.explicit_as_of
+
+    def case_filters(self) -> list:
+        """Where-clauses on Case for the organisation, municipality and caseworker filters."""
+        out = []
+        if self.organisation_id:
+            out.append(Case.organisation_id == self.organisation_id)
+        if self.municipality_id:
+            out.append(Case.municipality_id == self.municipality_id)
+        if self.caseworker_id:
+            out.append(Case.responsible_user_id == self.caseworker_id)
+        return out
 
 
 def parse_params(raw, actor: Actor, today: date) -> DashboardParams:

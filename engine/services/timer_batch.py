@@ -60,7 +60,8 @@ def fire_batch(uow, case_ids: list[str], worker_id: str) -> BatchOutcome:
             outcome.failures.append((case.id, getattr(failure, "message", None)
                                      or f"{type(failure).__name__}: {failure}"))
     if not advanced:
-        _release(conn, [c.id for c in cases if c.id not in dict(outcome.failures)], worker_id)
+        failed = {case_id for case_id, _message in outcome.failures}
+        _release(conn, [c.id for c in cases if c.id not in failed], worker_id)
         return outcome
     existing = open_tasks_of(conn, [case.id for case, *_ in advanced])
     changes, bumps = [], []
