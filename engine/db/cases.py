@@ -59,6 +59,8 @@ class Case(Base):
         Index("ix_case_org_status", "organisation_id", "status"),
         Index("ix_case_responsible_status", "responsible_user_id", "status"),
         Index("ix_case_municipality_status", "municipality_id", "status"),
+        # Counselling periods ending soon, per organisation (deadline overview), without scanning open cases.
+        Index("ix_case_org_status_counselling_end", "organisation_id", "status", "counselling_end"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

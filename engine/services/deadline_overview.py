@@ -208,13 +208,41 @@ def _detail(session, item, p: DeadlineParams, today: date, escalation_cutoff: da
             .select_from(item).join(Case, Case.id == item.c.case_id).join(Client, Client.id == Case.client_id)
             .join(Municipality, Municipality.id == item.c.municipality_id)
             .outerjoin(person, person.id == item.c.person_id))
-    if p.state == "overdue":
-        stmt = stmt.where(item.c.due_on < today)
-    elif p.state == "soon":
-        stmt = stmt.where(item.c.due_on >= today)
+    state = _state_filter(item, p, today)
+    if state is not None:
+        stmt = stmt.where(state)
+    if p.sort in ("due", "overdue"):
+        stmt = stmt.where(_within_first(item, p, state, limit))
     stmt = stmt.order_by(*_ordering(p, item, person)).limit(limit)
     return [DeadlineRow(r[0], r[1], r[2], f"{r[4]}, {r[3]}", r[5], r[6], (today - r[6]).days,
                         r[6] < escalation_cutoff, r[7], r[8], r[9]) for r in session.execute(stmt)]
+
+
+def _state_filter(item, p: DeadlineParams, today: date):
+    """The condition for the chosen status (overdue / soon), None for all."""
+    if p.state == "overdue":
+        return item.c.due_on < today
+    if p.state == "soon":
+        return item.c.due_on >= today
+    return None
+
+
+def _within_first(item, p: DeadlineParams, state, limit: int):
+    """Only items due no later (earlier, descending) than the `limit`-th item in due order.
+
+    Joining case and client for every due item of a large organisation only to keep the first page cost most of
+    the overview's time; this bound lets the database join only the first `limit` items and their due-date ties,
+    so the order (ties by reference) stays exactly as if everything were sorted.
+    """
+    ascending = (p.sort == "due") == (p.direction == "asc")
+    due = select(item.c.due_on)
+    if state is not None:
+        due = due.where(state)
+    boundary = (due.order_by(item.c.due_on.asc() if ascending else item.c.due_on.desc())
+                .offset(limit - 1).limit(1).scalar_subquery())
+    if ascending:
+        return item.c.due_on <= func.coalesce(boundary, date.max)
+    return item.c.due_on >= func.coalesce(boundary, date.min)
 
 
 def _ordering(p: DeadlineParams, item, person) -> list:

@@ -199,6 +199,19 @@ def test_detail_list_sorts_by_each_column(container, world, scene, sort, order, 
     assert _names(_overview(container, world.carla, **params)) == expected
 
 
+@pytest.mark.parametrize("state", ["all", "overdue", "soon"])
+@pytest.mark.parametrize(("sort", "order"), [("due", None), ("due", "desc"), ("overdue", None), ("overdue", "asc")])
+@pytest.mark.parametrize("limit", [2, 4])
+def test_a_short_list_is_the_start_of_the_full_list(container, world, scene, sort, order, state, limit):
+    # The list is cut at the limit inside the database (only the first items and their due-date ties are joined);
+    # whatever the cut, it must be exactly the first rows of the fully sorted list, ties by reference included.
+    params = {"sort": sort, "state": state} | ({"order": order} if order else {})
+    full = _overview(container, world.carla, **params)
+    short = _overview(container, world.carla, limit=limit, **params)
+    assert [(r.case_id, r.kind) for r in short.rows] == [(r.case_id, r.kind) for r in full.rows][:limit]
+    assert short.total == full.total
+
+
 @pytest.mark.parametrize(("order", "expected"), [
     (None, ["Ende", "Adler", "Berg", "Frueh", "Offen", "Beratung", "Dietz"]),
     ("desc", ["Dietz", "Ende", "Adler", "Berg", "Frueh", "Offen", "Beratung"]),
