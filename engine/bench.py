@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
@@ -77,18 +78,20 @@ def bare_history_cost(history: int, samples: int) -> float:
 class _Bench:
     """A throwaway SQLite installation with one caseworker."""
 
-    def __init__(self, directory: Path, cache_size: int = 256, clock=None):
+    def __init__(self, directory: Path, cache_size: int = 256, clock=None, database_url: str | None = None):
         directory.mkdir(parents=True, exist_ok=True)
-        self.container = bootstrap(Settings(database_url=f"sqlite:///{directory / 'bench.sqlite'}",
+        self.container = bootstrap(Settings(database_url=database_url or f"sqlite:///{directory / 'bench.sqlite'}",
                                             workflow_cache_size=cache_size), clock=clock)
         prepare_database(self.container)
+        # A given database may hold earlier runs: this run's organisation, town and user get their own names.
+        tag = uuid.uuid4().hex[:8] if database_url else ""
         uow = self.container.uow()
         with uow:
-            org = Organisation(name="Bench", kind="provider")
+            org = Organisation(name=f"Bench {tag}".strip(), kind="provider")
             uow.session.add(org)
             uow.session.flush()
-            town = Municipality(name="Benchstadt", organisation_id=org.id)
-            user = User(username="bench", display_name="Bench", role="caseworker", organisation_id=org.id,
+            town = Municipality(name=f"Benchstadt {tag}".strip(), organisation_id=org.id)
+            user = User(username=f"bench{tag}", display_name="Bench", role="caseworker", organisation_id=org.id,
                         password_hash=hash_password("bench-bench-bench"), active=True,
                         created_at=self.container.clock.now())
             uow.session.add_all([town, user])
@@ -188,11 +191,11 @@ def history_cost(bench: _Bench, history: int, samples: int, cold: bool) -> tuple
     return history, live, statistics.median(times)
 
 
-def run_benchmarks(rounds: int = 200, echo=print) -> dict:
-    """Run all benchmarks and print a table; returns the numbers."""
+def run_benchmarks(rounds: int = 200, echo=print, database_url: str | None = None) -> dict:
+    """Run all benchmarks and print a table (SQLite in a temporary file unless a database is given)."""
     journeys = max(rounds // 10, 5)
     with tempfile.TemporaryDirectory() as tmp:
-        bench = _Bench(Path(tmp))
+        bench = _Bench(Path(tmp), database_url=database_url)
         service_throughput(bench, 3)  # warm-up: parse the definition, fill caches
         bare_journeys, bare_rate = bare_roundtrip(journeys)
         service_rate = service_throughput(bench, journeys)
@@ -213,7 +216,7 @@ def run_benchmarks(rounds: int = 200, echo=print) -> dict:
                "history": (h10, h500), "warm_ms": (t10 * 1000, t500 * 1000), "warm_ratio": t500 / t10,
                "cold_ms": (cold10 * 1000, cold500 * 1000), "cold_ratio": cold500 / cold10,
                "bare_ms": (bare10 * 1000, bare200 * 1000), "bare_300": bare300}
-    echo("Integraflow benchmark (SQLite, one process)")
+    echo(f"Integraflow benchmark ({bench.container.engine.dialect.name}, one process)")
     echo(f"  bare SpiffWorkflow roundtrip:  {bare_journeys:8.1f} journeys/s  = {bare_rate:8.1f} completions/s")
     echo(f"  service layer complete_task:  {service_rate:8.1f} completions/s  "
          f"(ratio to bare: {results['ratio_service_vs_bare']:.2f}x, target >= 1.0x)")

@@ -176,8 +176,10 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--explain", is_flag=True, help="Mit --compliance: Ausführungszeit laut EXPLAIN ANALYZE (PostgreSQL).")
 @click.option("--report", is_flag=True, help="Stattdessen den Landesbericht auf der konfigurierten Datenbank messen.")
 @click.option("--year", default=None, type=click.IntRange(2015, 2100), help="Berichtsjahr (Standard: Vorjahr).")
+@click.option("--database-url", default=None, help="Durchsatz auf dieser (eigenen, leeren) Datenbank messen statt "
+              "auf einer temporären SQLite-Datei, z. B. postgresql+psycopg://postgres@127.0.0.1/benchengine.")
 def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int, compliance: bool, as_of,
-          explain: bool, report: bool, year: int | None) -> None:
+          explain: bool, report: bool, year: int | None, database_url: str | None) -> None:
     """Print benchmark numbers."""
     if report:
         from engine.reporting.bench_report import run_report_benchmark
@@ -205,7 +207,7 @@ def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: 
         return
     from engine.bench import run_benchmarks
 
-    run_benchmarks(rounds=rounds, echo=click.echo)
+    run_benchmarks(rounds=rounds, echo=click.echo, database_url=database_url)
 
 
 cli.add_command(audit)
