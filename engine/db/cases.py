@@ -61,6 +61,8 @@ class Case(Base):
         Index("ix_case_municipality_status", "municipality_id", "status"),
         # Counselling periods ending soon, per organisation (deadline overview), without scanning open cases.
         Index("ix_case_org_status_counselling_end", "organisation_id", "status", "counselling_end"),
+        # Case lists in name order, read off the index within an organisation and status.
+        Index("ix_case_org_status_search", "organisation_id", "status", "search_name", "id"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -84,4 +86,8 @@ class Case(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # "last first reference" in lower case, kept by database triggers (migration 0016) whenever a case is
+    # created or its client's name changes (intake, rectification, anonymisation, bulk copies), so search can
+    # filter, count and sort on this one table; never written by the application.
+    search_name: Mapped[str | None] = mapped_column(Text)
     client: Mapped[Client] = relationship(lazy="joined")

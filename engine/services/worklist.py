@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from engine.db import CLIENT_NAME, Case, Client, Municipality, OpenTask, User
+from engine.db import Case, Client, Municipality, OpenTask, User
 
 from .access import DISTRICT_WIDE, Actor, scope_cases
 
@@ -98,10 +98,11 @@ class CaseRow:
 
 def search_cases(uow, actor: Actor, query: str = "", status: str = "open", municipality_id: int | None = None,
                  page: int = 1) -> tuple[list[CaseRow], int]:
-    """Cases the actor may see, filtered by reference or client name, status and municipality.
+    """Cases the actor may see, filtered by reference or client name, status and municipality, in name order.
 
-    Matching and counting run on the case table (names through the client name index, a trigram index on
-    PostgreSQL); only the page's cases are joined for display.
+    Matching, counting, ordering and paging all run on the case table: its `search_name` ("last first reference",
+    kept by triggers) has a trigram index on PostgreSQL and leads the list's order index; only the page's cases
+    are joined for display.
     """
     cases = scope_cases(select(Case.id), actor)
     if status in ("open", "closed"):
@@ -110,12 +111,10 @@ def search_cases(uow, actor: Actor, query: str = "", status: str = "open", munic
         cases = cases.where(Case.municipality_id == municipality_id)
     for word in [w for w in (query or "").strip().split() if w][:4]:
         pattern = f"%{word.lower().replace('%', '').replace('_', '')}%"
-        named = select(Client.id).where(CLIENT_NAME.like(pattern))
-        cases = cases.where(or_(Case.client_id.in_(named), func.lower(Case.reference).like(pattern)))
+        cases = cases.where(Case.search_name.like(pattern))
     total = uow.session.execute(select(func.count()).select_from(cases.subquery())).scalar_one()
-    order = (Client.last_name, Client.first_name, Case.id)
-    page_ids = (select(Case.id).join(Client, Client.id == Case.client_id).where(Case.id.in_(cases))
-                .order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery())
+    order = (Case.search_name, Case.id)
+    page_ids = cases.order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery()
     responsible = aliased(User)
     stmt = (select(Case.id, Case.reference, Client.first_name, Client.last_name, Municipality.name, Case.phase,
                    Case.status, responsible.display_name, Case.next_review_due, Case.intake_date)
