@@ -27,13 +27,25 @@ class ActiveRules:
     rules: RuleSet
 
 
+SHIPPED_COMMENT = "Ausgelieferte Version"
+
+
 def load_shipped_rules(uow, path=SHIPPED_RULES) -> None:
-    """Store the shipped rules file as the first version when none exists yet (called by prepare_database)."""
-    if uow.session.execute(select(func.count(RuleSetVersion.id))).scalar_one():
-        return
+    """Store the shipped rules file (called by prepare_database): as the first version, or as a new one on upgrade.
+
+    An upgrade that ships changed rules replaces the rules in force only while those are themselves a shipped
+    version; rules that compliance edited stay in force (the new shipped file can be adopted in the editor).
+    """
+    latest = uow.session.execute(select(RuleSetVersion).order_by(RuleSetVersion.version.desc())
+                                 .limit(1)).scalar_one_or_none()
     text = path.read_text(encoding="utf-8")
+    if latest is not None and (latest.created_by is not None or latest.checksum == _checksum(text)):
+        return
     parse_rules(text, targets_for(uow))
-    _store(uow, text, None, "Ausgelieferte Version")
+    version = _store(uow, text, None, SHIPPED_COMMENT)
+    if latest is not None:
+        record_event(uow, "rules_changed", None, version=version.version, checksum=version.checksum,
+                     comment=SHIPPED_COMMENT)
 
 
 def active_rules(uow) -> ActiveRules:
