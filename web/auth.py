@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, login_required, login_user, logout_user
+from flask_login.utils import login_url
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.services import Actor, authenticate, load_actor
@@ -18,6 +19,20 @@ bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Bitte melden Sie sich an."
 login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Send a signed-out visitor to the login page; a page script's background request gets a bare 401.
+
+    A page's scripts (the notification bell, the diagram) keep fetching after the session ended: their requests
+    must not queue a second "please sign in" next to the timeout notice the page itself is about to show.
+    """
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return jsonify(ok=False, message=login_manager.login_message), 401
+    if not session.get("_flashes"):
+        flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 class LoginUser(UserMixin):
