@@ -1,0 +1,251 @@
+"""Moving running cases to another version of their process: impact preview, migration (one case per
+transaction, under the case row lock) and revert. The preview reads stored columns only; each migration
+loads the case's workflow and checks again, so a stale preview never moves a case that can no longer move.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from engine.db import Case, Client, Event, OpenTask, ProcessDefinition, WorkflowState, WorkflowTask
+from engine.errors import Conflict, Forbidden, IntegraflowError, NotFound
+from engine.workflow import UnsupportedState, load_workflow
+from engine.workflow.migration import MigrationRefused, blockers, migrate, reached_from_rows, spec_changes
+
+from .access import Actor, scope_cases, visible_case
+from .definitions import model_by_id, model_for
+from .events import record_event
+from .tasks import bump_case_version
+from .workflow_steps import persist
+
+MIGRATORS = frozenset({"supervisor", "admin"})
+BATCH_LIMIT = 200  # cases per request: a request must never run for minutes; the rest is reported
+_TASKS = WorkflowTask.__table__
+_PREDICTED = (1, 2, 4)  # TaskState MAYBE, LIKELY, FUTURE: not started, free to change
+
+
+def require_migrator(actor: Actor) -> None:
+    """Only supervisors (own organisation) and admins move cases between process versions."""
+    if actor.role not in MIGRATORS:
+        raise Forbidden("Nur Teamleitung und Administration können Fälle migrieren oder reparieren.")
+
+
+@dataclass
+class PreviewRow:
+    """One running case on an older version and whether it can move."""
+
+    case_id: str
+    reference: str
+    client_name: str
+    case_version: int
+    version: int
+    steps: list[str]
+    reasons: list[str]
+
+    @property
+    def migratable(self) -> bool:
+        """True when no step the case already reached differs in the target version."""
+        return not self.reasons
+
+
+@dataclass
+class Preview:
+    """The impact of moving a definition's running cases to a target version."""
+
+    key: str
+    name: str
+    target: ProcessDefinition
+    versions: list[ProcessDefinition]
+    rows: list[PreviewRow] = field(default_factory=list)
+    counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # version -> (migratable, blocked)
+    groups: int = 0
+
+    @property
+    def migratable_ids(self) -> list[str]:
+        """Every case of the preview that can move (for "alle migrierbaren auswählen")."""
+        return [r.case_id for r in self.rows if r.migratable]
+
+
+def _definitions(uow, key: str) -> list[ProcessDefinition]:
+    found = list(uow.session.execute(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                     .order_by(ProcessDefinition.version)).scalars())
+    if not found:
+        raise NotFound(f"Die Prozessdefinition „{key}“ gibt es nicht.")
+    return found
+
+
+def _target(versions: list[ProcessDefinition], version: int | None) -> ProcessDefinition:
+    if version is None:
+        return versions[-1]
+    target = next((d for d in versions if d.version == version), None)
+    if target is None:
+        raise NotFound(f"Version {version} dieser Prozessdefinition gibt es nicht.")
+    return target
+
+
+def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None,
+                      case_ids: list[str] | None = None) -> Preview:
+    """Every running case of `key` on an older version than the target, with migratable yes/no and reasons.
+
+    Cases are grouped by (version, reached elements): the spec diff is computed once per version pair and the
+    check once per group, from the stored visited list and task states; no workflow is deserialized.
+    """
+    require_migrator(actor)
+    versions = _definitions(uow, key)
+    target = _target(versions, to_version)
+    older = {d.id: d for d in versions if d.version < target.version}
+    preview = Preview(key, target.name, target, versions)
+    if not older:
+        return preview
+    conditions = [Case.definition_id.in_(older), Case.status == "open", WorkflowState.completed.is_(False)]
+    if case_ids is not None:
+        conditions.append(Case.id.in_(case_ids))
+    cases = uow.session.execute(scope_cases(
+        select(Case.id, Case.reference, Case.version, Case.definition_id, WorkflowState.visited, Client.first_name,
+               Client.last_name)
+        .join(WorkflowState, WorkflowState.case_id == Case.id).join(Client, Client.id == Case.client_id)
+        .where(*conditions).order_by(Case.reference), actor)).all()
+    spec_name, state = _TASKS.c.payload["task_spec"].as_string(), _TASKS.c.payload["state"].as_integer()
+    reached_rows: dict[str, list] = {}
+    task_query = scope_cases(select(_TASKS.c.case_id, spec_name, state).join(Case, Case.id == _TASKS.c.case_id)
+                             .join(WorkflowState, WorkflowState.case_id == Case.id)
+                             .where(*conditions, state.not_in(_PREDICTED)), actor)
+    for case_id, name, task_state in uow.session.execute(task_query):
+        reached_rows.setdefault(case_id, []).append((name, task_state))
+    target_model = model_for(uow, target)
+    diffs, checked = {}, {}
+    for row in cases:
+        reached = reached_from_rows(row.visited, reached_rows.get(row.id, ()))
+        signature = (row.definition_id, frozenset(reached.items()))
+        if signature not in checked:
+            old_model = model_by_id(uow, row.definition_id)
+            if row.definition_id not in diffs:
+                diffs[row.definition_id] = spec_changes(uow.runtime.codec.registry, old_model, target_model)
+            current = sorted(old_model.element_names.get(e, e) for e, kind in reached.items() if kind != "done")
+            checked[signature] = (blockers(diffs[row.definition_id], reached, old_model), current)
+        reasons, steps = checked[signature]
+        definition = older[row.definition_id]
+        preview.rows.append(PreviewRow(row.id, row.reference, f"{row.last_name}, {row.first_name}", row.version,
+                                       definition.version, steps, reasons))
+        can, cannot = preview.counts.get(definition.version, (0, 0))
+        preview.counts[definition.version] = (can + 1, cannot) if not reasons else (can, cannot + 1)
+    preview.groups = len(checked)
+    return preview
+
+
+@dataclass
+class MigrationResult:
+    """What a batch did: moved cases, skipped cases with reasons, and cases left for the next request."""
+
+    migrated: list[tuple[str, str]] = field(default_factory=list)          # (case_id, reference)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)      # (case_id, reference, reason)
+    remaining: list[str] = field(default_factory=list)
+
+
+def migrate_cases(new_uow, actor: Actor, key: str, to_version: int | None,
+                  selection: list[tuple[str, int | None]], limit: int = BATCH_LIMIT) -> MigrationResult:
+    """Migrate the selected cases (id, case version seen in the preview or None), each in its own transaction."""
+    require_migrator(actor)
+    uow = new_uow()
+    with uow:
+        target = _target(_definitions(uow, key), to_version)
+        target_id = target.id
+    result = MigrationResult(remaining=[case_id for case_id, _ in selection[limit:]])
+    for case_id, expected in selection[:limit]:
+        try:
+            reference = migrate_case(new_uow(), actor, case_id, target_id, expected)
+        except IntegraflowError as exc:
+            result.skipped.append((case_id, _reference(new_uow, case_id), exc.message))
+        else:
+            result.migrated.append((case_id, reference))
+    return result
+
+
+def _reference(new_uow, case_id: str) -> str:
+    uow = new_uow()
+    with uow:
+        return uow.session.execute(select(Case.reference).where(Case.id == case_id)).scalar() or case_id
+
+
+def migrate_case(uow, actor: Actor, case_id: str, target_id: int, expected_version: int | None = None,
+                 revert: bool = False, allow: frozenset[str] = frozenset(), reason: str | None = None) -> str:
+    """Move one case to another version of its process in one transaction; returns the case reference."""
+    require_migrator(actor)
+    with uow:
+        case = visible_case(uow.session, actor, case_id, with_client=False)
+        source = uow.session.get(ProcessDefinition, case.definition_id)
+        target = uow.session.get(ProcessDefinition, target_id)
+        if target is None or target.key != source.key:
+            raise NotFound("Die Zielversion gehört nicht zum Prozess dieses Falls.")
+        if case.status != "open":
+            raise Conflict("Der Fall ist abgeschlossen und wird nicht mehr migriert.")
+        if target.id == source.id:
+            raise Conflict(f"Der Fall läuft bereits auf Version {target.version}.")
+        _lock(uow, case, expected_version)
+        try:
+            _move(uow, case, source, target, allow)
+        except BaseException:
+            uow.runtime.forget(case.id)
+            raise
+        record_event(uow, "case_migrated", actor.id, case.id, from_definition_id=source.id,
+                     from_version=source.version, to_definition_id=target.id, to_version=target.version,
+                     actor=actor.username, revert=revert, reason=reason,
+                     title=f"Version {source.version} → {target.version}" + (" (zurückgenommen)" if revert else ""))
+        reference = case.reference
+        uow.commit()
+        return reference
+
+
+def _lock(uow, case: Case, expected_version: int | None) -> None:
+    """Version bump as the first write: takes the row lock and refuses a case changed since the preview."""
+    version = case.version if expected_version is None else expected_version
+    if not bump_case_version(uow, case.id, version):
+        raise Conflict("Der Fall wurde seit der Vorschau geändert und daher nicht migriert. Bitte Vorschau "
+                       "neu laden.")
+    set_committed_value(case, "version", version + 1)
+
+
+def _move(uow, case: Case, source: ProcessDefinition, target: ProcessDefinition, allow: frozenset[str]) -> None:
+    old_model, new_model = model_by_id(uow, source.id), model_for(uow, target)
+    workflow = uow.runtime.checkout(case.id, case.version - 1)
+    if workflow is None:
+        try:
+            workflow = load_workflow(uow.session, uow.runtime, case.id, old_model)
+        except (LookupError, UnsupportedState) as exc:
+            raise Conflict(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
+    try:
+        migrate(uow.runtime.codec.registry, workflow, old_model, new_model, allow)
+    except MigrationRefused as exc:
+        raise Conflict(" ".join(exc.reasons)) from exc
+    case.definition_id = target.id
+    persist(uow, case, new_model, workflow)
+    # Open tasks that stayed open keep their id and claim; title, form and role now come from the new model.
+    for task in uow.runtime.ready_user_tasks(new_model, workflow):
+        uow.session.execute(update(OpenTask).where(OpenTask.id == task.id)
+                            .values(title=task.title, form_key=task.form_key, lane=task.lane, role=task.role,
+                                    due_on=task.due_on, task_spec=task.spec_name)
+                            .execution_options(synchronize_session=False))
+
+
+def previous_definition(uow, case: Case) -> ProcessDefinition | None:
+    """The version a migrated case came from; None if its latest migration was a revert or it moved on since."""
+    payload = uow.session.execute(select(Event.payload).where(Event.case_id == case.id,
+                                                              Event.kind == "case_migrated")
+                                  .order_by(Event.seq.desc()).limit(1)).scalar()
+    if not payload or payload.get("revert") or payload.get("to_definition_id") != case.definition_id:
+        return None
+    return uow.session.get(ProcessDefinition, payload.get("from_definition_id"))
+
+
+def revert_migration(uow, actor: Actor, case_id: str, expected_version: int | None = None) -> str:
+    """Move a migrated case back to the version it came from (same rule as any migration); returns the reference."""
+    require_migrator(actor)
+    with uow:
+        case = visible_case(uow.session, actor, case_id, with_client=False)
+        previous = previous_definition(uow, case)
+        if previous is None:
+            raise Conflict("Dieser Fall wurde nicht migriert; es gibt nichts zurückzunehmen.")
+        previous_id = previous.id
+    return migrate_case(uow, actor, case_id, previous_id, expected_version, revert=True)
