@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.db import User
 from engine.services import deploy_definition
-from engine.services.users import actor_of
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import intake_form
 
@@ -25,21 +23,6 @@ def deploy_v2(container, actor_id: int | None = None):
     return definition_id
 
 
-def add_user(container, username: str, role: str, organisation_id: int):
-    """A further user (e.g. another organisation's team lead, the administrator) as an Actor."""
-    from conftest import _HASH
-
-    uow = container.uow()
-    with uow:
-        user = User(username=username, display_name=username.title(), role=role, organisation_id=organisation_id,
-                    password_hash=_HASH, active=True, created_at=container.clock.now())
-        uow.session.add(user)
-        uow.session.flush()
-        actor = actor_of(user)
-        uow.commit()
-    return actor
-
-
 def scenario_cases(container, world) -> dict[str, str]:
     """Cases of org A on v1: one at the needs assessment (before the change), one waiting for its review (past
     it); and one of org B at the needs assessment."""
@@ -53,3 +36,9 @@ def scenario_cases(container, world) -> dict[str, str]:
     foreign = drive.open(world.dora, intake_form(world.town_b, first_name="Lina"))
     drive.complete(world.dora, foreign, CONSENT, expect="Task_Consent")
     return {"early": early, "waiting": waiting, "foreign": foreign}
+
+
+def broken_journey(xml: str) -> str:
+    """The journey with a consent gateway condition that raises (a name that does not exist)."""
+    return xml.replace("consent_given == 'yes'</bpmn:conditionExpression>",
+                       "consent_given == unbekannte_variable</bpmn:conditionExpression>")

@@ -17,6 +17,7 @@ from engine.workflow.migration import MigrationRefused, blockers, migrate, reach
 from .access import Actor, scope_cases, visible_case
 from .definitions import model_by_id, model_for
 from .events import record_event
+from .step_failures import clear_step_failure
 from .tasks import bump_case_version
 from .workflow_steps import persist
 
@@ -170,8 +171,13 @@ def _reference(new_uow, case_id: str) -> str:
 
 
 def migrate_case(uow, actor: Actor, case_id: str, target_id: int, expected_version: int | None = None,
-                 revert: bool = False, allow: frozenset[str] = frozenset(), reason: str | None = None) -> str:
-    """Move one case to another version of its process in one transaction; returns the case reference."""
+                 revert: bool = False, allow: frozenset[str] = frozenset(), reason: str | None = None,
+                 repair: bool = False) -> str:
+    """Move one case to another version of its process in one transaction; returns the case reference.
+
+    `allow`: elements the case reached that may differ anyway (a repair's failed element); `repair` also clears
+    the case's recorded timer error and failed completion in the same transaction.
+    """
     require_migrator(actor)
     with uow:
         case = visible_case(uow.session, actor, case_id, with_client=False)
@@ -189,6 +195,11 @@ def migrate_case(uow, actor: Actor, case_id: str, target_id: int, expected_versi
         except BaseException:
             uow.runtime.forget(case.id)
             raise
+        if repair:
+            clear_step_failure(uow, case.id)
+            uow.session.execute(update(WorkflowState).where(WorkflowState.case_id == case.id)
+                                .values(timer_error=None, timer_error_at=None)
+                                .execution_options(synchronize_session=False))
         record_event(uow, "case_migrated", actor.id, case.id, from_definition_id=source.id,
                      from_version=source.version, to_definition_id=target.id, to_version=target.version,
                      actor=actor.username, revert=revert, reason=reason,

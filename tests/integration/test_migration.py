@@ -10,7 +10,8 @@ from engine.services import deploy_definition
 from engine.services.conformance import case_conformance
 from engine.services.migration import migrate_case, migrate_cases, migration_preview, revert_migration
 from journey import ASSESSMENT, Driver, target_agreement
-from migration_cases import CONTACT, add_user, deploy_v2, scenario_cases
+from migration_cases import CONTACT, deploy_v2, scenario_cases
+from support import add_user
 
 
 @pytest.fixture
@@ -146,13 +147,13 @@ def test_case_with_archived_history_moves_and_its_history_stays_intact(container
 
 
 def test_other_organisation_cannot_see_or_migrate_foreign_cases(container, world, scene):
-    fritz = add_user(container, "fritz", "supervisor", world.org_b)
+    fritz = add_user(container, world, "fritz", "Fritz Fuchs", "supervisor", world.org_b)
     assert {r.case_id for r in _preview(container, fritz).rows} == {scene["foreign"]}
     with pytest.raises(NotFound):
         migrate_case(container.uow(), fritz, scene["early"], scene["v2"])
     result = migrate_cases(container.uow, fritz, "client_journey", None, [(scene["early"], None)])
     assert not result.migrated and result.skipped[0][2] == "Der Fall wurde nicht gefunden."
-    admin = add_user(container, "root", "admin", world.org_a)
+    admin = add_user(container, world, "root", "Root Admin", "admin", world.org_a)
     assert len(_preview(container, admin).rows) == 3
 
 
