@@ -18,7 +18,7 @@ from engine.workflow.store import load_with_history, unarchive
 from .access import Actor, scope_cases, visible_case
 from .definitions import model_by_id, model_for
 from .events import record_event
-from .migration import _lock, migrate_case, require_migrator
+from .migration import _lock, migrate_case, previous_definition, require_migrator
 from .step_failures import clear_step_failure
 from .timers import retry_timer
 from .workflow_steps import persist
@@ -85,6 +85,7 @@ class RepairView:
     current_elements: list[str]
     reset_targets: list[ResetTarget] = field(default_factory=list)
     versions: list[FixedVersion] = field(default_factory=list)
+    previous: ProcessDefinition | None = None  # the version a migration came from (revert possible)
     unreadable: str | None = None
 
     @property
@@ -114,6 +115,7 @@ def repair_view(uow, actor: Actor, case_id: str) -> RepairView:
     view.current_elements = sorted(e for e, kind in reached.items() if kind != "done")
     view.failed_elements = sorted(failed_elements(view, model, reached))
     if case.status == "open":
+        view.previous = previous_definition(uow, case)
         view.reset_targets = reset_targets(workflow, model)
         newer = uow.session.execute(select(ProcessDefinition).where(ProcessDefinition.key == definition.key,
                                                                    ProcessDefinition.version > definition.version)
