@@ -177,9 +177,17 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--explain", is_flag=True, help="Mit --compliance: Ausführungszeit laut EXPLAIN ANALYZE (PostgreSQL).")
 @click.option("--report", is_flag=True, help="Stattdessen den Landesbericht auf der konfigurierten Datenbank messen.")
 @click.option("--year", default=None, type=click.IntRange(2015, 2100), help="Berichtsjahr (Standard: Vorjahr).")
+@click.option("--migration", is_flag=True, help="Stattdessen Migrationsvorschau und Migration laufender Fälle messen.")
+@click.option("--cases", default=1000, show_default=True, type=click.IntRange(4, 1_000_000),
+              help="Mit --migration: Zahl der laufenden Fälle.")
 def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int, compliance: bool, as_of,
-          explain: bool, report: bool, year: int | None) -> None:
+          explain: bool, report: bool, year: int | None, migration: bool, cases: int) -> None:
     """Print benchmark numbers."""
+    if migration:
+        from engine.bench_migration import run_migration_benchmark
+
+        run_migration_benchmark(cases=cases, echo=click.echo)
+        return
     if report:
         from engine.reporting.bench_report import run_report_benchmark
 
