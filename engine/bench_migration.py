@@ -19,7 +19,8 @@ from .bulk import clone_cases
 from .clock import FakeClock
 from .db import Case, ProcessDefinition, User
 from .services.definitions import deploy_definition, model_by_id
-from .services.migration import BATCH_LIMIT, migrate_cases, migration_preview
+from .services.migration import BATCH_LIMIT, migrate_cases
+from .services.migration_preview import migration_preview
 from .services.users import actor_of
 from .workflow import load_workflow
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from engine.bootstrap import bootstrap
 from engine.db import Case
 from engine.services import Actor
-from engine.services.migration import migrate_cases, migration_preview
+from engine.services.migration import migrate_cases
+from engine.services.migration_preview import migration_preview
 
 # The command line acts for the operator of the installation: district-wide, recorded as "Kommandozeile".
 CLI_ACTOR = Actor(id=None, username="kommandozeile", display_name="Kommandozeile", role="admin", organisation_id=0)

@@ -7,7 +7,8 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.errors import InvalidInput
 from engine.services import JOURNEY_KEY
-from engine.services.migration import BATCH_LIMIT, migrate_cases, migration_preview, revert_migration
+from engine.services.migration import BATCH_LIMIT, migrate_cases, revert_migration
+from engine.services.migration_preview import migration_preview
 from engine.services.repair import errored_cases, migrate_to_fixed_version, repair_view, reset_case, retry_case
 
 from .deps import actor, container, reader, uow

@@ -1,139 +1,30 @@
-"""Moving running cases to another version of their process: impact preview, migration (one case per
-transaction, under the case row lock) and revert. The preview reads stored columns only; each migration
-loads the case's workflow and checks again, so a stale preview never moves a case that can no longer move.
+"""Moving running cases to another version of their process: migration (one case per transaction, under the
+case row lock) and revert. Each migration loads the case's workflow and checks again, so a stale preview
+(engine.services.migration_preview) never moves a case that can no longer move.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.db import Case, Client, Event, OpenTask, ProcessDefinition, WorkflowState, WorkflowTask
-from engine.errors import Conflict, Forbidden, IntegraflowError, NotFound
+from engine.db import Case, Event, OpenTask, ProcessDefinition, WorkflowState
+from engine.errors import Conflict, IntegraflowError, NotFound
 from engine.workflow import UnsupportedState, load_workflow
-from engine.workflow.migration import MigrationRefused, blockers, migrate, reached_from_rows, spec_changes
+from engine.workflow.migration import MigrationRefused, migrate
 
-from .access import Actor, scope_cases, visible_case
+from .access import Actor, visible_case
 from .definitions import model_by_id, model_for
 from .events import record_event
+from .migration_preview import definitions_of, require_migrator, target_version
 from .step_failures import clear_step_failure
 from .tasks import bump_case_version
 from .workflow_steps import persist
 
-MIGRATORS = frozenset({"supervisor", "admin"})
+log = logging.getLogger("integraflow.migration")
 BATCH_LIMIT = 200  # cases per request: a request must never run for minutes; the rest is reported
-_TASKS = WorkflowTask.__table__
-_PREDICTED = (1, 2, 4)  # TaskState MAYBE, LIKELY, FUTURE: not started, free to change
-
-
-def require_migrator(actor: Actor) -> None:
-    """Only supervisors (own organisation) and admins move cases between process versions."""
-    if actor.role not in MIGRATORS:
-        raise Forbidden("Nur Teamleitung und Administration können Fälle migrieren oder reparieren.")
-
-
-@dataclass
-class PreviewRow:
-    """One running case on an older version and whether it can move."""
-
-    case_id: str
-    reference: str
-    client_name: str
-    case_version: int
-    version: int
-    steps: list[str]
-    reasons: list[str]
-
-    @property
-    def migratable(self) -> bool:
-        """True when no step the case already reached differs in the target version."""
-        return not self.reasons
-
-
-@dataclass
-class Preview:
-    """The impact of moving a definition's running cases to a target version."""
-
-    key: str
-    name: str
-    target: ProcessDefinition
-    versions: list[ProcessDefinition]
-    rows: list[PreviewRow] = field(default_factory=list)
-    counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # version -> (migratable, blocked)
-    groups: int = 0
-
-    @property
-    def migratable_ids(self) -> list[str]:
-        """Every case of the preview that can move (for "alle migrierbaren auswählen")."""
-        return [r.case_id for r in self.rows if r.migratable]
-
-
-def _definitions(uow, key: str) -> list[ProcessDefinition]:
-    found = list(uow.session.execute(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                                     .order_by(ProcessDefinition.version)).scalars())
-    if not found:
-        raise NotFound(f"Die Prozessdefinition „{key}“ gibt es nicht.")
-    return found
-
-
-def _target(versions: list[ProcessDefinition], version: int | None) -> ProcessDefinition:
-    if version is None:
-        return versions[-1]
-    target = next((d for d in versions if d.version == version), None)
-    if target is None:
-        raise NotFound(f"Version {version} dieser Prozessdefinition gibt es nicht.")
-    return target
-
-
-def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None,
-                      case_ids: list[str] | None = None) -> Preview:
-    """Every running case of `key` on an older version than the target, with migratable yes/no and reasons.
-
-    Cases are grouped by (version, reached elements): the spec diff is computed once per version pair and the
-    check once per group, from the stored visited list and task states; no workflow is deserialized.
-    """
-    require_migrator(actor)
-    versions = _definitions(uow, key)
-    target = _target(versions, to_version)
-    older = {d.id: d for d in versions if d.version < target.version}
-    preview = Preview(key, target.name, target, versions)
-    if not older:
-        return preview
-    conditions = [Case.definition_id.in_(older), Case.status == "open", WorkflowState.completed.is_(False)]
-    if case_ids is not None:
-        conditions.append(Case.id.in_(case_ids))
-    cases = uow.session.execute(scope_cases(
-        select(Case.id, Case.reference, Case.version, Case.definition_id, WorkflowState.visited, Client.first_name,
-               Client.last_name)
-        .join(WorkflowState, WorkflowState.case_id == Case.id).join(Client, Client.id == Case.client_id)
-        .where(*conditions).order_by(Case.reference), actor)).all()
-    spec_name, state = _TASKS.c.payload["task_spec"].as_string(), _TASKS.c.payload["state"].as_integer()
-    reached_rows: dict[str, list] = {}
-    task_query = scope_cases(select(_TASKS.c.case_id, spec_name, state).join(Case, Case.id == _TASKS.c.case_id)
-                             .join(WorkflowState, WorkflowState.case_id == Case.id)
-                             .where(*conditions, state.not_in(_PREDICTED)), actor)
-    for case_id, name, task_state in uow.session.execute(task_query):
-        reached_rows.setdefault(case_id, []).append((name, task_state))
-    target_model = model_for(uow, target)
-    diffs, checked = {}, {}
-    for row in cases:
-        reached = reached_from_rows(row.visited, reached_rows.get(row.id, ()))
-        signature = (row.definition_id, frozenset(reached.items()))
-        if signature not in checked:
-            old_model = model_by_id(uow, row.definition_id)
-            if row.definition_id not in diffs:
-                diffs[row.definition_id] = spec_changes(uow.runtime.codec.registry, old_model, target_model)
-            current = sorted(old_model.element_names.get(e, e) for e, kind in reached.items() if kind != "done")
-            checked[signature] = (blockers(diffs[row.definition_id], reached, old_model), current)
-        reasons, steps = checked[signature]
-        definition = older[row.definition_id]
-        preview.rows.append(PreviewRow(row.id, row.reference, f"{row.last_name}, {row.first_name}", row.version,
-                                       definition.version, steps, reasons))
-        can, cannot = preview.counts.get(definition.version, (0, 0))
-        preview.counts[definition.version] = (can + 1, cannot) if not reasons else (can, cannot + 1)
-    preview.groups = len(checked)
-    return preview
 
 
 @dataclass
@@ -151,7 +42,7 @@ def migrate_cases(new_uow, actor: Actor, key: str, to_version: int | None,
     require_migrator(actor)
     uow = new_uow()
     with uow:
-        target = _target(_definitions(uow, key), to_version)
+        target = target_version(definitions_of(uow, key), to_version)
         target_id = target.id
     result = MigrationResult(remaining=[case_id for case_id, _ in selection[limit:]])
     for case_id, expected in selection[:limit]:
@@ -159,6 +50,10 @@ def migrate_cases(new_uow, actor: Actor, key: str, to_version: int | None,
             reference = migrate_case(new_uow(), actor, case_id, target_id, expected)
         except IntegraflowError as exc:
             result.skipped.append((case_id, _reference(new_uow, case_id), exc.message))
+        except Exception as exc:  # noqa: BLE001 - one broken case must not stop the batch; it was rolled back
+            log.exception("migration of case %s failed", case_id)
+            result.skipped.append((case_id, _reference(new_uow, case_id),
+                                   f"Unerwarteter Fehler, nichts geändert ({type(exc).__name__})."))
         else:
             result.migrated.append((case_id, reference))
     return result
@@ -189,7 +84,7 @@ def migrate_case(uow, actor: Actor, case_id: str, target_id: int, expected_versi
             raise Conflict("Der Fall ist abgeschlossen und wird nicht mehr migriert.")
         if target.id == source.id:
             raise Conflict(f"Der Fall läuft bereits auf Version {target.version}.")
-        _lock(uow, case, expected_version)
+        lock_case(uow, case, expected_version)
         try:
             _move(uow, case, source, target, allow)
         except BaseException:
@@ -209,7 +104,7 @@ def migrate_case(uow, actor: Actor, case_id: str, target_id: int, expected_versi
         return reference
 
 
-def _lock(uow, case: Case, expected_version: int | None) -> None:
+def lock_case(uow, case: Case, expected_version: int | None) -> None:
     """Version bump as the first write: takes the row lock and refuses a case changed since the preview."""
     version = case.version if expected_version is None else expected_version
     if not bump_case_version(uow, case.id, version):

@@ -18,7 +18,7 @@ from engine.workflow.store import load_with_history, unarchive
 from .access import Actor, scope_cases, visible_case
 from .definitions import model_by_id, model_for
 from .events import record_event
-from .migration import _lock, migrate_case, previous_definition, require_migrator
+from .migration import lock_case, migrate_case, previous_definition, require_migrator
 from .step_failures import clear_step_failure
 from .timers import retry_timer
 from .workflow_steps import persist
@@ -192,7 +192,7 @@ def reset_case(uow, actor: Actor, case_id: str, task_id: str, reason: str,
         case = visible_case(uow.session, actor, case_id, with_client=False)
         if case.status != "open":
             raise Conflict("Ein abgeschlossener Fall kann nicht zurückgesetzt werden.")
-        _lock(uow, case, expected_version)
+        lock_case(uow, case, expected_version)
         model = model_by_id(uow, case.definition_id)
         uow.runtime.forget(case.id)
         try:

@@ -8,7 +8,8 @@ from engine.db import Case, Event, OpenTask, ProcessDefinition, WorkflowTaskArch
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.services import deploy_definition
 from engine.services.conformance import case_conformance
-from engine.services.migration import migrate_case, migrate_cases, migration_preview, revert_migration
+from engine.services.migration import migrate_case, migrate_cases, revert_migration
+from engine.services.migration_preview import migration_preview
 from journey import ASSESSMENT, Driver, target_agreement
 from migration_cases import CONTACT, deploy_v2, scenario_cases
 from support import add_user
