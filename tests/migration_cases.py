@@ -42,3 +42,9 @@ def broken_journey(xml: str) -> str:
     """The journey with a consent gateway condition that raises (a name that does not exist)."""
     return xml.replace("consent_given == 'yes'</bpmn:conditionExpression>",
                        "consent_given == unbekannte_variable</bpmn:conditionExpression>")
+
+
+def broken_schedule(xml: str) -> str:
+    """The journey whose script after the target agreement uses a name that does not exist."""
+    return xml.replace("add_duration(plan_date, deadlines['review_interval'])",
+                       "add_duration(unbekanntes_datum, deadlines['review_interval'])")

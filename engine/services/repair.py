@@ -25,6 +25,8 @@ from .workflow_steps import persist
 
 _ELEMENT_IN_MESSAGE = re.compile(r"\(([A-Za-z_][\w.-]*)\)")
 REASON_MAX = 1000
+# The intake is done by opening the case (engine.services.intake), never as a task form: it cannot be reopened.
+_NOT_RESETTABLE = {"Task_Intake"}
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def repair_view(uow, actor: Actor, case_id: str) -> RepairView:
     view.failed_elements = sorted(failed_elements(view, model, reached))
     if case.status == "open":
         view.previous = previous_definition(uow, case)
-        view.reset_targets = reset_targets(workflow, model)
+        view.reset_targets = [t for t in reset_targets(workflow, model) if t.spec_name not in _NOT_RESETTABLE]
         newer = uow.session.execute(select(ProcessDefinition).where(ProcessDefinition.key == definition.key,
                                                                    ProcessDefinition.version > definition.version)
                                     .order_by(ProcessDefinition.version.desc())).scalars()
@@ -197,7 +199,7 @@ def reset_case(uow, actor: Actor, case_id: str, task_id: str, reason: str,
         uow.runtime.forget(case.id)
         try:
             workflow, archived = load_with_history(uow.session, uow.runtime, case.id, model)
-            spec_name = reset_to(workflow, task_id)
+            spec_name = reset_to(workflow, task_id, refuse=_NOT_RESETTABLE)
         except ResetRefused as exc:
             raise Conflict(str(exc)) from exc
         except (LookupError, UnsupportedState) as exc:

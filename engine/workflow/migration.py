@@ -133,13 +133,15 @@ def reset_targets(workflow, model: ProcessModel) -> list[ResetTarget]:
             for t in tasks if t.task_spec.name in model.user_tasks]
 
 
-def reset_to(workflow, task_id: str) -> str:
-    """Reopen a completed user task: its successors are dropped and repredicted; returns the task's spec name."""
+def reset_to(workflow, task_id: str, refuse: set[str] | frozenset[str] = frozenset()) -> str:
+    """Reopen a completed user task (not one of `refuse`): its successors are dropped and repredicted; returns the
+    task's spec name."""
     try:
         task = workflow.get_task_from_id(UUID(task_id))
     except (ValueError, TypeError, SpiffWorkflowException):
         task = None
-    if task is None or task.state != TaskState.COMPLETED or not isinstance(task.task_spec, UserTask):
+    if (task is None or task.state != TaskState.COMPLETED or not isinstance(task.task_spec, UserTask)
+            or task.task_spec.name in refuse):
         raise ResetRefused("Auf diese Aufgabe kann der Fall nicht zurückgesetzt werden.")
     workflow.reset_from_task_id(task.id)
     workflow.completed = False

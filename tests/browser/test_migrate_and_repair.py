@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from engine.errors import WorkflowFailure
 from engine.services import deploy_definition
-from journey import CONSENT, Driver
-from migration_cases import broken_journey, deploy_v2, scenario_cases
+from journey import ASSESSMENT, CONSENT, Driver, target_agreement
+from migration_cases import broken_schedule, deploy_v2, scenario_cases
 from support import PASSWORD, intake_form
 
 SHIPPED = (Path(__file__).parents[2] / "bpmn" / "client_journey.bpmn").read_text(encoding="utf-8")
@@ -56,25 +56,29 @@ def test_preview_select_all_migratable_and_migrate(page, js_errors, shot, contai
 def test_repair_page_marks_the_failed_element_and_resets(page, js_errors, shot, container, world):
     uow = container.uow()
     with uow:
-        deploy_definition(uow, "client_journey", broken_journey(SHIPPED), world.carla.id, "fehlerhaft")
+        deploy_definition(uow, "client_journey", broken_schedule(SHIPPED), world.carla.id, "fehlerhaft")
         uow.commit()
     drive = Driver(container)
     case_id = drive.open(world.anna, intake_form(world.town_a, last_name="Fehler"))
+    drive.complete(world.anna, case_id, CONSENT, expect="Task_Consent")
+    drive.complete(world.anna, case_id, ASSESSMENT, expect="Task_Assessment")
     with pytest.raises(WorkflowFailure):
-        drive.complete(world.anna, case_id, CONSENT)
+        drive.complete(world.anna, case_id, target_agreement(), expect="Task_TargetAgreement")
     _sign_in(page, "carla")
     page.goto("/prozesse/migration/fehlerhafte-faelle")
-    expect(page.locator("table.list")).to_contain_text("unbekannte_variable")
+    expect(page.locator("table.list")).to_contain_text("unbekanntes_datum")
     shot("errored-cases")
     page.get_by_role("link", name="Reparieren").click()
     expect(page.locator("h1")).to_contain_text("Fall reparieren")
     expect(page.locator("[data-bpmn-diagram]")).to_have_attribute("data-bpmn-state", "ready")
-    expect(page.locator('.djs-element.ifl-failed[data-element-id="Gateway_Consent"]')).to_have_count(1)
-    expect(page.locator('.djs-element.ifl-current[data-element-id="Task_Consent"]')).to_have_count(1)
+    expect(page.locator('.djs-element.ifl-failed[data-element-id="Script_ScheduleFirstReview"]')).to_have_count(1)
+    expect(page.locator('.djs-element.ifl-current[data-element-id="Task_TargetAgreement"]')).to_have_count(1)
     shot("repair-page")
-    page.get_by_label("Grund").fill("Einwilligung neu einholen")
+    page.get_by_label("Aufgabe").select_option(label="Bedarfsanalyse")
+    page.get_by_label("Grund").fill("Bedarfsanalyse um Gesundheit ergänzen")
     page.get_by_role("button", name="Zurücksetzen").click()
     expect(page.locator(".flash-success")).to_contain_text("zurückgesetzt")
-    expect(page.locator("#verlauf")).to_contain_text("Fall zurückgesetzt")
+    expect(page.locator("#verlauf")).to_contain_text("Fall zurückgesetzt: zurück zu „Bedarfsanalyse“")
+    expect(page.locator("#aufgaben")).to_contain_text("Bedarfsanalyse")
     shot("case-after-reset")
     assert js_errors == []

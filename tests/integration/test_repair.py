@@ -131,7 +131,7 @@ def test_reset_to_an_earlier_task_keeps_history_and_the_case_completes(container
         reset_case(container.uow(), world.carla, case_id, assessment.task_id, "zu spät")
 
 
-def test_reset_refuses_an_open_or_unknown_task(container, world):
+def test_reset_refuses_an_open_unknown_or_intake_task(container, world):
     drive = Driver(container)
     case_id = drive.open(world.anna, intake_form(world.town_a))
     task = drive.open_task(case_id)
@@ -139,6 +139,12 @@ def test_reset_refuses_an_open_or_unknown_task(container, world):
         reset_case(container.uow(), world.carla, case_id, task.id, "Versuch")
     with pytest.raises(Conflict, match="nicht zurückgesetzt"):
         reset_case(container.uow(), world.carla, case_id, "00000000-0000-0000-0000-000000000000", "Versuch")
+    with container.reader() as r:
+        intake = r.session.execute(select(CompletedTask.id).where(CompletedTask.case_id == case_id,
+                                                                  CompletedTask.task_spec == "Task_Intake")).scalar()
+    assert _view(container, world.carla, case_id).reset_targets == []  # the intake is done by opening the case
+    with pytest.raises(Conflict, match="nicht zurückgesetzt"):
+        reset_case(container.uow(), world.carla, case_id, intake, "Versuch")
 
 
 def test_repair_is_refused_to_other_organisations_and_roles(container, world, failed_case):
