@@ -182,3 +182,15 @@ def test_closed_cases_and_same_version_are_refused(container, world, scene):
         uow.commit()
     with pytest.raises(Conflict, match="abgeschlossen"):
         migrate_case(container.uow(), world.carla, scene["waiting"], scene["v2"])
+
+
+def test_form_opened_before_the_migration_is_refused_not_applied_to_the_new_version(container, world, scene):
+    drive = Driver(container)
+    task, form = drive.prefill(world.anna, scene["early"])
+    migrate_case(container.uow(), world.carla, scene["early"], scene["v2"])
+    from werkzeug.datastructures import MultiDict
+
+    from engine.services import complete_task
+    with pytest.raises(Conflict, match="inzwischen von jemand anderem geändert"):
+        complete_task(container.uow(), scene["early"], task.id, MultiDict(ASSESSMENT), world.anna, form.version)
+    assert drive.open_task(scene["early"]).task_spec == "Task_Assessment"
