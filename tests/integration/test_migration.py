@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
 
 from engine.db import Case, Event, OpenTask, ProcessDefinition, WorkflowTaskArchive
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.services import deploy_definition
+from engine.services import complete_task, deploy_definition
 from engine.services.conformance import case_conformance
 from engine.services.migration import migrate_case, migrate_cases, revert_migration
 from engine.services.migration_preview import migration_preview
@@ -188,9 +189,6 @@ def test_form_opened_before_the_migration_is_refused_not_applied_to_the_new_vers
     drive = Driver(container)
     task, form = drive.prefill(world.anna, scene["early"])
     migrate_case(container.uow(), world.carla, scene["early"], scene["v2"])
-    from werkzeug.datastructures import MultiDict
-
-    from engine.services import complete_task
     with pytest.raises(Conflict, match="inzwischen von jemand anderem geändert"):
         complete_task(container.uow(), scene["early"], task.id, MultiDict(ASSESSMENT), world.anna, form.version)
     assert drive.open_task(scene["early"]).task_spec == "Task_Assessment"
