@@ -24,6 +24,8 @@ SUPERVISOR = frozenset({"supervisor"})
 OVERSIGHT = frozenset({"supervisor", "compliance", "admin"})
 DISTRICT = frozenset({"compliance", "admin"})
 ADMIN = frozenset({"admin"})
+MIGRATORS = frozenset({"supervisor", "admin"})
+MIGRATION_REFUSAL = "Nur Teamleitung und Administration können Fälle migrieren oder reparieren."
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
@@ -76,6 +78,14 @@ MATRIX: dict[str, Rule] = {
     "reports.eligible": Rule(post=DISTRICT),
     "reports.print_agreement": Rule(post=EDITORS, case=True),
     "reports.agreement_pdf": Rule(get=ALL, case=True),
+    "migration.preview": Rule(get=MIGRATORS, message=MIGRATION_REFUSAL),
+    "migration.migrate": Rule(post=MIGRATORS, message=MIGRATION_REFUSAL),
+    "migration.revert": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
+    "migration.errored": Rule(get=MIGRATORS, message=MIGRATION_REFUSAL),
+    "migration.repair": Rule(get=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
+    "migration.retry": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
+    "migration.fixed_version": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
+    "migration.reset": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
 }
 
 

@@ -11,6 +11,7 @@ from engine.bootstrap import bootstrap
 from engine.errors import IntegraflowError, InvalidInput
 
 from .audit_cli import audit
+from .cases_cli import cases
 
 
 def _container():
@@ -178,9 +179,18 @@ def bpmn_check(files, forms_dir) -> None:
 @click.option("--year", default=None, type=click.IntRange(2015, 2100), help="Berichtsjahr (Standard: Vorjahr).")
 @click.option("--database-url", default=None, help="Durchsatz auf dieser (eigenen, leeren) Datenbank messen statt "
               "auf einer temporären SQLite-Datei, z. B. postgresql+psycopg://postgres@127.0.0.1/benchengine.")
+@click.option("--migration", is_flag=True, help="Stattdessen Migrationsvorschau und Migration laufender Fälle messen.")
+@click.option("--cases", default=1000, show_default=True, type=click.IntRange(4, 1_000_000),
+              help="Mit --migration: Zahl der laufenden Fälle.")
 def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int, compliance: bool, as_of,
-          explain: bool, report: bool, year: int | None, database_url: str | None) -> None:
+          explain: bool, report: bool, year: int | None, database_url: str | None, migration: bool,
+          cases: int) -> None:
     """Print benchmark numbers."""
+    if migration:
+        from engine.bench_migration import run_migration_benchmark
+
+        run_migration_benchmark(cases=cases, echo=click.echo)
+        return
     if report:
         from engine.reporting.bench_report import run_report_benchmark
 
@@ -211,6 +221,7 @@ def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: 
 
 
 cli.add_command(audit)
+cli.add_command(cases)
 
 
 def main() -> None:

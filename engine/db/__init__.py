@@ -9,6 +9,7 @@ from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
+from .step_failure import StepFailure
 from .tenancy import Municipality, Organisation, User, UserMunicipality
 from .workflow_tables import (
            CompletedTask,
@@ -26,4 +27,5 @@ __all__ = [
     "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
+    "StepFailure",
 ]

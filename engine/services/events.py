@@ -30,6 +30,9 @@ EVENT_LABELS = {
     "event_redacted": "Protokolleintrag geschwärzt",
     "target_agreement_printed": "Zielvereinbarung als PDF erstellt",
     "eligible_persons_recorded": "Förderberechtigte Personen eingetragen",
+    "case_migrated": "Prozessversion gewechselt",
+    "case_reset": "Fall zurückgesetzt",
+    "case_repaired": "Fehler behoben",
 }
 
 

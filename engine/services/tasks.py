@@ -6,7 +6,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.clock import BERLIN
 from engine.db import Case, CompletedTask, OpenTask, User
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
 
 from .access import Actor, require_editor, visible_case
@@ -21,6 +21,7 @@ from .plan_effects import (
     goals_of,
     prepare_data,
 )
+from .step_failures import clear_step_failure, record_step_failure
 from .workflow_steps import workflow_of
 
 
@@ -49,7 +50,19 @@ def _conflict_message(uow, task_id: str) -> Conflict:
 
 
 def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_version: int) -> str:
-    """Validate the submitted form and complete the user task; returns the task's title."""
+    """Validate the submitted form and complete the user task; returns the task's title.
+
+    When a script or condition of the process fails, nothing of the completion is kept, but the failure is
+    recorded afterwards in its own transaction (engine.services.step_failures) for the supervisors' repair list.
+    """
+    try:
+        return _complete_task(uow, case_id, task_id, raw, actor, expected_version)
+    except WorkflowFailure as exc:
+        record_step_failure(uow, case_id, task_id, exc.details.get("element_id"), exc.message, actor.id)
+        raise
+
+
+def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_version: int) -> str:
     with uow:
         require_editor(actor)
         case = visible_case(uow.session, actor, case_id, with_client=False)  # 404 before touching anything
@@ -78,6 +91,7 @@ def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_v
         uow.session.add(CompletedTask(id=task.id, case_id=case.id, task_spec=task.task_spec, title=task.title,
                                       form_key=task.form_key, completed_by=actor.id, completed_at=uow.clock.now(),
                                       due_on=task.due_on, data=data))
+        clear_step_failure(uow, case.id)
         record_event(uow, "task_completed", actor.id, case.id, task_id=task.id, task=task.task_spec,
                      title=task.title, form=task.form_key)
         apply_effects(uow, case, task.form_key, data, actor.id, goals)

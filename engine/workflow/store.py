@@ -6,6 +6,7 @@ handful of statements; the single-case paths used by task completion are the sam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -73,6 +74,45 @@ def restore_workflow(runtime: WorkflowRuntime, model: ProcessModel, state, paylo
                                      runtime.script_engine)
     workflow._ifl_visited = set(state.visited or ())
     return workflow
+
+
+def load_with_history(session: Session, runtime: WorkflowRuntime, case_id: str, model: ProcessModel):
+    """Deserialize a case's workflow with its archived history joined back on (a reset may go back into it).
+
+    Returns (workflow, ids of tasks that came from the archive). Those count as unsaved, so the next save writes
+    the ones still in the tree to the live table; call `unarchive` for them first (a task lives in one table).
+    """
+    conn = session.connection()
+    stored = read_stored(conn, [case_id])
+    if case_id not in stored:
+        raise LookupError(case_id)
+    state, payloads = stored[case_id]
+    archived = dict(conn.execute(select(_ARCHIVE.c.task_id, _ARCHIVE.c.payload).where(_ARCHIVE.c.case_id == case_id))
+                    .all())
+    if not archived:
+        return restore_workflow(runtime, model, state, payloads), set()
+    if state.serializer_version != FORMAT_VERSION:
+        raise UnsupportedState(f"Gespeicherter Zustand im Format {state.serializer_version} ist nicht lesbar.")
+    merged = {**archived, **payloads}
+    parent_of = {child: task_id for task_id, payload in merged.items() for child in payload["children"]}
+    for task_id, payload in merged.items():
+        if payload["parent"] is None and task_id in parent_of:  # a cut made it a root; join it on again
+            merged[task_id] = {**payload, "parent": parent_of[task_id]}
+    root = next(task_id for task_id in merged if task_id not in parent_of)
+    workflow = runtime.codec.restore(model.spec, model.subprocess_specs, {**state.header, "root": root}, merged,
+                                     runtime.script_engine)
+    workflow._ifl_visited = set(state.visited or ())
+    for task_id in archived:
+        workflow._ifl_saved.pop(UUID(task_id), None)
+    return workflow, set(archived)
+
+
+def unarchive(session: Session, case_id: str, workflow, archived_ids: set[str]) -> None:
+    """Remove from the archive the tasks that are back in the workflow (the next save writes them again)."""
+    back = [task_id for task_id in archived_ids if UUID(task_id) in workflow.tasks]
+    if back:
+        session.connection().execute(delete(_ARCHIVE).where(_ARCHIVE.c.case_id == case_id,
+                                                            _ARCHIVE.c.task_id.in_(back)))
 
 
 def prepare_save(runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,

@@ -1,0 +1,23 @@
+"""Remembering a failed task completion after its transaction was rolled back, so a supervisor can find it."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from engine.db import OpenTask, StepFailure
+
+
+def record_step_failure(uow, case_id: str, task_id: str | None, element_id: str | None, message: str,
+                        actor_id: int | None) -> None:
+    """Store the case's last failure (element, message, time, who) in its own short transaction."""
+    with uow:
+        title = uow.session.execute(select(OpenTask.title).where(OpenTask.id == task_id)).scalar() if task_id else None
+        uow.session.execute(delete(StepFailure).where(StepFailure.case_id == case_id))
+        uow.session.add(StepFailure(case_id=case_id, task_id=task_id, task_title=title, element_id=element_id,
+                                    message=message[:2000], failed_at=uow.clock.now(), failed_by=actor_id))
+        uow.commit()
+
+
+def clear_step_failure(uow, case_id: str) -> None:
+    """Forget the recorded failure: the case took a step successfully (inside that step's transaction)."""
+    uow.session.execute(delete(StepFailure).where(StepFailure.case_id == case_id)
+                        .execution_options(synchronize_session=False))
