@@ -12,7 +12,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from engine.errors import Forbidden
-from engine.services.access import ROLE_LABELS, visible_case
+from engine.services.access import ROLE_LABELS, read_only_refusal, read_only_until, readable_case
 
 from .deps import actor, reader
 from .extensions import login_manager
@@ -107,8 +107,17 @@ def _enforce():
     case_id = (request.view_args or {}).get("case_id")
     if MATRIX[endpoint].case and case_id is not None:
         with reader() as r:  # another tenant's case id: 404, as if it did not exist
-            visible_case(r.session, actor(), case_id, with_client=False)
+            _check_case(r, case_id)
     return None
+
+
+def _check_case(r, case_id: str) -> None:
+    """404 for a case out of reach; within a handover's read-only period reads pass and writes are refused."""
+    case = readable_case(r, actor(), case_id, with_client=False)
+    if request.method not in READ_METHODS:
+        until = read_only_until(r.session, actor(), case, r.clock.now())
+        if until is not None:
+            raise Forbidden(read_only_refusal(until))
 
 
 def refusal(endpoint: str, method: str) -> str:

@@ -5,6 +5,7 @@ from .cases import CLIENT_NAME, Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
+from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
@@ -26,4 +27,5 @@ __all__ = [
     "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
+    "CaseAccessGrant", "HandoverBatch", "HandoverCase",
 ]

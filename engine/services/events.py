@@ -30,6 +30,9 @@ EVENT_LABELS = {
     "event_redacted": "Protokolleintrag geschwärzt",
     "target_agreement_printed": "Zielvereinbarung als PDF erstellt",
     "eligible_persons_recorded": "Förderberechtigte Personen eingetragen",
+    "case_handed_over": "Fall übergeben",
+    "municipality_provider_changed": "Trägerwechsel der Kommune",
+    "setting_changed": "Einstellung geändert",
 }
 
 
