@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select
 from engine.db import Case, CompletedTask, ConformanceResult, Event, ProcessDefinition
 from engine.workflow.conformance import replay
 
-from .access import Actor, readable_case, visible_case
+from .access import Actor, readable_case
 from .audit_trail import require_auditor
 from .definitions import model_by_id
 

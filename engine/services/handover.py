@@ -116,7 +116,8 @@ def _new_batch(uow, actor: Actor, kind: str, from_org: int, request: HandoverReq
                           created_at=uow.clock.now(), from_organisation_id=from_org,
                           from_user_id=request.source_id if kind == "caseworker" else None,
                           municipality_id=request.source_id if kind == "municipality" else None,
-                          to_organisation_id=target.organisation_id, to_user_id=target.user_id, note=request.note.strip(),
+                          to_organisation_id=target.organisation_id, to_user_id=target.user_id,
+                          note=request.note.strip(),
                           handed_over=0, skipped=0)
     uow.session.add(batch)
     return batch

@@ -65,7 +65,8 @@ def check_request(session, actor: Actor, request: HandoverRequest, from_org: int
     if request.to_user_id:
         person = session.get(User, request.to_user_id)
         if person is None or not person.active or person.role != "caseworker":
-            errors["to_user_id"] = "Bitte wählen Sie eine aktive Integrationsmanagerin / einen aktiven Integrationsmanager."
+            errors["to_user_id"] = ("Bitte wählen Sie eine aktive Integrationsmanagerin / einen aktiven "
+                                    "Integrationsmanager.")
         elif request.to_organisation_id and request.to_organisation_id != person.organisation_id:
             errors["to_user_id"] = "Diese Person gehört nicht zur gewählten Organisation."
         else:

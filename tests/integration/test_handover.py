@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from compliance_cases import findings
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from engine.db import Case, CaseAccessGrant, Event, HandoverCase, Municipality, OpenTask, Reminder, UserMunicipality
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
