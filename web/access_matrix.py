@@ -24,6 +24,7 @@ SUPERVISOR = frozenset({"supervisor"})
 OVERSIGHT = frozenset({"supervisor", "compliance", "admin"})
 DISTRICT = frozenset({"compliance", "admin"})
 ADMIN = frozenset({"admin"})
+HANDOVER = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
@@ -76,6 +77,13 @@ MATRIX: dict[str, Rule] = {
     "reports.eligible": Rule(post=DISTRICT),
     "reports.print_agreement": Rule(post=EDITORS, case=True),
     "reports.agreement_pdf": Rule(get=ALL, case=True),
+    # Fallübergabe (issue 7): the giving organisation's team lead, the admin for everything.
+    "handover.case_handover": Rule(get=HANDOVER, post=HANDOVER, case=True,
+                                   message="Nur die Teamleitung oder die Administration kann Fälle übergeben."),
+    "handover.index": Rule(get=HANDOVER),
+    "handover.prepare": Rule(post=HANDOVER),
+    "handover.execute": Rule(post=HANDOVER),
+    "handover.settings": Rule(post=ADMIN),
 }
 
 
