@@ -166,6 +166,8 @@ def _execute(uow, actor: Actor, batch: HandoverBatch) -> HandoverResult:
                          note=batch.note, batch_id=batch.id, actor=actor.id)
     if batch.kind == "municipality":
         _change_provider(uow, actor, batch)
+    if to_user:
+        _serve_municipalities(uow, batch)
     _notify(uow, batch, [r for r in rows if r.case_id in moved_set])
     skipped = [r.reference for r in rows if r.case_id not in moved_set]
     batch.status, batch.executed_at, batch.handed_over, batch.skipped = "done", now, len(moved), len(skipped)
@@ -188,6 +190,16 @@ def _change_provider(uow, actor: Actor, batch: HandoverBatch) -> None:
     record_event(uow, "municipality_provider_changed", actor.id, None, municipality_id=batch.municipality_id,
                  from_org=batch.from_organisation_id, to_org=batch.to_organisation_id, batch_id=batch.id,
                  note=batch.note)
+
+
+def _serve_municipalities(uow, batch: HandoverBatch) -> None:
+    """The receiving caseworker now serves the moved cases' municipalities (rule: responsible serves the town)."""
+    towns = (select(Case.municipality_id).join(HandoverCase, HandoverCase.case_id == Case.id)
+             .where(HandoverCase.batch_id == batch.id, HandoverCase.outcome == "handed_over").distinct())
+    served = select(UserMunicipality.municipality_id).where(UserMunicipality.user_id == batch.to_user_id)
+    missing = uow.session.execute(towns.where(Case.municipality_id.not_in(served))).scalars().all()
+    for town in missing:
+        uow.session.add(UserMunicipality(user_id=batch.to_user_id, municipality_id=town))
 
 
 def _notify(uow, batch: HandoverBatch, moved_rows) -> None:

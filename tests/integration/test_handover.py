@@ -15,7 +15,7 @@ from engine.services.audit_verify import verify_chain
 from engine.services.handover import execute_handover, hand_over_case, prepare_handover
 from engine.services.handover_rules import HandoverRequest, handover_preview, set_read_only_days
 from engine.services.worklist import WorklistFilter
-from journey import CONSENT, Driver
+from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import add_user, intake_form, rows
 
 NOTE = "Frau Haddad wünscht Termine vormittags; B1-Kurs läuft."
@@ -190,3 +190,26 @@ def test_caseworker_sees_only_served_municipalities_or_own_cases(container, worl
         assert {t.case_id for t in worklist(r, world.ben, WorklistFilter(scope="all"))[0]} == {mine}
         with pytest.raises(NotFound):
             case_view(r, world.ben, theirs)
+
+
+def test_receiver_works_on_after_the_handover(container, world, staff):
+    case_id = _case(container, world)
+    hand_over_case(container.uow(), world.carla, case_id, _get(container, Case, case_id).version,
+                   _request(to_user_id=world.dora.id))
+    Driver(container).complete(world.dora, case_id, ASSESSMENT, expect="Task_Assessment")
+    task = rows(container, OpenTask, case_id=case_id)[0]
+    assert (task.task_spec, task.assignee_id, task.organisation_id) == ("Task_TargetAgreement", world.dora.id,
+                                                                        world.org_b)
+    with pytest.raises(NotFound):     # the previous caseworker may read (period), never write
+        Driver(container).complete(world.anna, case_id, target_agreement(), expect="Task_TargetAgreement")
+
+
+def test_handover_to_an_organisation_is_a_finding_until_its_supervisor_assigns(container, world, staff):
+    case_id = _case(container, world)
+    hand_over_case(container.uow(), world.carla, case_id, _get(container, Case, case_id).version,
+                   _request(to_organisation_id=world.org_b))
+    assert findings(container, rule="single_responsible")[case_id][0] == "violation"
+    hand_over_case(container.uow(), staff["bernd"], case_id, _get(container, Case, case_id).version,
+                   _request(to_user_id=world.dora.id))
+    assert findings(container, rule="single_responsible") == {}
+    assert rows(container, OpenTask, case_id=case_id)[0].assignee_id == world.dora.id
