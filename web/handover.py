@@ -5,8 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine.errors import InvalidInput
+from engine.errors import Forbidden, InvalidInput
 from engine.services import case_view
+from engine.services.access import read_only_refusal
 from engine.services.handover import execute_handover, hand_over_case, prepare_handover
 from engine.services.handover_rules import (
     HandoverRequest,
@@ -88,6 +89,8 @@ def case_handover(case_id: str):
             return redirect(url_for("cases.detail", case_id=case_id, batch=result.batch_id[:8]))
     with reader() as r:
         view = case_view(r, actor(), case_id)
+        if view.read_only_until is not None:   # handed away already: the form would only be refused
+            raise Forbidden(read_only_refusal(view.read_only_until))
         return render_template("handover/case.html", v=view, choices=handover_choices(r, actor()),
                                values=values, errors=errors, days=read_only_days(r.session)), status
 

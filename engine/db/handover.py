@@ -15,7 +15,7 @@ class HandoverBatch(Base):
     __tablename__ = "handover_batch"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))          # case | caseworker | municipality
-    status: Mapped[str] = mapped_column(String(20))        # prepared | done
+    status: Mapped[str] = mapped_column(String(20))        # prepared | done ("running" only inside its transaction)
     created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     from_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))

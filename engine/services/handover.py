@@ -68,6 +68,8 @@ def prepare_handover(uow, actor: Actor, request: HandoverRequest) -> str:
     """Snapshot the open cases of a caseworker or municipality for a bulk handover; returns the batch id."""
     with uow:
         s = uow.session
+        if actor.role not in ("supervisor", "admin"):
+            raise Forbidden("Nur die Teamleitung oder die Administration kann Fälle übergeben.")
         if request.kind == "caseworker":
             person = s.get(User, request.source_id) if request.source_id else None
             if person is None or person.role != "caseworker" or (
@@ -85,8 +87,6 @@ def prepare_handover(uow, actor: Actor, request: HandoverRequest) -> str:
             chosen = and_(Case.municipality_id == town.id, Case.organisation_id == from_org)
         else:
             raise NotFound("Diese Art der Übergabe gibt es nicht.")
-        if actor.role not in ("supervisor", "admin"):
-            raise Forbidden("Nur die Teamleitung oder die Administration kann Fälle übergeben.")
         target = check_request(s, actor, request, from_org)
         batch = _new_batch(uow, actor, request.kind, from_org, request, target)
         s.flush()
@@ -104,7 +104,11 @@ def execute_handover(uow, actor: Actor, batch_id: str) -> HandoverResult:
         batch = uow.session.get(HandoverBatch, batch_id) if batch_id and len(batch_id) <= 36 else None
         if batch is None or batch.created_by != actor.id:
             raise NotFound("Diese Übergabe wurde nicht gefunden.")
-        if batch.status != "prepared":
+        # Claim the batch first: of two confirmations (double click, two tabs) exactly one carries it out.
+        claimed = uow.session.execute(update(HandoverBatch).where(HandoverBatch.id == batch.id,
+                                                                  HandoverBatch.status == "prepared")
+                                      .values(status="running").execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
             raise Conflict("Diese Übergabe wurde bereits ausgeführt.")
         result = _execute(uow, actor, batch)
         uow.commit()
@@ -170,7 +174,9 @@ def _execute(uow, actor: Actor, batch: HandoverBatch) -> HandoverResult:
         _serve_municipalities(uow, batch)
     _notify(uow, batch, [r for r in rows if r.case_id in moved_set])
     skipped = [r.reference for r in rows if r.case_id not in moved_set]
-    batch.status, batch.executed_at, batch.handed_over, batch.skipped = "done", now, len(moved), len(skipped)
+    s.execute(update(HandoverBatch).where(HandoverBatch.id == batch.id)
+              .values(status="done", executed_at=now, handed_over=len(moved), skipped=len(skipped))
+              .execution_options(synchronize_session=False))
     return HandoverResult(batch.id, len(moved), skipped)
 
 

@@ -64,6 +64,7 @@ def test_previous_organisation_has_read_only_access_then_none(signed_in, contain
     assert page.status_code == 200 and "Nur Lesezugriff bis 14.02.2026" in _text(page)
     assert "Notiz speichern" not in _text(page) and "Fall übergeben</a>" not in _text(page)
     assert "Haddad" not in _text(signed_in("carla").get("/cases/"))
+    assert "nur Lesezugriff" in _text(signed_in("carla").get(f"/cases/{case_id}/uebergabe"))
     task = rows(container, OpenTask, case_id=case_id)[0]
     writes = [rule for rule in app.url_map.iter_rules()
               if "POST" in rule.methods and "case_id" in rule.arguments]

@@ -160,3 +160,17 @@ def test_rules_editor_comment_is_stored_verbatim_and_shown_escaped(signed_in, co
         comments = r.session.execute(select(RuleSetVersion.comment).order_by(RuleSetVersion.version)).scalars()
         assert list(comments)[-1] == text
     _shown_escaped(erik.get("/compliance/regeln").get_data(as_text=True), text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_extension_reason_is_stored_verbatim_and_never_rendered_raw(signed_in, container, world, text):
+    case_id = signed_in("anna").post("/cases/new", data=intake_form(world.town_a)).headers["Location"].rsplit("/", 1)[1]
+    carla = signed_in("carla")
+    assert carla.post(f"/compliance/faelle/{case_id}/verlaengerung", data={"reason": text}).status_code == 302
+    with container.reader() as r:
+        event = r.session.execute(select(Event).where(Event.kind == "counselling_extended")).scalar_one()
+    assert event.payload["reason"] == text
+    assert text not in carla.get(f"/cases/{case_id}").get_data(as_text=True)
+    refused = carla.post(f"/compliance/faelle/{case_id}/verlaengerung", data={"reason": text})   # already extended
+    assert refused.status_code == 422
+    _shown_escaped(refused.get_data(as_text=True), text)
