@@ -40,26 +40,14 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
 
-    from . import (
-        admin,
-        audit,
-        auth,
-        cases,
-        compliance,
-        deadlines,
-        errors,
-        filters,
-        handover,
-        inbox,
-        reports,
-        tasks,
-        worklist,
-    )
+    from . import admin, audit, auth, cases, compliance, deadlines, errors, filters, inbox, reports, tasks, worklist
     from .access_matrix import register as enforce_access_matrix
+    from .handover import bp as handover_bp
     from .security import register as register_security
 
-    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, handover):
+    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports):
         app.register_blueprint(module.bp)
+    app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)
     enforce_access_matrix(app)
     filters.register(app)
