@@ -56,10 +56,12 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         worklist,
     )
     from .access_matrix import register as enforce_access_matrix
+    from .handover import bp as handover_bp
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration):
         app.register_blueprint(module.bp)
+    app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)
     enforce_access_matrix(app)
     filters.register(app)

@@ -12,7 +12,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from engine.errors import Forbidden
-from engine.services.access import ROLE_LABELS, visible_case
+from engine.services.access import ROLE_LABELS, read_only_refusal, read_only_until, readable_case
 
 from .deps import actor, reader
 from .extensions import login_manager
@@ -26,6 +26,7 @@ DISTRICT = frozenset({"compliance", "admin"})
 ADMIN = frozenset({"admin"})
 MIGRATORS = frozenset({"supervisor", "admin"})
 MIGRATION_REFUSAL = "Nur Teamleitung und Administration können Fälle migrieren oder reparieren."
+HANDOVER = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
@@ -86,6 +87,13 @@ MATRIX: dict[str, Rule] = {
     "migration.retry": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
     "migration.fixed_version": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
     "migration.reset": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
+    # Fallübergabe (issue 7): the giving organisation's team lead, the admin for everything.
+    "handover.case_handover": Rule(get=HANDOVER, post=HANDOVER, case=True,
+                                   message="Nur die Teamleitung oder die Administration kann Fälle übergeben."),
+    "handover.index": Rule(get=HANDOVER),
+    "handover.prepare": Rule(post=HANDOVER),
+    "handover.execute": Rule(post=HANDOVER),
+    "handover.settings": Rule(post=ADMIN),
 }
 
 
@@ -117,8 +125,17 @@ def _enforce():
     case_id = (request.view_args or {}).get("case_id")
     if MATRIX[endpoint].case and case_id is not None:
         with reader() as r:  # another tenant's case id: 404, as if it did not exist
-            visible_case(r.session, actor(), case_id, with_client=False)
+            _check_case(r, case_id)
     return None
+
+
+def _check_case(r, case_id: str) -> None:
+    """404 for a case out of reach; within a handover's read-only period reads pass and writes are refused."""
+    case = readable_case(r, actor(), case_id, with_client=False)
+    if request.method not in READ_METHODS:
+        until = read_only_until(r.session, actor(), case, r.clock.now())
+        if until is not None:
+            raise Forbidden(read_only_refusal(until))
 
 
 def refusal(endpoint: str, method: str) -> str:

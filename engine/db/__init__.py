@@ -5,6 +5,7 @@ from .cases import CLIENT_NAME, Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
+from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .reminders import OutgoingMail, Reminder
@@ -28,4 +29,5 @@ __all__ = [
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
     "StepFailure",
+    "CaseAccessGrant", "HandoverBatch", "HandoverCase",
 ]

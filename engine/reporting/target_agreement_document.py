@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.db import Goal, Municipality, Organisation, TargetAgreementDocument, User
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.services.access import Actor, visible_case
+from engine.services.access import Actor, readable_case, visible_case
 from engine.services.events import record_event
 
 from .labels import AREAS, GOAL_STATUSES
@@ -61,7 +61,7 @@ def print_target_agreement(uow, actor: Actor, case_id: str) -> int:
 
 def target_agreement_pdf(uow, actor: Actor, case_id: str, version: int) -> AgreementPdf:
     """A stored version of the case's target agreement PDF (for whoever may see the case)."""
-    case = visible_case(uow.session, actor, case_id, with_client=False)
+    case = readable_case(uow, actor, case_id, with_client=False)
     doc = uow.session.execute(select(TargetAgreementDocument).where(
         TargetAgreementDocument.case_id == case.id, TargetAgreementDocument.version == version)).scalar_one_or_none()
     if doc is None:

@@ -23,7 +23,7 @@ from engine.db import (
 )
 from engine.errors import NotFound
 
-from .access import Actor, visible_case
+from .access import Actor, read_only_until, readable_case
 from .form_options import form_for
 
 TIMELINE_LIMIT = 200
@@ -50,6 +50,9 @@ class CaseView:
     visited: list[str] = field(default_factory=list)
     timer_error: str | None = None
     timer_error_at: object = None
+    # Handover (issue 7): end of this organisation's read-only period, and the latest handover for its note.
+    read_only_until: object = None
+    last_handover: Event | None = None
 
     @property
     def done_elements(self) -> list[str]:
@@ -68,7 +71,7 @@ def _all(uow, stmt):
 
 def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     """Load the case page; a fixed number of indexed queries, bounded lists, no workflow deserialisation."""
-    case = visible_case(uow.session, actor, case_id)
+    case = readable_case(uow, actor, case_id)
     s = uow.session
     view = CaseView(
         case=case,
@@ -101,6 +104,9 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     if ids:
         view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
     view.responsible = view.users.get(case.responsible_user_id)
+    view.read_only_until = read_only_until(s, actor, case, uow.clock.now())
+    view.last_handover = s.execute(select(Event).where(Event.case_id == case.id, Event.kind == "case_handed_over")
+                                   .order_by(Event.id.desc()).limit(1)).scalar_one_or_none()
     return view
 
 
@@ -117,7 +123,7 @@ class TaskForm:
 
 def task_form(uow, actor: Actor, case_id: str, task_id: str) -> TaskForm:
     """Form, task and prefill for completing a task (prefill from case tables, not the workflow)."""
-    case = visible_case(uow.session, actor, case_id)
+    case = readable_case(uow, actor, case_id)
     task = uow.session.get(OpenTask, task_id) if task_id and len(task_id) <= 36 else None
     if task is None or task.case_id != case.id:
         done = uow.session.get(CompletedTask, task_id) if task_id and len(task_id) <= 36 else None

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select
 from engine.db import Case, CompletedTask, ConformanceResult, Event, ProcessDefinition
 from engine.workflow.conformance import replay
 
-from .access import Actor, visible_case
+from .access import Actor, readable_case
 from .audit_trail import require_auditor
 from .definitions import model_by_id
 
@@ -100,7 +100,7 @@ def _check(uow, cases: list[tuple[str, str, int]]) -> list[CaseConformance]:
 
 def case_conformance(uow, actor: Actor, case_id: str) -> CaseConformance:
     """Replay one case the actor may see (live, for the case page)."""
-    case = visible_case(uow.session, actor, case_id, with_client=False)
+    case = readable_case(uow, actor, case_id, with_client=False)
     return _check(uow, [(case.id, case.reference, case.definition_id)])[0]
 
 

@@ -33,6 +33,9 @@ EVENT_LABELS = {
     "case_migrated": "Prozessversion gewechselt",
     "case_reset": "Fall zurückgesetzt",
     "case_repaired": "Fehler behoben",
+    "case_handed_over": "Fall übergeben",
+    "municipality_provider_changed": "Trägerwechsel der Kommune",
+    "setting_changed": "Einstellung geändert",
 }
 
 

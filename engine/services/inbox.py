@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from engine.db import Case, Client, Reminder
 from engine.errors import NotFound
 
-from .access import DISTRICT_WIDE, Actor
+from .access import Actor, scope_cases
 
 INBOX_LIMIT = 100
 
@@ -83,6 +83,4 @@ def _visible(*columns, actor: Actor):
     """The actor's own reminders, of cases the actor may still see (a caseworker who changed employer does not)."""
     stmt = (select(*columns).select_from(Reminder).join(Case, Case.id == Reminder.case_id)
             .where(Reminder.recipient_id == actor.id))
-    if actor.role not in DISTRICT_WIDE:
-        stmt = stmt.where(Case.organisation_id == actor.organisation_id)
-    return stmt
+    return scope_cases(stmt, actor)

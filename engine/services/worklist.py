@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from engine.db import Case, Client, Municipality, OpenTask, User
 
-from .access import DISTRICT_WIDE, Actor, scope_cases
+from .access import DISTRICT_WIDE, Actor, scope_cases, scope_open_tasks
 
 PAGE_SIZE = 50
 
@@ -49,9 +49,7 @@ def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow],
     are joined to case, client and municipality, so the cost does not grow with the organisation's size.
     """
     today = uow.clock.today()
-    tasks = select(OpenTask.id)
-    if actor.role not in DISTRICT_WIDE:
-        tasks = tasks.where(OpenTask.organisation_id == actor.organisation_id)
+    tasks = scope_open_tasks(select(OpenTask.id), actor)
     if flt.scope == "mine":
         tasks = tasks.where(OpenTask.assignee_id == actor.id)
     elif flt.scope == "team":
@@ -136,9 +134,7 @@ def municipalities_for(uow, actor: Actor) -> list[tuple[int, str]]:
 
 def task_kinds(uow, actor: Actor) -> list[tuple[str, str]]:
     """Distinct task kinds present in the actor's open tasks (for the filter)."""
-    stmt = select(OpenTask.task_spec, func.min(OpenTask.title)).group_by(OpenTask.task_spec)
-    if actor.role not in DISTRICT_WIDE:
-        stmt = stmt.where(OpenTask.organisation_id == actor.organisation_id)
+    stmt = scope_open_tasks(select(OpenTask.task_spec, func.min(OpenTask.title)), actor).group_by(OpenTask.task_spec)
     return [(r[0], r[1]) for r in uow.session.execute(stmt.order_by(func.min(OpenTask.title)))]
 
 

@@ -41,7 +41,7 @@ def test_shipped_rules_cover_every_mandated_step(targets):
     ("[signed_by_client, signed_by_caseworker]", "[signed_by_client, unterschrift]", "unterschrift",
      "Unbekanntes Feld „unterschrift“ im Formular „target_agreement“"),
     ("date_field: assessment_date", "date_field: datum", "date_field: datum", "Unbekanntes Feld „datum“"),
-    ("assignment_events: [case_opened]", "assignment_events: [case_moved]", "case_moved",
+    ("assignment_events: [case_opened, case_handed_over]", "assignment_events: [case_moved]", "case_moved",
      "Unbekannte Ereignisart „case_moved“"),
     ("grace: P14D", "grace: zwei Wochen", "grace: zwei Wochen", "Unbekannte Frist „zwei Wochen“"),
     ("      grace: P14D", "      grace: P14D\n      colour: red", "colour: red", "„colour“: Unbekannter Schlüssel."),

@@ -1,12 +1,12 @@
 """Indexes for the deadline overview: due items counted off an index, counselling ends found without a scan.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0013
 """
 from alembic import op
 
 revision = '0015'
-down_revision = '0010'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
