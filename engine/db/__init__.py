@@ -7,6 +7,7 @@ from .conformance import ConformanceResult
 from .events import Event, EventChainHead
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
 from .tenancy import Municipality, Organisation, User, UserMunicipality
@@ -26,4 +27,5 @@ __all__ = [
     "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
+    "AccessLog", "ConsentRecord",
 ]

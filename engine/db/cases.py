@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, JsonType, UtcDateTime, new_id
@@ -59,6 +59,7 @@ class Case(Base):
         Index("ix_case_org_status", "organisation_id", "status"),
         Index("ix_case_responsible_status", "responsible_user_id", "status"),
         Index("ix_case_municipality_status", "municipality_id", "status"),
+        Index("ix_case_status_closed_on", "status", "closed_on"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -82,4 +83,8 @@ class Case(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Consent withdrawn: no further processing (writes refused, timers and reminders stop) until consent again.
+    processing_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set once the retention period after closure has passed and personal data was removed.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     client: Mapped[Client] = relationship(lazy="joined")
