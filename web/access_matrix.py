@@ -16,20 +16,26 @@ from engine.services.access import ROLE_LABELS, visible_case
 
 from .deps import actor, reader
 from .extensions import login_manager
+from .privacy_guard import refuse_if_restricted
 
-ROLES = ("caseworker", "supervisor", "compliance", "admin")
+ROLES = ("caseworker", "supervisor", "compliance", "admin", "privacy")
 ALL = frozenset(ROLES)
 EDITORS = frozenset({"caseworker", "supervisor"})
 SUPERVISOR = frozenset({"supervisor"})
 OVERSIGHT = frozenset({"supervisor", "compliance", "admin"})
 DISTRICT = frozenset({"compliance", "admin"})
 ADMIN = frozenset({"admin"})
+PRIVACY = frozenset({"privacy"})
+SUBJECT_ACCESS = frozenset({"supervisor", "privacy"})
+RETENTION = frozenset({"privacy", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
 PUBLIC = frozenset({"static", "favicon", "auth.login"})
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
+SUBJECT_ACCESS_REFUSAL = "Die Auskunft nach Art. 15 DSGVO erstellen Teamleitung und Datenschutz."
+ACCESS_LOG_REFUSAL = "Das Zugriffsprotokoll ist dem Datenschutz vorbehalten."
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,17 @@ MATRIX: dict[str, Rule] = {
     "reports.eligible": Rule(post=DISTRICT),
     "reports.print_agreement": Rule(post=EDITORS, case=True),
     "reports.agreement_pdf": Rule(get=ALL, case=True),
+    # Data protection (web/privacy.py): consent and rectification are case work; export, log and retention are
+    # the data-protection officer's (the export also the team lead's).
+    "privacy.record_consent": Rule(post=EDITORS, case=True),
+    "privacy.withdraw_consent": Rule(post=EDITORS, case=True),
+    "privacy.close_restricted": Rule(post=EDITORS, case=True),
+    "privacy.rectify": Rule(get=EDITORS, post=EDITORS, case=True),
+    "privacy.export_json": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
+    "privacy.export_pdf": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
+    "privacy.access_log": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
+    "privacy.access_log_csv": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
+    "privacy.retention": Rule(get=RETENTION, post=RETENTION),
 }
 
 
@@ -107,7 +124,9 @@ def _enforce():
     case_id = (request.view_args or {}).get("case_id")
     if MATRIX[endpoint].case and case_id is not None:
         with reader() as r:  # another tenant's case id: 404, as if it did not exist
-            visible_case(r.session, actor(), case_id, with_client=False)
+            case = visible_case(r.session, actor(), case_id, with_client=False)
+        if request.method not in READ_METHODS:
+            refuse_if_restricted(endpoint, case)
     return None
 
 

@@ -117,8 +117,8 @@ def users() -> None:
 @users.command("create", help="Benutzer anlegen.")
 @click.option("--username", required=True, help="Anmeldename (Kleinbuchstaben).")
 @click.option("--name", "display_name", required=True, help="Anzeigename.")
-@click.option("--role", required=True, type=click.Choice(["caseworker", "supervisor", "compliance", "admin"]),
-              help="Rolle.")
+@click.option("--role", required=True,
+              type=click.Choice(["caseworker", "supervisor", "compliance", "admin", "privacy"]), help="Rolle.")
 @click.option("--organisation", required=True, help="Name der Organisation.")
 @click.option("--email", default=None, help="E-Mail-Adresse.")
 @click.password_option("--password", help="Passwort (mind. 12 Zeichen, nicht der Benutzername); wird sonst abgefragt.")

@@ -10,9 +10,11 @@ from engine.db import Case
 from engine.errors import Forbidden, NotFound
 
 ROLE_LABELS = {"caseworker": "Integrationsmanager/in", "supervisor": "Teamleitung",
-               "compliance": "Fachaufsicht / Controlling", "admin": "Administration"}
+               "compliance": "Fachaufsicht / Controlling", "admin": "Administration", "privacy": "Datenschutz"}
 # Roles that see every organisation's cases (the district's coordination and compliance).
 DISTRICT_WIDE = {"compliance", "admin"}
+# Data protection reads every case too (export, access log), but none of the district's reports or rules.
+ALL_CASES = DISTRICT_WIDE | {"privacy"}
 CASE_EDITORS = {"caseworker", "supervisor"}
 
 
@@ -34,7 +36,7 @@ class Actor:
 
 def scope_cases(stmt: Select, actor: Actor) -> Select:
     """Restrict a query over Case to what the actor may see."""
-    if actor.role in DISTRICT_WIDE:
+    if actor.role in ALL_CASES:
         return stmt
     return stmt.where(Case.organisation_id == actor.organisation_id)
 
@@ -43,7 +45,7 @@ def visible_case(session: Session, actor: Actor, case_id: str, with_client: bool
     """Load a case the actor may see, else NotFound (never reveal that another tenant's case exists)."""
     options = () if with_client else (lazyload(Case.client),)
     case = session.get(Case, case_id, options=options) if _valid_id(case_id) else None
-    if case is None or (actor.role not in DISTRICT_WIDE and case.organisation_id != actor.organisation_id):
+    if case is None or (actor.role not in ALL_CASES and case.organisation_id != actor.organisation_id):
         raise NotFound("Der Fall wurde nicht gefunden.")
     return case
 

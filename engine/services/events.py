@@ -30,6 +30,11 @@ EVENT_LABELS = {
     "event_redacted": "Protokolleintrag geschwärzt",
     "target_agreement_printed": "Zielvereinbarung als PDF erstellt",
     "eligible_persons_recorded": "Förderberechtigte Personen eingetragen",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "data_export": "Auskunft nach Art. 15 DSGVO erstellt",
+    "data_rectified": "Personendaten berichtigt",
+    "case_anonymised": "Fall anonymisiert",
+    "retention_changed": "Aufbewahrungsfrist geändert",
 }
 
 

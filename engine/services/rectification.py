@@ -24,7 +24,8 @@ REDACTABLE = ["changes", "reason"]
 
 
 def _text(limit: int, required: bool = False):
-    return fields.String(required=required, allow_none=not required, load_default=None,
+    extra = {} if required else {"load_default": None}
+    return fields.String(required=required, allow_none=not required, **extra,
                          validate=validate.Length(min=1 if required else 0, max=limit,
                                                   error=f"Höchstens {limit} Zeichen." if not required else
                                                   f"Pflichtangabe, höchstens {limit} Zeichen."),

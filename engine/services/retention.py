@@ -6,8 +6,8 @@ a few hundred short transactions; a case already anonymised is never selected ag
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
