@@ -11,6 +11,7 @@ from engine.bootstrap import bootstrap
 from engine.errors import IntegraflowError, InvalidInput
 
 from .audit_cli import audit
+from .privacy_cli import privacy
 
 
 def _container():
@@ -209,6 +210,7 @@ def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: 
 
 
 cli.add_command(audit)
+cli.add_command(privacy)
 
 
 def main() -> None:

@@ -44,8 +44,8 @@ PERSONAL_KEYS = frozenset({
 EVENT_KEYS = {"goals_agreed": {"goals"}, "goals_reviewed": {"goal", "status_reason"},
               "eligibility_checked": {"evidence"}, "counselling_extended": {"reason"},
               "case_closed": {"evaluation", "final_summary"}}
-# Where SpiffWorkflow keeps form values inside a serialized task or workflow.
-DATA_KEYS = ("data", "internal_data")
+# Where SpiffWorkflow keeps form values inside a serialized task or workflow (delta storage: "delta").
+DATA_KEYS = ("data", "internal_data", "delta")
 REASON = "Anonymisierung nach Ablauf der Aufbewahrungsfrist"
 
 
