@@ -17,7 +17,7 @@ from engine.services.timers import sweep_timers
 from journey import CONSENT, Driver
 from report_data import served_household
 from support import intake_form
-from web.access_matrix import MATRIX, READ_METHODS, allowed
+from web.access_matrix import MATRIX, allowed
 from web.privacy_guard import ALLOWED_WHEN_RESTRICTED
 
 WITHDRAW_ALL = {"withdrawn_on": "2026-01-15"}
