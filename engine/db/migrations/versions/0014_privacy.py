@@ -17,6 +17,12 @@ branch_labels = None
 depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+# Consents recorded before this migration (Case.consent_date/scope) become the case's first consent record.
+BACKFILL = (
+    "INSERT INTO consent_record (case_id, client_id, purposes, given_on, form, recorded_by, recorded_at) "
+    "SELECT c.id, c.client_id, c.consent_scope, c.consent_date, 'written', "
+    "(SELECT MIN(e.actor_id) FROM event e WHERE e.case_id = c.id AND e.kind = 'consent_recorded'), c.updated_at "
+    "FROM client_case c WHERE c.consent_date IS NOT NULL AND c.consent_scope IS NOT NULL")
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN "
     "SELECT RAISE(ABORT, 'Das Zugriffsprotokoll ist unveränderlich: Ändern verweigert'); END",
@@ -65,11 +71,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_record')),
     )
     op.create_index(op.f('ix_consent_record_case_id'), 'consent_record', ['case_id'], unique=False)
-    op.execute(
-        "INSERT INTO consent_record (case_id, client_id, purposes, given_on, form, recorded_by, recorded_at) "
-        "SELECT c.id, c.client_id, c.consent_scope, c.consent_date, 'written', "
-        "(SELECT MIN(e.actor_id) FROM event e WHERE e.case_id = c.id AND e.kind = 'consent_recorded'), c.updated_at "
-        "FROM client_case c WHERE c.consent_date IS NOT NULL AND c.consent_scope IS NOT NULL")
+    op.execute(BACKFILL)
 
     op.create_table(
         'access_log',
