@@ -76,7 +76,8 @@ def choices(uow) -> dict[str, list[tuple[str, str]]]:
 
 def rectify_client(uow, case_id: str, raw, actor: Actor) -> Rectified:
     """Correct the client's personal data; one `data_rectified` event with before → after per changed field."""
-    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in _items(raw)}
+    # Text areas send CRLF; stored text uses LF, so an untouched address does not count as changed.
+    cleaned = {k: (v.replace("\r\n", "\n").strip() if isinstance(v, str) else v) for k, v in _items(raw)}
     cleaned = {k: (None if v == "" and k not in ("first_name", "last_name", "reason") else v)
                for k, v in cleaned.items()}
     data = load_form(RectificationForm(), cleaned)

@@ -145,3 +145,18 @@ def test_privacy_role_does_not_edit_cases(container, signed_in, household):
     assert client.get(f"/cases/{household}/berichtigung").status_code == 403
     assert client.post(f"/cases/{household}/berichtigung",
                        data=_rectify_form(container, household, last_name="X")).status_code == 403
+
+
+def test_an_untouched_multi_line_address_is_not_changed(container, signed_in, household):
+    with container.uow() as uow:
+        uow.session.get(Case, household).client.accommodation_address = "Schillerweg 8\n77711 Astadt"
+        uow.commit()
+    page = signed_in("anna").get(f"/cases/{household}/berichtigung").get_data(as_text=True)
+    assert "<textarea" in page and "Schillerweg 8\n77711 Astadt</textarea>" in page
+    response = signed_in("anna").post(f"/cases/{household}/berichtigung", data=_rectify_form(
+        container, household, accommodation_address="Schillerweg 8\r\n77711 Astadt", phone="0711 1"))
+    assert response.status_code == 302
+    with container.reader() as r:
+        event = r.session.execute(select(Event).where(Event.kind == "data_rectified")).scalar_one()
+        assert r.session.get(Case, household).client.accommodation_address == "Schillerweg 8\n77711 Astadt"
+    assert event.payload["fields"] == ["phone"]
