@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from engine.db import User
+
 from .consent import ConsentLine, consent_lines
 
 
@@ -16,10 +20,6 @@ class PrivacyPanel:
 
 def privacy_panel(uow, view) -> PrivacyPanel:
     """The panel for a loaded case view (one more indexed query; staff names from the view's lookup)."""
-    from sqlalchemy import select
-
-    from engine.db import User
-
     case = view.case
     lines = consent_lines(uow, case, view.users)
     missing = {u for line in lines for u in (line.record.recorded_by, line.record.withdrawn_by)

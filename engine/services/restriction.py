@@ -16,6 +16,7 @@ def ensure_processing_allowed(case) -> None:
 
 def close_restricted_case(uow, case_id: str, actor, expected_version: int) -> None:
     """Close a case whose consent was withdrawn: the process ends here, open tasks and timers are dropped."""
+    # Imported here, not at the top: tasks.py and plan_effects.py import this module themselves.
     from sqlalchemy import delete, update
     from sqlalchemy.orm.attributes import set_committed_value
 
