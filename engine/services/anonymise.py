@@ -8,7 +8,8 @@ hash chain still verifies).
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import case as sql_case
 
 from engine.db import (
     AssessmentArea,
@@ -85,8 +86,9 @@ def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
     _set(s, HouseholdMember, HouseholdMember.client_id.in_(client_ids), name=ANONYMISED, birth_date=None)
     in_cases = {"case_id": case_ids}
     _set(s, AssessmentArea, AssessmentArea.case_id.in_(case_ids), situation=None, resources=None, needs=None)
+    # A reason or final evaluation that existed stays "there" (the mandated-step rules check its presence).
     _set(s, Goal, Goal.case_id.in_(case_ids), title=ANONYMISED, obligations="", support="", responsible="",
-         status_reason=None, final_evaluation=None)
+         status_reason=_present(Goal.status_reason), final_evaluation=_present(Goal.final_evaluation))
     _set(s, Contact, Contact.case_id.in_(case_ids), summary=None)
     _set(s, Note, Note.case_id.in_(case_ids), text=ANONYMISED)
     _set(s, ConsentRecord, ConsentRecord.case_id.in_(case_ids), note=None, withdrawal_note=None)
@@ -110,6 +112,11 @@ def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
         record_event(uow, "case_anonymised", None, row.id, retention=retention,
                      closed_on=row.closed_on.isoformat() if row.closed_on else None)
     return case_ids
+
+
+def _present(column):
+    """SQL: the column replaced by the marker where it holds text, left empty where it was empty."""
+    return sql_case((func.trim(func.coalesce(column, "")) == "", column), else_=literal(ANONYMISED))
 
 
 def _set(session, model, condition, **values) -> None:

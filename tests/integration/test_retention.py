@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from compliance_cases import findings
 from sqlalchemy import func, select
 
 from engine.db import (
@@ -90,7 +91,7 @@ def test_closed_case_is_anonymised_after_the_period_with_statistics_and_chain_in
     assert "Haddad" in _case_text(container, case_id)
 
     clock.set(datetime(2029, 10, 2, 10, 0, tzinfo=UTC))
-    before = _figures(container, world)
+    before, rule_findings = _figures(container, world), findings(container)
     dry = anonymise_due_cases(container, dry_run=True)
     assert (dry.cases, dry.clients) == (1, 1) and "Haddad" in _case_text(container, case_id)
 
@@ -112,6 +113,7 @@ def test_closed_case_is_anonymised_after_the_period_with_statistics_and_chain_in
         goals = r.session.execute(select(Goal.status, Goal.life_area).where(Goal.case_id == case_id)).all()
         assert sorted(goals) == [("achieved", "language"), ("achieved", "language")]
     assert _figures(container, world) == before
+    assert findings(container) == rule_findings
     assert "Haddad" in _case_text(container, other)  # the running case of the other client is untouched
 
     verify = cli(database_url, tmp_path, "audit", "verify")

@@ -238,3 +238,13 @@ def test_time_of_withdrawal_is_checked(container, signed_in, assessment_case):
     response = _withdraw(signed_in, container, assessment_case, withdrawn_on="2025-01-01")
     assert response.status_code == 422 and "zwischen Erteilung und heute" in _text(response)
     assert _record(container, assessment_case).withdrawn_on is None
+
+
+def test_closing_after_withdrawal_is_a_complete_closure_for_the_rules(container, world, signed_in):
+    from compliance_cases import findings
+
+    _drive, case_id, _ = served_household(container, world)  # has goals, no final evaluation yet
+    assert _withdraw(signed_in, container, case_id).status_code == 302
+    assert signed_in("anna").post(f"/cases/{case_id}/abschluss-nach-widerruf",
+                                  data={"case_version": _version(container, case_id)}).status_code == 302
+    assert case_id not in findings(container, rule="closure_complete")
