@@ -13,6 +13,7 @@ from sqlalchemy import select
 from engine.db import (
     AssessmentArea,
     Case,
+    CompletedTask,
     ConsentRecord,
     Contact,
     Event,
@@ -51,8 +52,8 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
     def rows(model, order):
         return list(s.execute(select(model).where(model.case_id.in_(ids)).order_by(*order)).scalars())
 
-    by_case = {c.id: {"assessment": [], "goals": [], "contacts": [], "notes": [], "consents": [], "events": []}
-               for c in cases}
+    by_case = {c.id: {"assessment": [], "goals": [], "contacts": [], "notes": [], "consents": [], "steps": [],
+                      "events": []} for c in cases}
     for a in rows(AssessmentArea, (AssessmentArea.id,)):
         by_case[a.case_id]["assessment"].append(_row(a, ("life_area", "situation", "resources", "needs",
                                                          "support_needed", "assessed_on")))
@@ -74,6 +75,9 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
                        "withdrawal_note")),
             "person": members.get(r.household_member_id) if r.household_member_id else "Klient/in",
             "recorded_by": users.get(r.recorded_by), "withdrawn_by": users.get(r.withdrawn_by)})
+    for t in rows(CompletedTask, (CompletedTask.completed_at,)):  # the submitted forms, free texts included
+        by_case[t.case_id]["steps"].append({"title": t.title, "completed_at": _iso(t.completed_at),
+                                            "by": users.get(t.completed_by), "data": t.data})
     for e in rows(Event, (Event.seq,)):
         by_case[e.case_id]["events"].append({"at": _iso(e.at), "kind": e.kind,
                                              "label": EVENT_LABELS.get(e.kind, e.kind),

@@ -108,6 +108,8 @@ def test_export_json_holds_all_of_the_clients_data_and_nothing_of_others(contain
     assert case["contacts"][0]["duration_minutes"] == 90
     assert case["notes"][0]["text"] == "Termin beim Jobcenter vereinbart"
     assert case["consents"][0]["purposes"] == ["basic"] and case["consents"][0]["recorded_by"] == "Anna Adler"
+    steps = {t["title"]: t["data"] for t in case["steps"]}
+    assert steps["Bedarfsanalyse"]["assessment_summary"] == "Sprache und Arbeit vorrangig"
     kinds = {e["kind"] for e in case["events"]}
     assert {"case_opened", "consent_recorded", "goals_agreed", "contact_logged", "note_added"} <= kinds
     text = json.dumps(data, ensure_ascii=False)
