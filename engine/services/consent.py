@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
-from marshmallow import ValidationError as _VE
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.db import Case, ConsentRecord, HouseholdMember
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 from .access import Actor, require_editor, visible_case
 from .events import record_event
@@ -66,7 +65,7 @@ class WithdrawalForm(Schema):
     @validates_schema
     def _purposes_unique(self, data, **kwargs):
         if len(set(data.get("purposes") or [])) != len(data.get("purposes") or []):
-            raise _VE("Jeder Zweck nur einmal.", "purposes")
+            raise ValidationError("Jeder Zweck nur einmal.", "purposes")
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ def consent_lines(uow, case: Case, users: dict[int, str]) -> list[ConsentLine]:
 
 
 def _case_for_consent(uow, actor: Actor, case_id: str, version: int) -> Case:
-    from .tasks import bump_case_version
+    from .tasks import bump_case_version  # here: tasks imports plan_effects, which imports this module
 
     require_editor(actor)
     case = visible_case(uow.session, actor, case_id)
@@ -170,9 +169,7 @@ def _case_for_consent(uow, actor: Actor, case_id: str, version: int) -> Case:
     return case
 
 
-def _stale():
-    from engine.errors import Conflict
-
+def _stale() -> Conflict:
     return Conflict("Der Fall wurde inzwischen von jemand anderem geändert. Bitte laden Sie die Seite neu.")
 
 

@@ -13,6 +13,7 @@ from engine.errors import Conflict, Forbidden, InvalidInput
 from .access import Actor, require_editor, visible_case
 from .events import record_event
 from .form_input import load_form
+from .tasks import bump_case_version
 
 # Client columns a rectification may correct, with their German labels (the page's order).
 FIELDS = {"first_name": "Vorname", "last_name": "Nachname", "birth_date": "Geburtsdatum", "gender": "Geschlecht",
@@ -92,8 +93,6 @@ def rectify_client(uow, case_id: str, raw, actor: Actor) -> Rectified:
             errors["birth_date"] = "Das Geburtsdatum darf nicht in der Zukunft liegen."
         if errors:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", errors, cleaned)
-        from .tasks import bump_case_version
-
         if not bump_case_version(uow, case.id, data["version"]):
             raise Conflict("Der Fall wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind noch da – "
                            "bitte prüfen und erneut absenden.")
