@@ -47,6 +47,7 @@ DEMO_USERS = [
     ("drk.leitung", "Miriam Schulz", "supervisor", DRK, ()),
     ("controlling", "Sabine Keller", "compliance", DISTRICT, ()),
     ("admin", "Thomas Fischer", "admin", DISTRICT, ()),
+    ("datenschutz", "Lea Wagner", "privacy", DISTRICT, ()),
 ]
 # How 40 cases spread over the journey; other sizes take the kinds round-robin, so few cases still vary.
 CASE_MIX = (("consent", 5), ("assessment", 5), ("plan", 5), ("review", 11), ("closed", 8), ("eligibility_open", 2),

@@ -1,4 +1,4 @@
-"""Periodic jobs (APScheduler 3): timer sweep, reminder pass, daily digest, mail sending, nightly audit.
+"""Periodic jobs (APScheduler 3): timer sweep, reminders, daily digest, mail, nightly audit and anonymisation.
 
 The due work lives in the database; the scheduler only says "look now". Several scheduler processes may run
 against one PostgreSQL: each job claims its rows, so nothing happens twice.
@@ -68,6 +68,15 @@ def _audit(container):
     return check_all_cases(container)
 
 
+def _retention(container):
+    from engine.services.retention import anonymise_due_cases
+
+    run = anonymise_due_cases(container)
+    if run.cases:
+        log.info("anonymised %d cases of %d clients (closed on or before %s)", run.cases, run.clients, run.cutoff)
+    return run
+
+
 def build_scheduler(container, blocking: bool = False):
     """A scheduler with all jobs; started by `integraflow scheduler` (blocking) or `serve` (background)."""
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Europe/Berlin")
@@ -84,6 +93,9 @@ def build_scheduler(container, blocking: bool = False):
     # Nightly: verify the event chain and refresh the conformance results (the Prüfpfad page shows both).
     scheduler.add_job(_guarded("audit", _audit), "cron", args=[container], id="audit", hour=2, minute=30,
                       coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
+    # Nightly after the audit run: anonymise closed cases past the retention period (idempotent, batched).
+    scheduler.add_job(_guarded("retention", _retention), "cron", args=[container], id="retention", hour=3,
+                      minute=15, coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
     scheduler.add_job(_guarded("send_mail", _send), "interval", args=[container], id="send_mail", minutes=1,
                       **common)
     return scheduler

@@ -51,19 +51,23 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         filters,
         inbox,
         migration,
+        privacy,
         reports,
         tasks,
         worklist,
     )
+    from .access_log import register as log_case_access
     from .access_matrix import register as enforce_access_matrix
     from .handover import bp as handover_bp
     from .security import register as register_security
 
-    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration):
+    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
+                   privacy):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)
     enforce_access_matrix(app)
+    log_case_access(app)
     filters.register(app)
     register_security(app)
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))

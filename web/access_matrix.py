@@ -16,8 +16,9 @@ from engine.services.access import ROLE_LABELS, read_only_refusal, read_only_unt
 
 from .deps import actor, reader
 from .extensions import login_manager
+from .privacy_guard import refuse_if_restricted
 
-ROLES = ("caseworker", "supervisor", "compliance", "admin")
+ROLES = ("caseworker", "supervisor", "compliance", "admin", "privacy")
 ALL = frozenset(ROLES)
 EDITORS = frozenset({"caseworker", "supervisor"})
 SUPERVISOR = frozenset({"supervisor"})
@@ -27,12 +28,17 @@ ADMIN = frozenset({"admin"})
 MIGRATORS = frozenset({"supervisor", "admin"})
 MIGRATION_REFUSAL = "Nur Teamleitung und Administration können Fälle migrieren oder reparieren."
 HANDOVER = frozenset({"supervisor", "admin"})
+PRIVACY = frozenset({"privacy"})
+SUBJECT_ACCESS = frozenset({"supervisor", "privacy"})
+RETENTION = frozenset({"privacy", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
 PUBLIC = frozenset({"static", "favicon", "auth.login"})
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
+SUBJECT_ACCESS_REFUSAL = "Die Auskunft nach Art. 15 DSGVO erstellen Teamleitung und Datenschutz."
+ACCESS_LOG_REFUSAL = "Das Zugriffsprotokoll ist dem Datenschutz vorbehalten."
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,17 @@ MATRIX: dict[str, Rule] = {
     "handover.prepare": Rule(post=HANDOVER),
     "handover.execute": Rule(post=HANDOVER),
     "handover.settings": Rule(post=ADMIN),
+    # Data protection (web/privacy.py): consent and rectification are case work; export, log and retention are
+    # the data-protection officer's (the export also the team lead's).
+    "privacy.record_consent": Rule(post=EDITORS, case=True),
+    "privacy.withdraw_consent": Rule(post=EDITORS, case=True),
+    "privacy.close_restricted": Rule(post=EDITORS, case=True),
+    "privacy.rectify": Rule(get=EDITORS, post=EDITORS, case=True),
+    "privacy.export_json": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
+    "privacy.export_pdf": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
+    "privacy.access_log": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
+    "privacy.access_log_csv": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
+    "privacy.retention": Rule(get=RETENTION, post=RETENTION),
 }
 
 
@@ -125,17 +142,20 @@ def _enforce():
     case_id = (request.view_args or {}).get("case_id")
     if MATRIX[endpoint].case and case_id is not None:
         with reader() as r:  # another tenant's case id: 404, as if it did not exist
-            _check_case(r, case_id)
+            case = _check_case(r, case_id)
+            if request.method not in READ_METHODS:
+                refuse_if_restricted(endpoint, case)
     return None
 
 
-def _check_case(r, case_id: str) -> None:
+def _check_case(r, case_id: str):
     """404 for a case out of reach; within a handover's read-only period reads pass and writes are refused."""
     case = readable_case(r, actor(), case_id, with_client=False)
     if request.method not in READ_METHODS:
         until = read_only_until(r.session, actor(), case, r.clock.now())
         if until is not None:
             raise Forbidden(read_only_refusal(until))
+    return case
 
 
 def refusal(endpoint: str, method: str) -> str:

@@ -17,6 +17,7 @@ from engine.services import (
 )
 from engine.services.conformance import case_conformance
 from engine.services.form_options import form_for
+from engine.services.privacy_panel import privacy_panel
 from engine.services.timers import retry_timer as retry_case_timer
 
 from .deps import actor, reader, uow
@@ -66,7 +67,8 @@ def detail(case_id: str):
         view = case_view(r, actor(), case_id)
         contact_form = form_for(r, "contact")
         return render_template("cases/detail.html", v=view, contact_form=contact_form,
-                               conformance=case_conformance(r, actor(), case_id), today=r.clock.today())
+                               conformance=case_conformance(r, actor(), case_id), today=r.clock.today(),
+                               privacy=privacy_panel(r, view))
 
 
 @bp.route("/<case_id>/contacts", methods=["POST"])
@@ -80,7 +82,7 @@ def add_contact(case_id: str):
             view = case_view(r, actor(), case_id)
             contact_form = form_for(r, "contact")
             return render_template("cases/detail.html", v=view, contact_form=contact_form,
-                                   contact_values=exc.values, contact_errors=exc.errors,
+                                   privacy=privacy_panel(r, view), contact_values=exc.values, contact_errors=exc.errors,
                                    today=r.clock.today(), open_tab="contacts"), 422
     flash("Der Kontakt wurde dokumentiert.", "success")
     return redirect(url_for(".detail", case_id=case_id, _anchor="kontakte"))

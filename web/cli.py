@@ -12,6 +12,7 @@ from engine.errors import IntegraflowError, InvalidInput
 
 from .audit_cli import audit
 from .cases_cli import cases
+from .privacy_cli import privacy
 
 
 def _container():
@@ -118,8 +119,8 @@ def users() -> None:
 @users.command("create", help="Benutzer anlegen.")
 @click.option("--username", required=True, help="Anmeldename (Kleinbuchstaben).")
 @click.option("--name", "display_name", required=True, help="Anzeigename.")
-@click.option("--role", required=True, type=click.Choice(["caseworker", "supervisor", "compliance", "admin"]),
-              help="Rolle.")
+@click.option("--role", required=True,
+              type=click.Choice(["caseworker", "supervisor", "compliance", "admin", "privacy"]), help="Rolle.")
 @click.option("--organisation", required=True, help="Name der Organisation.")
 @click.option("--email", default=None, help="E-Mail-Adresse.")
 @click.password_option("--password", help="Passwort (mind. 12 Zeichen, nicht der Benutzername); wird sonst abgefragt.")
@@ -222,6 +223,7 @@ def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: 
 
 cli.add_command(audit)
 cli.add_command(cases)
+cli.add_command(privacy)
 
 
 def main() -> None:

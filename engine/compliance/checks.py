@@ -130,8 +130,9 @@ def closure_complete(rule: Rule, ctx: CheckContext):
     closed = ctx.closed()
     end, extended = _counselling_end(rule, ctx)
     is_closed = closed.c.closed_at.is_not(None)
+    # After a consent withdrawal the case is closed without the closure step: nothing may be evaluated any more.
     incomplete = or_(Case.closure_reason.is_(None), Case.closure_reason == "",
-                     and_(goals.c.case_id.is_not(None),
+                     and_(goals.c.case_id.is_not(None), Case.closure_reason != "consent_withdrawn",
                           or_(step.c.done.is_(None), unevaluated.c.open_goals.is_not(None))))
     state = [(and_(is_closed, incomplete), VIOLATION),
              (and_(~is_closed, unevaluated.c.open_goals.is_not(None), end <= ctx.horizon), AT_RISK)]

@@ -8,6 +8,7 @@ from .events import Event, EventChainHead
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
 from .step_failure import StepFailure
@@ -30,4 +31,5 @@ __all__ = [
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
     "StepFailure",
     "CaseAccessGrant", "HandoverBatch", "HandoverCase",
+    "AccessLog", "ConsentRecord",
 ]

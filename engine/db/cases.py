@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, JsonType, UtcDateTime, new_id
@@ -63,6 +63,7 @@ class Case(Base):
         Index("ix_case_org_status_counselling_end", "organisation_id", "status", "counselling_end"),
         # Case lists in name order, read off the index within an organisation and status.
         Index("ix_case_org_status_search", "organisation_id", "status", "search_name", "id"),
+        Index("ix_case_status_closed_on", "status", "closed_on"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -90,4 +91,8 @@ class Case(Base):
     # created or its client's name changes (intake, rectification, anonymisation, bulk copies), so search can
     # filter, count and sort on this one table; never written by the application.
     search_name: Mapped[str | None] = mapped_column(Text)
+    # Consent withdrawn: no further processing (writes refused, timers and reminders stop) until consent again.
+    processing_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set once the retention period after closure has passed and personal data was removed.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     client: Mapped[Client] = relationship(lazy="joined")

@@ -15,6 +15,7 @@ from engine.db import Goal, Municipality, Organisation, TargetAgreementDocument,
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.services.access import Actor, readable_case, visible_case
 from engine.services.events import record_event
+from engine.services.restriction import ensure_processing_allowed
 
 from .labels import AREAS, GOAL_STATUSES
 from .rendering import render_pdf
@@ -34,6 +35,7 @@ def print_target_agreement(uow, actor: Actor, case_id: str) -> int:
     """Render the case's current target agreement as a new PDF version; returns the version number."""
     with uow:
         case = visible_case(uow.session, actor, case_id)
+        ensure_processing_allowed(case)
         goals = list(uow.session.execute(select(Goal).where(Goal.case_id == case.id)
                                          .order_by(Goal.agreed_on, Goal.life_area, Goal.title)).scalars())
         if not goals:

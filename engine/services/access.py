@@ -12,9 +12,11 @@ from engine.db import Case, CaseAccessGrant, OpenTask, UserMunicipality
 from engine.errors import Forbidden, NotFound
 
 ROLE_LABELS = {"caseworker": "Integrationsmanager/in", "supervisor": "Teamleitung",
-               "compliance": "Fachaufsicht / Controlling", "admin": "Administration"}
+               "compliance": "Fachaufsicht / Controlling", "admin": "Administration", "privacy": "Datenschutz"}
 # Roles that see every organisation's cases (the district's coordination and compliance).
 DISTRICT_WIDE = {"compliance", "admin"}
+# Data protection reads every case too (export, access log), but none of the district's reports or rules.
+ALL_CASES = DISTRICT_WIDE | {"privacy"}
 CASE_EDITORS = {"caseworker", "supervisor"}
 
 
@@ -36,7 +38,7 @@ class Actor:
 
 def scope_cases(stmt: Select, actor: Actor) -> Select:
     """Restrict a query over Case to what the actor may see."""
-    if actor.role in DISTRICT_WIDE:
+    if actor.role in ALL_CASES:
         return stmt
     stmt = stmt.where(Case.organisation_id == actor.organisation_id)
     return stmt.where(caseworker_reach(actor)) if actor.role == "caseworker" else stmt
@@ -46,7 +48,7 @@ def visible_case(session: Session, actor: Actor, case_id: str, with_client: bool
     """Load a case the actor may see, else NotFound (never reveal that another tenant's case exists)."""
     options = () if with_client else (lazyload(Case.client),)
     case = session.get(Case, case_id, options=options) if _valid_id(case_id) else None
-    if case is None or (actor.role not in DISTRICT_WIDE and case.organisation_id != actor.organisation_id):
+    if case is None or (actor.role not in ALL_CASES and case.organisation_id != actor.organisation_id):
         raise NotFound("Der Fall wurde nicht gefunden.")
     if actor.role == "caseworker" and not _reaches(session, actor, case):
         raise NotFound("Der Fall wurde nicht gefunden.")
@@ -68,7 +70,7 @@ def caseworker_reach(actor: Actor):
 
 def scope_open_tasks(stmt: Select, actor: Actor) -> Select:
     """Restrict a query over OpenTask to the tasks of cases the actor may see (worklist, filters)."""
-    if actor.role in DISTRICT_WIDE:
+    if actor.role in ALL_CASES:
         return stmt
     stmt = stmt.where(OpenTask.organisation_id == actor.organisation_id)
     if actor.role != "caseworker":

@@ -10,11 +10,13 @@ from engine.forms import parse_submission
 from .access import Actor, require_editor, visible_case
 from .events import record_event
 from .form_options import form_for
+from .restriction import ensure_processing_allowed
 
 
 def _editable_case(uow, actor: Actor, case_id: str):
     require_editor(actor)
     case = visible_case(uow.session, actor, case_id)
+    ensure_processing_allowed(case)
     if case.status != "open":
         raise Forbidden("Der Fall ist abgeschlossen; Kontakte und Notizen können nicht mehr ergänzt werden.")
     if case.consent_date is None:

@@ -9,6 +9,7 @@ from engine.workflow import add_duration
 
 from .access import Actor, visible_case
 from .events import record_event
+from .restriction import ensure_processing_allowed
 
 
 def extend_counselling(uow, case_id: str, reason: str, actor: Actor) -> date:
@@ -18,6 +19,7 @@ def extend_counselling(uow, case_id: str, reason: str, actor: Actor) -> date:
         if not actor.is_supervisor:
             raise Forbidden("Nur die Teamleitung kann den Beratungszeitraum verlängern.")
         case = visible_case(uow.session, actor, case_id)
+        ensure_processing_allowed(case)
         if case.status != "open":
             raise Forbidden("Der Fall ist abgeschlossen; der Beratungszeitraum kann nicht mehr verlängert werden.")
         if len(reason) < 10 or len(reason) > 2000:

@@ -36,6 +36,11 @@ EVENT_LABELS = {
     "case_handed_over": "Fall übergeben",
     "municipality_provider_changed": "Trägerwechsel der Kommune",
     "setting_changed": "Einstellung geändert",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "data_export": "Auskunft nach Art. 15 DSGVO erstellt",
+    "data_rectified": "Personendaten berichtigt",
+    "case_anonymised": "Fall anonymisiert",
+    "retention_changed": "Aufbewahrungsfrist geändert",
 }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine.db import AssessmentArea, Case, Goal, new_id
 from engine.errors import InvalidInput
 
+from .consent import add_initial_consent
 from .events import record_event
 
 LIFE_AREAS = {
@@ -23,6 +24,7 @@ CLOSURE_REASONS = {
     "moved_away": "Weggezogen (Übergabe an andere Kommune)", "eligibility_ended": "Ende des Förderzeitraums",
     "no_cooperation": "Keine Mitwirkung", "naturalisation": "Einbürgerung", "other": "Sonstiges",
     "no_consent": "Keine Einwilligung", "not_eligible": "Nicht förderfähig",
+    "consent_withdrawn": "Einwilligung widerrufen",
 }
 # Forms that carry personal data beyond the intake minimum: refused until consent is recorded.
 NEEDS_CONSENT = {"assessment", "target_agreement", "review", "closure"}
@@ -76,8 +78,9 @@ def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int, kno
         if data.get("consent_given") == "yes":
             case.consent_date = _d(data.get("consent_date"))
             case.consent_scope = list(data.get("consent_scope") or [])
+        record_id = add_initial_consent(uow, case, data, actor_id)
         record_event(uow, "consent_recorded", actor_id, case.id, given=data.get("consent_given") == "yes",
-                     scope=data.get("consent_scope") or [], date=data.get("consent_date"))
+                     scope=data.get("consent_scope") or [], date=data.get("consent_date"), record_id=record_id)
     elif form_key == "assessment":
         assessed = _d(data.get("assessment_date"))
         for area in LIFE_AREAS:

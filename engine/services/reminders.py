@@ -25,6 +25,9 @@ TASK_KINDS = {"Task_Assessment": "assessment", "Task_TargetAgreement": "target_a
 COUNSELLING_END = "counselling_end"
 _TITLE_MAX = 300
 
+# Reminders only for open cases that may be processed (a withdrawn consent stops them).
+_ACTIVE = (Case.status == "open", Case.processing_restricted.is_(False))
+
 
 def run_reminder_pass(container) -> int:
     """Write today's due reminders (upcoming, overdue, escalation, counselling end); returns how many are new."""
@@ -68,7 +71,7 @@ def _task_base():
             .join(Case, Case.id == OpenTask.case_id).join(Client, Client.id == Case.client_id)
             .outerjoin(assignee, and_(assignee.id == OpenTask.assignee_id, assignee.active.is_(True)))
             .outerjoin(responsible, and_(responsible.id == Case.responsible_user_id, responsible.active.is_(True)))
-            .where(Case.status == "open", OpenTask.due_on.is_not(None)))
+            .where(*_ACTIVE, OpenTask.due_on.is_not(None)))
     # Unassigned (or assigned to someone who left): the case's responsible caseworker is reminded instead.
     return stmt, func.coalesce(assignee.id, responsible.id)
 
@@ -104,7 +107,7 @@ def _counselling_end(end_condition):
                    responsible.id.label("recipient_id"))
             .join(Client, Client.id == Case.client_id)
             .join(responsible, and_(responsible.id == Case.responsible_user_id, responsible.active.is_(True)))
-            .where(Case.status == "open", Case.counselling_end.is_not(None), end_condition,
+            .where(*_ACTIVE, Case.counselling_end.is_not(None), end_condition,
                    ~_exists(Case.id, COUNSELLING_END, "upcoming", responsible.id,
                             Reminder.due_on == Case.counselling_end)))
     return stmt
@@ -120,7 +123,7 @@ def _upcoming_reviews(due_condition):
                    _text("upcoming").label("stage"), responsible.id.label("recipient_id"))
             .join(Client, Client.id == Case.client_id)
             .join(responsible, and_(responsible.id == Case.responsible_user_id, responsible.active.is_(True)))
-            .where(Case.status == "open", Case.next_review_due.is_not(None), due_condition, ~review_open,
+            .where(*_ACTIVE, Case.next_review_due.is_not(None), due_condition, ~review_open,
                    ~_exists(Case.id, "review", "upcoming", responsible.id, Reminder.due_on == Case.next_review_due)))
 
 

@@ -21,6 +21,7 @@ from .plan_effects import (
     goals_of,
     prepare_data,
 )
+from .restriction import ensure_processing_allowed
 from .step_failures import clear_step_failure, record_step_failure
 from .workflow_steps import workflow_of
 
@@ -76,6 +77,8 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
                 raise _conflict_message(uow, task_id)
             raise NotFound("Die Aufgabe wurde nicht gefunden.")
         _check_may_work_on(actor, task)
+        if task.form_key != "closure":  # closing stays possible after a consent withdrawal
+            ensure_processing_allowed(case)
         form = form_for(uow, task.form_key, case)
         result = parse_submission(form, raw)
         if not result.ok:
@@ -114,7 +117,7 @@ def _open_task_for(uow, actor: Actor, task_id: str) -> OpenTask:
     task = uow.session.get(OpenTask, task_id) if task_id and len(task_id) <= 36 else None
     if task is None:
         raise NotFound("Die Aufgabe wurde nicht gefunden oder ist bereits erledigt.")
-    visible_case(uow.session, actor, task.case_id)
+    ensure_processing_allowed(visible_case(uow.session, actor, task.case_id))
     return task
 
 

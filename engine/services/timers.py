@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,6 +20,7 @@ from engine.errors import Forbidden, NotFound
 
 from .access import Actor, scope_cases, visible_case
 from .events import record_event
+from .restriction import ensure_processing_allowed
 from .timer_batch import fire_batch
 from .workflow_steps import workflow_of
 
@@ -43,8 +44,10 @@ def claim_due_cases(container, worker_id: str, limit: int = 500) -> list[str]:
     uow = container.uow()
     with uow:
         conn = uow.session.connection()
+        # A case whose consent was withdrawn is not processed: its timers wait until consent is given again.
+        restricted = exists().where(Case.id == states.c.case_id, Case.processing_restricted.is_(True))
         stmt = (select(states.c.case_id)
-                .where(states.c.next_timer_at <= now, states.c.timer_error.is_(None),
+                .where(states.c.next_timer_at <= now, states.c.timer_error.is_(None), ~restricted,
                        or_(states.c.timer_claimed_until.is_(None), states.c.timer_claimed_until < now))
                 .order_by(states.c.next_timer_at).limit(limit))
         if conn.dialect.name == "postgresql":
@@ -190,7 +193,7 @@ def retry_timer(uow, actor: Actor, case_id: str) -> None:
         raise Forbidden("Nur die Teamleitung kann einen fehlgeschlagenen Zeitgeber erneut starten.")
     states = WorkflowState.__table__
     with uow:
-        visible_case(uow.session, actor, case_id)
+        ensure_processing_allowed(visible_case(uow.session, actor, case_id))
         changed = uow.session.connection().execute(
             update(states).where(states.c.case_id == case_id, states.c.timer_error.is_not(None))
             .values(timer_error=None, timer_error_at=None))

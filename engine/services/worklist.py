@@ -40,6 +40,7 @@ class WorklistRow:
     assignee: str | None
     due_on: date | None
     overdue: bool
+    restricted: bool = False  # consent withdrawn: processing restricted
 
 
 def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow], int]:
@@ -69,13 +70,13 @@ def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow],
     assignee = aliased(User)
     stmt = (select(OpenTask.id, OpenTask.case_id, Case.reference, Client.first_name, Client.last_name,
                    Municipality.name, OpenTask.title, OpenTask.role, OpenTask.assignee_id, assignee.display_name,
-                   OpenTask.due_on)
+                   OpenTask.due_on, Case.processing_restricted)
             .join(page, page.c.id == OpenTask.id)
             .join(Case, Case.id == OpenTask.case_id).join(Client, Client.id == Case.client_id)
             .join(Municipality, Municipality.id == OpenTask.municipality_id)
             .outerjoin(assignee, assignee.id == OpenTask.assignee_id).order_by(*order))
     rows = [WorklistRow(r[0], r[1], r[2], f"{r[4]}, {r[3]}", r[5], r[6], r[7], r[8], r[9], r[10],
-                        bool(r[10] and r[10] < today)) for r in uow.session.execute(stmt)]
+                        bool(r[10] and r[10] < today), bool(r[11])) for r in uow.session.execute(stmt)]
     return rows, total
 
 
@@ -92,6 +93,7 @@ class CaseRow:
     responsible: str | None
     next_review_due: date | None
     opened_at: date
+    restricted: bool = False  # consent withdrawn: processing restricted
 
 
 def search_cases(uow, actor: Actor, query: str = "", status: str = "open", municipality_id: int | None = None,
@@ -115,11 +117,12 @@ def search_cases(uow, actor: Actor, query: str = "", status: str = "open", munic
     page_ids = cases.order_by(*order).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE).subquery()
     responsible = aliased(User)
     stmt = (select(Case.id, Case.reference, Client.first_name, Client.last_name, Municipality.name, Case.phase,
-                   Case.status, responsible.display_name, Case.next_review_due, Case.intake_date)
+                   Case.status, responsible.display_name, Case.next_review_due, Case.intake_date,
+                   Case.processing_restricted)
             .join(page_ids, page_ids.c.id == Case.id)
             .join(Client, Client.id == Case.client_id).join(Municipality, Municipality.id == Case.municipality_id)
             .outerjoin(responsible, responsible.id == Case.responsible_user_id).order_by(*order))
-    rows = [CaseRow(r[0], r[1], f"{r[3]}, {r[2]}", r[4], r[5], r[6], r[7], r[8], r[9])
+    rows = [CaseRow(r[0], r[1], f"{r[3]}, {r[2]}", r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]))
             for r in uow.session.execute(stmt)]
     return rows, total
 

@@ -21,7 +21,7 @@ NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
 LANE_ROLES = {"integrationsmanagement": "caseworker", "fallbearbeitung": "caseworker",
               "teamleitung": "supervisor", "stabsstelle": "supervisor", "supervisor": "supervisor",
               "caseworker": "caseworker"}
-ROLES = ("caseworker", "supervisor", "compliance", "admin")
+ROLES = ("caseworker", "supervisor", "compliance", "admin", "privacy")
 
 
 class IntegraflowParser(CamundaParser):

@@ -60,7 +60,7 @@ def test_demo_staff_spans_organisations_and_every_role(demo):
     assert len(caseworker_orgs) >= 3
     assert len({org for _name, org in caseworker_orgs}) >= 2
     roles = {role for (role,) in _all(container, select(User.role).distinct())}
-    assert roles == {"caseworker", "supervisor", "compliance", "admin"}
+    assert roles == {"caseworker", "supervisor", "compliance", "admin", "privacy"}
     assert summary.organisations == 3 and sum(summary.users_by_role.values()) == len(DEMO_USERS)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.db import Case, Event, OpenTask, TargetAgreementDocument
+from engine.db import Case, ConsentRecord, Event, OpenTask, TargetAgreementDocument
 from engine.services.access import ROLE_LABELS
 from report_data import served_household
 from support import add_user, count_rows, intake_form
@@ -15,7 +15,8 @@ from web.access_matrix import MATRIX, PUBLIC, READ_METHODS, ROLES, allowed, mark
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # The user of each role in the test world; dora is a caseworker of organisation B, the foreign tenant.
-USERS = {"anna": "caseworker", "carla": "supervisor", "erik": "compliance", "adele": "admin", "dora": "caseworker"}
+USERS = {"anna": "caseworker", "carla": "supervisor", "erik": "compliance", "adele": "admin", "paula": "privacy",
+         "dora": "caseworker"}
 CLIENT_NAME = "Haddad"
 
 
@@ -27,13 +28,16 @@ def _text(response) -> str:
 def fixture_data(container, world, signed_in):
     """Organisation A's served case (with a printed Zielvereinbarung), an open task, an admin user."""
     add_user(container, world, "adele", "Adele Admin", "admin", world.erik.organisation_id)
+    add_user(container, world, "paula", "Paula Datenschutz", "privacy", world.erik.organisation_id)
     _drive, case_id, _ = served_household(container, world)
     assert signed_in("anna").post(f"/cases/{case_id}/zielvereinbarung").status_code == 302
     fresh = _drive.open(world.anna, intake_form(world.town_a, last_name="Haddad-Neu"))
     with container.reader() as r:
         task = r.session.execute(select(OpenTask).where(OpenTask.case_id == fresh)).scalars().first()
         definition_id = r.session.get(Case, case_id).definition_id
-    return {"case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id}
+        record_id = r.session.execute(select(ConsentRecord.id).where(ConsentRecord.case_id == case_id)).scalar_one()
+    return {"case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id,
+            "record_id": record_id}
 
 
 def _url(rule, data: dict) -> str:
@@ -41,7 +45,7 @@ def _url(rule, data: dict) -> str:
     values = {"case_id": data["task_case"] if "task_id" in rule.arguments else data["case_id"],
               "task_id": data["task_id"], "definition_id": data["definition_id"], "version": 1, "mail_id": 1,
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
-              "key": "client_journey"}
+              "key": "client_journey", "record_id": data["record_id"]}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]

@@ -1,12 +1,12 @@
 """Indexes for the deadline overview: due items counted off an index, counselling ends found without a scan.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 from alembic import op
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
