@@ -1,5 +1,6 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
 from .audit import AuditVerification
+from .authoring import DefinitionDraft, FormDraft, FormVersion
 from .base import Base, new_id
 from .cases import CLIENT_NAME, Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
@@ -26,4 +27,5 @@ __all__ = [
     "Municipality", "Organisation", "User", "UserMunicipality",
     "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
+    "DefinitionDraft", "FormDraft", "FormVersion",
 ]
