@@ -40,11 +40,25 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
 
-    from . import admin, audit, auth, cases, compliance, deadlines, errors, filters, inbox, reports, tasks, worklist
+    from . import (
+        admin,
+        audit,
+        auth,
+        cases,
+        compliance,
+        deadlines,
+        definitions,
+        errors,
+        filters,
+        inbox,
+        reports,
+        tasks,
+        worklist,
+    )
     from .access_matrix import register as enforce_access_matrix
     from .security import register as register_security
 
-    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports):
+    for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, definitions):
         app.register_blueprint(module.bp)
     errors.register(app)
     enforce_access_matrix(app)

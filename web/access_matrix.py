@@ -24,10 +24,12 @@ SUPERVISOR = frozenset({"supervisor"})
 OVERSIGHT = frozenset({"supervisor", "compliance", "admin"})
 DISTRICT = frozenset({"compliance", "admin"})
 ADMIN = frozenset({"admin"})
+AUTHORS = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
 PUBLIC = frozenset({"static", "favicon", "auth.login"})
+AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
 
@@ -76,6 +78,26 @@ MATRIX: dict[str, Rule] = {
     "reports.eligible": Rule(post=DISTRICT),
     "reports.print_agreement": Rule(post=EDITORS, case=True),
     "reports.agreement_pdf": Rule(get=ALL, case=True),
+    # Prozesse: supervisors and admins author and deploy (district-wide); compliance may read the versions,
+    # view and compare them (which process did a case run on?), but never sees drafts or editors.
+    "definitions.index": Rule(get=OVERSIGHT),
+    "definitions.view": Rule(get=OVERSIGHT),
+    "definitions.download": Rule(get=OVERSIGHT),
+    "definitions.compare": Rule(get=OVERSIGHT),
+    "definitions.form_version_json": Rule(get=OVERSIGHT),
+    "definitions.edit": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.draft_xml": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.save": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.check": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.upload": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.discard": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.deploy": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.adopt": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_edit": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_schema": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_save": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_discard": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_deploy": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
 }
 
 
