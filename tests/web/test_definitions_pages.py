@@ -60,7 +60,8 @@ def test_compliance_reads_the_list_but_may_not_edit(signed_in):
 def test_modeler_page_follows_the_widget_contract(signed_in):
     page = _text(signed_in("carla").get("/prozesse/client_journey/bearbeiten"))
     for needle in ('id="bpmn-modeler"', 'data-xml-url="/prozesse/client_journey/entwurf.bpmn"',
-                   'data-save-url="/prozesse/client_journey/entwurf"', 'data-check-url="/prozesse/client_journey/pruefen"',
+                   'data-save-url="/prozesse/client_journey/entwurf"',
+                   'data-check-url="/prozesse/client_journey/pruefen"',
                    'data-draft-version=""', 'data-filename="client_journey.bpmn"', 'data-readonly="0"',
                    'id="bpmn-properties"', 'id="bpmn-check"', 'id="bpmn-save"', 'id="bpmn-download"',
                    'id="bpmn-upload"', 'id="modeler-status"', 'id="lint-problems"', '"intake"'):
