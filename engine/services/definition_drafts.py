@@ -70,7 +70,7 @@ def checked_xml(xml) -> str:
         raise Refused(message, [Problem("error", "", message)])
     forbidden = forbidden_code(xml)
     if forbidden:
-        raise Refused("Der Entwurf enthält nicht erlaubten Code und wurde nicht gespeichert.", forbidden)
+        raise Refused("Die Datei enthält nicht erlaubten Code und wurde nicht übernommen.", forbidden)
     return xml
 
 
@@ -158,5 +158,22 @@ def deploy_draft(uow, key: str, expected_version: int | None, comment: str | Non
                                f"{latest.version}; es wurde keine neue Version angelegt.")
         definition = deploy_definition(uow, key, draft.bpmn_xml, actor.id, comment)
         uow.session.delete(draft)
+        uow.commit()
+        return definition
+
+
+def deploy_file(uow, key: str, data: bytes, comment: str | None, actor_id: int | None) -> ProcessDefinition:
+    """Deploy a BPMN file directly (the `integraflow bpmn deploy` command): same checks and gate as the editor."""
+    with uow:
+        comment = required_comment(comment)
+        xml = checked_xml(data)
+        problems = lint_definition(xml, uow.forms)
+        if any(p.severity == "error" for p in problems):
+            raise Refused("Bereitstellung abgelehnt: die Datei hat Fehler.", problems)
+        latest = latest_definition(uow.session, key, required=False)
+        if latest is not None and latest.bpmn_xml == xml:
+            raise InvalidInput(f"Die Datei ist identisch mit Version {latest.version}; es wurde keine neue "
+                               "Version angelegt.")
+        definition = deploy_definition(uow, key, xml, actor_id, comment)
         uow.commit()
         return definition
