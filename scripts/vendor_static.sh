@@ -145,6 +145,33 @@ install_bundle_inputs() {
     bundled_bpmn_js="$(node -p 'require(process.argv[1]).version' "$BUNDLE_WORK/node_modules/bpmn-js/package.json")"
     [ "$bundled_bpmn_js" = "$BPMN_JS_VERSION" ] \
         || die "scripts/vendor/package.json has bpmn-js $bundled_bpmn_js, the viewer is pinned to $BPMN_JS_VERSION"
+    apply_csp_patches
+}
+
+# apply_csp_patches  -- remove the few inline styles the bundled libraries would
+# set through innerHTML (`style="..."` attributes are blocked by our CSP,
+# style-src 'self'; styles set through element.style stay allowed). Each patch
+# must match exactly once, so a version bump that changes the code stops here
+# instead of shipping a CSP violation. The dropped declarations are restated
+# in web/static/css/editor.css.
+apply_csp_patches() {
+    (cd "$BUNDLE_WORK" && node -e '
+        const fs = require("fs");
+        const patches = [
+          ["node_modules/bpmn-js-properties-panel/dist/index.esm.js",
+           "<div style=\"height: 100%\" tabindex=\"-1\" class=\"bio-properties-panel-container\">",
+           "<div tabindex=\"-1\" class=\"bio-properties-panel-container\">"],
+          ["node_modules/bpmn-js-properties-panel/dist/index.esm.js",
+           "<div style=\"flex: none; height: auto\" class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">",
+           "<div class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">"]
+        ];
+        for (const [file, from, to] of patches) {
+            const text = fs.readFileSync(file, "utf8");
+            const count = text.split(from).length - 1;
+            if (count !== 1) { console.error(`CSP patch expected once in ${file}, found ${count}: ${from}`); process.exit(1); }
+            fs.writeFileSync(file, text.replace(from, to));
+        }
+    ') || die "CSP patches no longer apply (library changed?): check the editor pages for inline styles"
 }
 
 # build_bundle ENTRY GLOBAL OUTFILE  -- esbuild ENTRY into one minified IIFE.
