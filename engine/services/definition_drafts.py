@@ -145,6 +145,8 @@ def deploy_draft(uow, key: str, expected_version: int | None, comment: str | Non
         require_author(actor)
         comment = required_comment(comment)
         draft = uow.session.get(DefinitionDraft, key)
+        if draft is None and expected_version is None:
+            raise InvalidInput("Es gibt noch keinen gespeicherten Entwurf. Bitte zuerst den Entwurf speichern.")
         if draft is None or draft.version != expected_version:
             raise draft_conflict(uow, draft)
         problems = lint_definition(draft.bpmn_xml, uow.forms)

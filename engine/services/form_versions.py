@@ -136,6 +136,8 @@ def deploy_form(uow, form_id: str, expected_version: int | None, comment: str | 
         require_author(actor)
         comment = required_comment(comment)
         draft = uow.session.get(FormDraft, form_id)
+        if draft is None and expected_version is None:
+            raise InvalidInput("Es gibt noch keinen gespeicherten Entwurf. Bitte zuerst den Entwurf speichern.")
         if draft is None or draft.version != expected_version:
             raise draft_conflict(uow, draft)
         problems = _schema_problems(draft.schema)
