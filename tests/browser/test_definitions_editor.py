@@ -73,7 +73,12 @@ def test_supervisor_renames_a_task_fixes_a_missing_form_deploys_and_sees_version
     expect(row).to_contain_text("aktuell")
     shot("prozesse-version-2")
 
-    page.get_by_role("link", name="Vergleichen").first.click()
+    page.locator("tr[data-version='1']").get_by_role("link", name="Ansehen").click()
+    expect(page.locator("#bpmn-modeler")).to_have_attribute("data-modeler-state", "ready")
+    expect(page.get_by_role("button", name="Als Entwurf übernehmen")).to_be_visible()
+    shot("version-1-ansicht")
+    page.go_back()
+    page.get_by_role("button", name="Vergleichen").click()
     expect(page.locator("#bpmn-diff-list li[data-element-id='Task_Assessment']")).to_contain_text(
         "Name: „Bedarfsanalyse“ → „Bedarfsgespräch“")
     expect(page.locator("#bpmn-diff-new .diff-changed[data-element-id='Task_Assessment']")).to_have_count(1)
