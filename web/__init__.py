@@ -36,6 +36,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         app.config["SECRET_KEY"] = os.environ.get("INTEGRAFLOW_SECRET_KEY") or _instance_secret(app)
     app.extensions["integraflow"] = container or bootstrap(Settings(**app.config.get("INTEGRAFLOW_SETTINGS", {})))
 
+    from .definitions import limit_body
+
+    app.before_request(limit_body)  # before CSRF protection reads an upload's form body
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -36,8 +36,13 @@ class TooLarge(IntegraflowError):
     status = 413
 
 
-@bp.before_request
-def _limit_body():
+def limit_body():
+    """Allow BPMN-sized bodies on the Prozesse endpoints only; refuse larger ones from their length, unread.
+
+    Registered on the app before CSRF protection, which parses form bodies (uploads) under the app-wide limit.
+    """
+    if request.blueprint != "definitions":
+        return
     request.max_content_length = BODY_LIMIT  # enforced while reading, also for bodies without a length
     if request.content_length is not None and request.content_length > BODY_LIMIT:
         raise TooLarge(f"Die gesendeten Daten sind zu groß (erlaubt sind {MAX_BYTES // (1024 * 1024)} MB BPMN).")

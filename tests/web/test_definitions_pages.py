@@ -236,3 +236,10 @@ def test_invalid_form_schema_is_reported_on_save(signed_in):
     assert response.json["ok"] and response.json["problems"][0]["severity"] == "error"
     other = client.post("/prozesse/formulare/contact/entwurf", json={"schema": {"id": "intake"}, "draft_version": 1})
     assert other.status_code == 422 and "contact" in other.json["message"]
+
+
+def test_a_3_mb_upload_is_read_under_the_bpmn_limit_before_csrf_checks_it(app_csrf, signed_in):
+    # CSRF protection parses the form body first; with the app-wide 2 MB limit that would answer 413.
+    response = signed_in("carla", on_app=app_csrf).post("/prozesse/client_journey/hochladen", data={
+        "file": (io.BytesIO(b" " * (3 * 1024 * 1024)), "gross.bpmn")})
+    assert response.status_code == 400 and "Das Formular ist abgelaufen" in _text(response)
