@@ -294,7 +294,11 @@
     editorKit.onUpload('bpmn-upload', MAX_UPLOAD_BYTES, importUpload, function (message) {
       say(message === 'too-big' ? TEXT.uploadTooBig : TEXT.uploadRead, 'error');
     });
-    modeler.on('commandStack.changed', function () { dirty.mark(); });
+    modeler.on('commandStack.changed', function (event) {
+      if (event.trigger !== 'clear') { // an import clears the stack: not an edit
+        dirty.mark();
+      }
+    });
     editorKit.guardDeployForm(document.getElementById('deploy-form'), dirty, function () {
       say(TEXT.saveFirst, 'error');
     });
