@@ -12,10 +12,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from editor_widget_app import ADDED_TASK, CLIENT_JOURNEY, INTAKE_FORM, Backend, create_widget_app
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
-
-from editor_widget_app import ADDED_TASK, CLIENT_JOURNEY, INTAKE_FORM, Backend, create_widget_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser" / "editor-widgets"
 # Playwright's init script runs before any page script and is not subject to the page's CSP.
@@ -367,4 +366,18 @@ def test_diff_marks_the_added_task_and_keeps_both_viewports_in_step(page, errors
     assert centre == [0, 0]
     assert page.evaluate(viewbox, "oldViewer") == page.evaluate(viewbox, "newViewer")
     expect(page.locator(f"#bpmn-diff-list li[data-element-id='{ADDED_TASK}']")).to_have_class("is-focused")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_readonly_form_shows_the_form_without_editor(page, errors):
+    page.goto("/form-editor?readonly=1")
+    expect(page.locator("#form-editor")).to_have_attribute("data-editor-state", "ready")
+    expect(page.locator("#form-editor .fjs-editor-container")).to_have_count(0)
+    expect(page.locator("#form-editor").get_by_label("Vorname")).not_to_be_editable()  # readonly
+    for control in ("#form-save", "#form-upload"):
+        expect(page.locator(control)).to_be_hidden()
+    expect(page.locator("#form-status")).to_contain_text("Nur Ansicht")
+    page.locator("#form-preview-button").click()
+    expect(page.locator("#form-preview")).to_have_attribute("data-preview-state", "ready")
     assert_clean(page, errors)

@@ -185,6 +185,10 @@
           // panes without size (hidden): keep the default zoom
         }
         synchronise(oldViewer, newViewer);
+        window.addEventListener('resize', function () {
+          oldViewer.get('canvas').resized();
+          newViewer.get('canvas').resized();
+        });
         wireList(oldViewer, newViewer);
         root.setAttribute('data-diff-state', 'ready');
       })

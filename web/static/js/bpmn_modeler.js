@@ -281,11 +281,6 @@
     editorKit.onClick('bpmn-download', download);
     if (readonly) {
       ['bpmn-check', 'bpmn-save', 'bpmn-upload'].forEach(editorKit.disable);
-      var panel = document.getElementById('bpmn-properties');
-      if (panel) {
-        panel.hidden = true;
-      }
-      container.classList.add('is-readonly');
       say(TEXT.readonly, 'info');
       return;
     }
@@ -311,6 +306,14 @@
       say(TEXT.loadFailed, 'error');
       return;
     }
+    if (readonly) {
+      // Before the viewer measures its container: without the panel the canvas takes the whole width.
+      var panel = document.getElementById('bpmn-properties');
+      if (panel) {
+        panel.hidden = true;
+      }
+      container.classList.add('is-readonly');
+    }
     modeler = buildModeler();
     window.iflBpmnModeler = modeler; // for the page's own tests and the browser console
     window.fetch(container.getAttribute('data-xml-url'), { credentials: 'same-origin' })
@@ -324,6 +327,7 @@
       .then(function () {
         fitViewport();
         wireButtons();
+        window.addEventListener('resize', function () { modeler.get('canvas').resized(); });
         container.setAttribute('data-modeler-state', 'ready');
       })
       .catch(function (err) {
