@@ -381,3 +381,15 @@ def test_readonly_form_shows_the_form_without_editor(page, errors):
     page.locator("#form-preview-button").click()
     expect(page.locator("#form-preview")).to_have_attribute("data-preview-state", "ready")
     assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_leaving_the_modeler_with_unsaved_changes_asks_first(page, errors):
+    open_modeler(page)
+    rename_intake(page, "Erstgespräch")
+    with page.expect_event("dialog") as info:
+        page.close(run_before_unload=True)
+    assert info.value.type == "beforeunload"
+    info.value.dismiss()  # stay on the page: the edit is still there
+    assert 'name="Erstgespräch"' in current_xml(page)
+    assert errors == []
