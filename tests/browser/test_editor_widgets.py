@@ -393,3 +393,42 @@ def test_leaving_the_modeler_with_unsaved_changes_asks_first(page, errors):
     info.value.dismiss()  # stay on the page: the edit is still there
     assert 'name="Erstgespräch"' in current_xml(page)
     assert errors == []
+
+
+@pytest.mark.browser
+def test_modeler_editing_tools_work_under_the_csp(page, errors):
+    open_modeler(page)
+    hit = page.locator("#bpmn-modeler .djs-shape[data-element-id='Task_Consent'] .djs-hit").first
+    hit.dblclick()  # label editing on the canvas
+    label_box = page.locator(".djs-direct-editing-parent")
+    expect(label_box).to_be_visible()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Einwilligung dokumentieren")
+    page.locator("#bpmn-modeler .djs-shape[data-element-id='Task_Assessment'] .djs-hit").first.click()
+    assert 'name="Einwilligung dokumentieren"' in current_xml(page)
+
+    hit.click()
+    page.locator(".djs-context-pad [data-action='replace']").click()  # "Elementtyp ändern" popup
+    expect(page.locator(".djs-popup")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(".djs-popup")).to_have_count(0)
+    expect(page.locator("#bpmn-modeler")).to_have_attribute("data-dirty", "1")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_form_editor_adds_a_field_from_the_palette_under_the_csp(page, errors):
+    open_form_editor(page)
+    fields = page.locator("#form-editor .fjs-editor-container .fjs-element[data-id]")
+    before = fields.count()
+    source = page.locator(".fjs-palette-field[data-field-type='textfield']")
+    target = page.locator("#form-editor .fjs-editor-container [data-id='Field_last_name']").first
+    source.hover()
+    page.mouse.down()
+    page.mouse.move(200, 400, steps=5)
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 5, steps=15)
+    page.mouse.up()
+    expect(fields).to_have_count(before + 1)
+    expect(page.locator("#form-editor")).to_have_attribute("data-dirty", "1")
+    assert_clean(page, errors)
