@@ -82,7 +82,7 @@
   }
 
   function focusField(idOrKey) {
-    var field = findField(idOrKey);
+    var field = !readonly && findField(idOrKey);
     if (!field) {
       return;
     }
