@@ -135,6 +135,10 @@ def test_modeler_loads_the_shipped_client_journey_with_only_the_properties_the_e
     expect(panel.locator("[data-group-id='group-CamundaPlatform__JobExecution']")).to_have_count(0)
     select(page, "Flow_Eligible_Yes")
     expect(panel.locator("[data-group-id='group-CamundaPlatform__Condition']")).to_be_visible()
+    page.evaluate("() => { const m = window.iflBpmnModeler; m.get('selection').select("
+                  "m.get('elementRegistry').get('Lane_Supervisor')); }")
+    expect(panel.locator("#bio-properties-panel-name")).to_have_value("Teamleitung")
+    expect(panel).to_contain_text("Der Name der Spur bestimmt die Rolle")
     shot(page, "modeler")
     assert_clean(page, errors)
 
