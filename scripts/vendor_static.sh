@@ -149,8 +149,9 @@ install_bundle_inputs() {
 }
 
 # apply_csp_patches  -- remove the few inline styles the bundled libraries would
-# set through innerHTML (`style="..."` attributes are blocked by our CSP,
-# style-src 'self'; styles set through element.style stay allowed). Each patch
+# add (`style="..."` attributes set through innerHTML and <style> elements are
+# blocked by our CSP, style-src 'self'; styles set through element.style and
+# constructable stylesheets stay allowed). Each patch
 # must match exactly once, so a version bump that changes the code stops here
 # instead of shipping a CSP violation. The dropped declarations are restated
 # in web/static/css/editor.css.
@@ -163,7 +164,14 @@ apply_csp_patches() {
            "<div tabindex=\"-1\" class=\"bio-properties-panel-container\">"],
           ["node_modules/bpmn-js-properties-panel/dist/index.esm.js",
            "<div style=\"flex: none; height: auto\" class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">",
-           "<div class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">"]
+           "<div class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">"],
+          // CodeMirror (FEEL and JSON fields of the properties panels) styles itself through style-mod, which
+          // puts a <style> element into <head> unless it has a nonce. Constructable stylesheets
+          // (document.adoptedStyleSheets) are not subject to style-src, so let style-mod use them for the
+          // document too, as it already does for shadow roots.
+          ["node_modules/style-mod/src/style-mod.js",
+           "if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {",
+           "if (root.adoptedStyleSheets && win.CSSStyleSheet) {"]
         ];
         for (const [file, from, to] of patches) {
             const text = fs.readFileSync(file, "utf8");

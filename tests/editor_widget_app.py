@@ -1,4 +1,4 @@
-"""A stand-in for the authoring pages: serves web/static and three pages that follow the editor widgets' markup contract.
+"""A stand-in for the authoring pages: web/static plus three pages that follow the editor widgets' markup contract.
 
 The real pages (definitions blueprint) render the same elements; this app lets the browser tests drive the widgets
 (bpmn_modeler.js, form_editor.js, bpmn_diff.js) without the engine, and records what they post. It sends the app's
@@ -137,7 +137,8 @@ def create_widget_app(backend: Backend | None = None) -> Flask:
 
     @app.get("/form-editor")
     def form_editor():
-        return _page("Formular bearbeiten", FORM_CSS, FORM_BODY, FORM_JS)
+        body = FORM_BODY.replace('data-readonly="0"', f'data-readonly="{request.args.get("readonly", "0")}"')
+        return _page("Formular bearbeiten", FORM_CSS, body, FORM_JS)
 
     @app.get("/diff")
     def diff():

@@ -12,10 +12,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from editor_widget_app import ADDED_TASK, CLIENT_JOURNEY, INTAKE_FORM, Backend, create_widget_app
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
-
-from editor_widget_app import ADDED_TASK, CLIENT_JOURNEY, INTAKE_FORM, Backend, create_widget_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser" / "editor-widgets"
 # Playwright's init script runs before any page script and is not subject to the page's CSP.
@@ -136,6 +135,10 @@ def test_modeler_loads_the_shipped_client_journey_with_only_the_properties_the_e
     expect(panel.locator("[data-group-id='group-CamundaPlatform__JobExecution']")).to_have_count(0)
     select(page, "Flow_Eligible_Yes")
     expect(panel.locator("[data-group-id='group-CamundaPlatform__Condition']")).to_be_visible()
+    page.evaluate("() => { const m = window.iflBpmnModeler; m.get('selection').select("
+                  "m.get('elementRegistry').get('Lane_Supervisor')); }")
+    expect(panel.locator("#bio-properties-panel-name")).to_have_value("Teamleitung")
+    expect(panel).to_contain_text("Der Name der Spur bestimmt die Rolle")
     shot(page, "modeler")
     assert_clean(page, errors)
 
@@ -263,4 +266,173 @@ def test_readonly_modeler_only_shows_and_downloads(page, errors):
     expect(page.locator("#bpmn-download")).to_be_visible()
     expect(page.locator("#modeler-status")).to_contain_text("Nur Ansicht")
     shot(page, "modeler-readonly")
+    assert_clean(page, errors)
+
+
+# ---- form editor -------------------------------------------------------------------------------------------------
+
+def open_form_editor(page) -> None:
+    page.goto("/form-editor")
+    expect(page.locator("#form-editor")).to_have_attribute("data-editor-state", "ready")
+
+
+@pytest.mark.browser
+def test_form_editor_loads_the_intake_form_and_previews_it(page, errors):
+    open_form_editor(page)
+    editor = page.locator("#form-editor")
+    expect(editor.locator(".fjs-editor-container [data-id='Field_first_name']")).to_have_count(1)
+    editor.locator(".fjs-editor-container [data-id='Field_first_name']").first.click()
+    general = page.locator(".fjs-properties-container [data-group-id='group-general']")
+    general.locator(".bio-properties-panel-group-header").click()  # opens the FEEL/templating editors (CodeMirror)
+    expect(general.locator(".cm-editor").first).to_be_visible()
+
+    page.locator("#form-preview-button").click()
+    preview = page.locator("#form-preview")
+    expect(preview).to_have_attribute("data-preview-state", "ready")
+    first_name = preview.get_by_label("Vorname")
+    expect(first_name).to_be_editable()  # fillable, never posted
+    first_name.fill("Amina")
+    expect(preview).to_contain_text("Aufenthaltsstatus")
+    expect(page.locator("#form-status")).to_have_text("Vorschau aktualisiert (Eingaben werden nicht gespeichert).")
+    shot(page, "form-editor")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_form_editor_saves_the_edited_schema(page, errors, backend):
+    backend.problems = [{"severity": "error", "element_id": "last_name",
+                         "message": "Das Feld wird in einer Bedingung benutzt und darf nicht fehlen."}]
+    open_form_editor(page)
+    page.evaluate("""() => {
+      const editor = window.iflFormEditor;
+      const field = editor.get('formFieldRegistry').get('Field_first_name');
+      editor.get('modeling').editFormField(field, 'label', 'Vorname (laut Ausweis)');
+    }""")
+    expect(page.locator("#form-editor")).to_have_attribute("data-dirty", "1")
+    page.locator("#form-save").click()
+
+    expect(page.locator("#form-status")).to_have_text("Entwurf gespeichert.")
+    kind, posted = backend.posts[-1]
+    assert kind == "form-save" and posted["csrf"] == "test-csrf-token" and posted["draft_version"] is None
+    schema = posted["schema"]
+    assert schema["id"] == json.loads(INTAKE_FORM.read_text(encoding="utf-8"))["id"]
+    assert "Vorname (laut Ausweis)" in json.dumps(schema, ensure_ascii=False)
+    expect(page.locator("#form-editor")).to_have_attribute("data-draft-version", "4")
+    expect(page.locator("#form-editor")).to_have_attribute("data-dirty", "0")
+    problem = page.locator("#form-problems li")
+    expect(problem).to_have_count(1)
+    expect(problem).to_contain_text("Nachname (last_name)")
+    problem.locator("button").click()  # selects the field in the editor
+    expect(page.locator(".fjs-properties-container .bio-properties-panel-header-label")).to_have_text("Nachname")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_form_upload_rejects_a_non_form_and_keeps_the_schema(page, errors):
+    open_form_editor(page)
+    page.locator("#form-upload").set_input_files(files=[{"name": "liste.json", "mimeType": "application/json",
+                                                         "buffer": b"[1, 2, 3]"}])
+    expect(page.locator("#form-status")).to_have_text(
+        "Die Datei ist kein gültiges Formular (JSON); das bisherige Formular bleibt erhalten.")
+    expect(page.locator("#form-editor [data-id='Field_first_name']")).to_have_count(1)
+    expect(page.locator("#form-editor")).to_have_attribute("data-dirty", "0")
+    with page.expect_download() as info:
+        page.locator("#form-download").click()
+    assert info.value.suggested_filename == "intake.json"
+    assert json.loads(Path(info.value.path()).read_text(encoding="utf-8"))["id"] == "intake"
+    assert_clean(page, errors)
+
+
+# ---- version diff ------------------------------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_diff_marks_the_added_task_and_keeps_both_viewports_in_step(page, errors):
+    page.goto("/diff")
+    expect(page.locator("#bpmn-diff")).to_have_attribute("data-diff-state", "ready")
+    old, new = page.locator("#bpmn-diff-old"), page.locator("#bpmn-diff-new")
+    expect(new.locator(f".djs-element.diff-added[data-element-id='{ADDED_TASK}']")).to_have_count(1)
+    expect(old.locator(f"[data-element-id='{ADDED_TASK}']")).to_have_count(0)
+    expect(old.locator(".djs-element.diff-changed[data-element-id='Task_Intake']")).to_have_count(1)
+    expect(new.locator(".djs-element.diff-changed[data-element-id='Task_Intake']")).to_have_count(1)
+    shot(page, "diff")
+
+    viewbox = "which => { const c = window.iflBpmnDiff[which].get('canvas').viewbox();" \
+              " return [c.x, c.y, c.width, c.height].map(Math.round); }"
+    page.evaluate("() => window.iflBpmnDiff.newViewer.get('canvas').zoom(1.5)")
+    assert page.evaluate(viewbox, "oldViewer") == page.evaluate(viewbox, "newViewer")
+
+    page.locator(f"#bpmn-diff-list li[data-element-id='{ADDED_TASK}']").click()
+    centre = page.evaluate("""id => {
+      const c = window.iflBpmnDiff.newViewer.get('canvas').viewbox();
+      const e = window.iflBpmnDiff.newViewer.get('elementRegistry').get(id);
+      return [c.x + c.width / 2 - (e.x + e.width / 2), c.y + c.height / 2 - (e.y + e.height / 2)].map(Math.round);
+    }""", ADDED_TASK)
+    assert centre == [0, 0]
+    assert page.evaluate(viewbox, "oldViewer") == page.evaluate(viewbox, "newViewer")
+    expect(page.locator(f"#bpmn-diff-list li[data-element-id='{ADDED_TASK}']")).to_have_class("is-focused")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_readonly_form_shows_the_form_without_editor(page, errors):
+    page.goto("/form-editor?readonly=1")
+    expect(page.locator("#form-editor")).to_have_attribute("data-editor-state", "ready")
+    expect(page.locator("#form-editor .fjs-editor-container")).to_have_count(0)
+    expect(page.locator("#form-editor").get_by_label("Vorname")).not_to_be_editable()  # readonly
+    for control in ("#form-save", "#form-upload"):
+        expect(page.locator(control)).to_be_hidden()
+    expect(page.locator("#form-status")).to_contain_text("Nur Ansicht")
+    page.locator("#form-preview-button").click()
+    expect(page.locator("#form-preview")).to_have_attribute("data-preview-state", "ready")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_leaving_the_modeler_with_unsaved_changes_asks_first(page, errors):
+    open_modeler(page)
+    rename_intake(page, "Erstgespräch")
+    with page.expect_event("dialog") as info:
+        page.close(run_before_unload=True)
+    assert info.value.type == "beforeunload"
+    info.value.dismiss()  # stay on the page: the edit is still there
+    assert 'name="Erstgespräch"' in current_xml(page)
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_modeler_editing_tools_work_under_the_csp(page, errors):
+    open_modeler(page)
+    hit = page.locator("#bpmn-modeler .djs-shape[data-element-id='Task_Consent'] .djs-hit").first
+    hit.dblclick()  # label editing on the canvas
+    label_box = page.locator(".djs-direct-editing-parent")
+    expect(label_box).to_be_visible()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Einwilligung dokumentieren")
+    page.locator("#bpmn-modeler .djs-shape[data-element-id='Task_Assessment'] .djs-hit").first.click()
+    assert 'name="Einwilligung dokumentieren"' in current_xml(page)
+
+    hit.click()
+    page.locator(".djs-context-pad [data-action='replace']").click()  # "Elementtyp ändern" popup
+    expect(page.locator(".djs-popup")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(".djs-popup")).to_have_count(0)
+    expect(page.locator("#bpmn-modeler")).to_have_attribute("data-dirty", "1")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_form_editor_adds_a_field_from_the_palette_under_the_csp(page, errors):
+    open_form_editor(page)
+    fields = page.locator("#form-editor .fjs-editor-container .fjs-element[data-id]")
+    before = fields.count()
+    source = page.locator(".fjs-palette-field[data-field-type='textfield']")
+    target = page.locator("#form-editor .fjs-editor-container [data-id='Field_last_name']").first
+    source.hover()
+    page.mouse.down()
+    page.mouse.move(200, 400, steps=5)
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 5, steps=15)
+    page.mouse.up()
+    expect(fields).to_have_count(before + 1)
+    expect(page.locator("#form-editor")).to_have_attribute("data-dirty", "1")
     assert_clean(page, errors)

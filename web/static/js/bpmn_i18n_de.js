@@ -20,7 +20,6 @@
     'Element documentation': 'Beschreibung des Elements',
     'Process documentation': 'Beschreibung des Prozesses',
     'User assignment': 'Zuständigkeit',
-    'Candidate groups': 'Rolle (camunda:candidateGroups)',
     'Due date': 'Fälligkeit (camunda:dueDate)',
     'The due date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).':
       'Ausdruck, der das Fälligkeitsdatum ergibt, z. B. add_duration(intake_date, deadlines[\'assessment\']).',

@@ -281,11 +281,6 @@
     editorKit.onClick('bpmn-download', download);
     if (readonly) {
       ['bpmn-check', 'bpmn-save', 'bpmn-upload'].forEach(editorKit.disable);
-      var panel = document.getElementById('bpmn-properties');
-      if (panel) {
-        panel.hidden = true;
-      }
-      container.classList.add('is-readonly');
       say(TEXT.readonly, 'info');
       return;
     }
@@ -294,7 +289,11 @@
     editorKit.onUpload('bpmn-upload', MAX_UPLOAD_BYTES, importUpload, function (message) {
       say(message === 'too-big' ? TEXT.uploadTooBig : TEXT.uploadRead, 'error');
     });
-    modeler.on('commandStack.changed', function () { dirty.mark(); });
+    modeler.on('commandStack.changed', function (event) {
+      if (event.trigger !== 'clear') { // an import clears the stack: not an edit
+        dirty.mark();
+      }
+    });
     editorKit.guardDeployForm(document.getElementById('deploy-form'), dirty, function () {
       say(TEXT.saveFirst, 'error');
     });
@@ -306,6 +305,14 @@
       container.setAttribute('data-modeler-state', 'error');
       say(TEXT.loadFailed, 'error');
       return;
+    }
+    if (readonly) {
+      // Before the viewer measures its container: without the panel the canvas takes the whole width.
+      var panel = document.getElementById('bpmn-properties');
+      if (panel) {
+        panel.hidden = true;
+      }
+      container.classList.add('is-readonly');
     }
     modeler = buildModeler();
     window.iflBpmnModeler = modeler; // for the page's own tests and the browser console
@@ -320,6 +327,7 @@
       .then(function () {
         fitViewport();
         wireButtons();
+        window.addEventListener('resize', function () { modeler.get('canvas').resized(); });
         container.setAttribute('data-modeler-state', 'ready');
       })
       .catch(function (err) {

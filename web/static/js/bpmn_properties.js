@@ -7,7 +7,7 @@
  *   general (name, id; process id/name), documentation, timer (timeDate/timeDuration/timeCycle),
  *   user assignment (camunda:candidateGroups = role, camunda:dueDate), the form of a user task (camunda:formKey,
  *   typed or chosen from the known forms), script (format, script), sequence flow condition.
- * Lanes need nothing extra: a lane's name is its role, edited in "general".
+ * A lane's name is its role (edited in "general", with a hint saying which names the engine knows).
  *
  * Load after vendor/bpmn-modeler-bundle/integraflow-modeler.js; exposes window.iflBpmnProperties.module(forms).
  */
@@ -48,6 +48,32 @@
         modeling.updateProperties(element, { 'camunda:formKey': (value || '').trim() || undefined });
       }
     });
+  }
+
+  function CandidateGroups(props) {
+    var element = props.element;
+    var modeling = lib.useService('modeling');
+    var debounce = lib.useService('debounceInput');
+    return lib.h(lib.TextFieldEntry, {
+      element: element,
+      id: 'candidateGroups',
+      label: 'Rolle (camunda:candidateGroups)',
+      description: 'caseworker, supervisor, compliance oder admin. Leer: die Rolle der Spur (Lane) gilt.',
+      debounce: debounce,
+      getValue: function () {
+        return lib.getBusinessObject(element).get('camunda:candidateGroups') || '';
+      },
+      setValue: function (value) {
+        modeling.updateProperties(element, { 'camunda:candidateGroups': (value || '').trim() || undefined });
+      }
+    });
+  }
+
+  function LaneRoleHint() {
+    return lib.h('div', { class: 'bio-properties-panel-entry ifl-lane-hint' },
+      lib.h('p', { class: 'bio-properties-panel-description' },
+        'Der Name der Spur bestimmt die Rolle ihrer Aufgaben: „Integrationsmanagement“ oder „Fallbearbeitung“ → ' +
+        'Fallbearbeitung (caseworker), „Teamleitung“ oder „Stabsstelle“ → Teamleitung (supervisor).'));
   }
 
   function formKeyChoice(forms) {
@@ -105,6 +131,16 @@
       group.entries = group.entries.filter(function (entry) {
         return keptEntries.indexOf(entry.id) !== -1;
       });
+    }
+    if (group.id === 'CamundaPlatform__UserAssignment') {
+      group.entries = group.entries.map(function (entry) {
+        return entry.id === 'candidateGroups'
+          ? { id: 'candidateGroups', component: CandidateGroups, isEdited: lib.isTextFieldEntryEdited }
+          : entry;
+      });
+    }
+    if (group.id === 'general' && lib.is(element, 'bpmn:Lane')) {
+      group.entries = group.entries.concat([{ id: 'iflLaneRoleHint', component: LaneRoleHint }]);
     }
     return group.entries && group.entries.length ? group : null;
   }
