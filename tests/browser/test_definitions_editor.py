@@ -5,7 +5,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from engine.db import Event, ProcessDefinition
-from support import PASSWORD
+from journey import CONSENT, Driver
+from support import PASSWORD, intake_form
 
 
 def _log_in(page: Page, username: str, name: str) -> None:
@@ -92,19 +93,34 @@ def test_supervisor_renames_a_task_fixes_a_missing_form_deploys_and_sees_version
     assert js_errors == []
 
 
-def test_supervisor_edits_a_form_previews_and_deploys_it(page, container, world, shot, js_errors):
+def test_supervisor_edits_a_form_previews_and_deploys_it_and_the_case_page_shows_it(page, container, world, shot,
+                                                                                       js_errors):
+    driver = Driver(container)
+    case_id = driver.open(world.anna, intake_form(world.town_a))
+    driver.complete(world.anna, case_id, CONSENT, expect="Task_Consent")  # contacts are logged after consent
     _log_in(page, "carla", "Carla Cramer")
     page.goto("/prozesse/")
     page.locator("tr[data-form-id='contact']").get_by_role("link", name="Bearbeiten").click()
     editor = page.locator("#form-editor")
     expect(editor.locator(".fjs-editor-container")).to_be_visible()
+    editor.locator(".fjs-form-field").nth(1).click()
+    editor.locator("[data-group-id='group-general'] .bio-properties-panel-group-header").click()
+    label = editor.locator("#bio-properties-panel-label")
+    new_label = label.inner_text().strip() + " (neu)"  # a contenteditable (templating) field
+    label.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" (neu)")
+    expect(editor.locator(".fjs-form-field").nth(1)).to_contain_text(new_label)
     page.locator("#form-preview-button").click()
-    expect(page.locator("#form-preview .fjs-form")).to_be_visible()
+    expect(page.locator("#form-preview .fjs-form")).to_contain_text(new_label)
     shot("formular-editor")
     page.locator("#form-save").click()
     expect(page.locator("#form-status")).to_contain_text("Entwurf gespeichert.")
-    page.fill("#form-comment", "nur gespeichert")
+    page.fill("#form-comment", "Beschriftung geändert")
     page.get_by_role("button", name="Neue Version bereitstellen").click()
-    # Unchanged schema: the server refuses a version identical to the latest one, the page says why.
-    expect(page.locator(".flash-error")).to_contain_text("identisch mit Version 1")
+    expect(page.locator(".flash-success")).to_contain_text("Version 2 des Formulars „contact“ ist bereitgestellt")
+    expect(page.locator("tr[data-form-id='contact']")).to_contain_text("Beschriftung geändert")
+    page.goto(f"/cases/{case_id}")
+    # The contact form on the case page is version 2 now.
+    expect(page.locator("main form").filter(has_text="Kontakt")).to_contain_text(new_label)
     assert js_errors == []
