@@ -135,6 +135,7 @@ def upload(key: str):
     try:
         saved = save_draft(uow(), key, data, form["draft_version"], actor())
     except Refused as exc:
+        flash(f"„{upload_file.filename}“: {exc.message}", "error")
         return _editor_page(key, exc.problems, 422)
     flash(f"Die Datei „{upload_file.filename}“ ist jetzt der Entwurf.", "success")
     if any(p.severity == "error" for p in saved.problems):

@@ -243,3 +243,14 @@ def test_a_3_mb_upload_is_read_under_the_bpmn_limit_before_csrf_checks_it(app_cs
     response = signed_in("carla", on_app=app_csrf).post("/prozesse/client_journey/hochladen", data={
         "file": (io.BytesIO(b" " * (3 * 1024 * 1024)), "gross.bpmn")})
     assert response.status_code == 400 and "Das Formular ist abgelaufen" in _text(response)
+
+
+def test_uploading_a_hostile_file_is_refused_with_the_element_and_nothing_stored(container, signed_in):
+    response = signed_in("carla").post("/prozesse/client_journey/hochladen", data={
+        "draft_version": "", "file": (io.BytesIO(IMPORT.encode()), "boese.bpmn")})
+    page = _text(response)
+    assert response.status_code == 422
+    assert "„boese.bpmn“: Die Datei enthält nicht erlaubten Code" in page
+    assert "Flow_Eligible_Yes" in page and "Nicht erlaubter Name: __import__" in page
+    with container.reader() as r:
+        assert r.session.get(DefinitionDraft, "client_journey") is None
