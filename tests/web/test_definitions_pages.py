@@ -254,3 +254,11 @@ def test_uploading_a_hostile_file_is_refused_with_the_element_and_nothing_stored
     assert "Flow_Eligible_Yes" in page and "Nicht erlaubter Name: __import__" in page
     with container.reader() as r:
         assert r.session.get(DefinitionDraft, "client_journey") is None
+
+
+@pytest.mark.parametrize("xml,needle", [(XXE, "DTD"), (LAUGHS, "DTD"), (NOT_BPMN, "kein BPMN"), ("", "leer"),
+                                        (IMPORT, "__import__"), (OPEN, "'open'")])
+def test_check_answers_hostile_xml_with_findings_never_an_error(signed_in, xml, needle):
+    response = signed_in("carla").post("/prozesse/client_journey/pruefen", json={"xml": xml})
+    assert response.status_code == 200
+    assert any(needle in p["message"] and p["severity"] == "error" for p in response.json["problems"])
