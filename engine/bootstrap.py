@@ -10,6 +10,7 @@ from .clock import SystemClock
 from .config import Settings
 from .db.connection import build_engine
 from .forms import FormRegistry
+from .services.form_catalog import FormCatalog
 from .uow import UnitOfWork
 from .workflow import WorkflowRuntime
 
@@ -23,7 +24,7 @@ class Container:
     session_factory: sessionmaker
     clock: SystemClock
     runtime: WorkflowRuntime
-    forms: FormRegistry
+    forms: FormCatalog
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A fresh unit of work (write=False for read-only requests)."""
@@ -46,7 +47,7 @@ def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None
         session_factory=session_factory,
         clock=clock,
         runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size, clock=clock),
-        forms=FormRegistry(settings.bpmn_dir / "forms"),
+        forms=FormCatalog(FormRegistry(settings.bpmn_dir / "forms")),
     )
 
 

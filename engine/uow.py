@@ -13,7 +13,8 @@ class UnitOfWork:
         self._session_factory = session_factory
         self.clock = clock
         self.runtime = runtime
-        self.forms = forms
+        self._forms_source = forms
+        self._forms = None
         self._write = write
         self.session: Session | None = None
         self._after_commit: list = []
@@ -24,6 +25,7 @@ class UnitOfWork:
             # Writers take SQLite's write lock first (see engine.db.connection); a no-op on PostgreSQL.
             self.session.connection(execution_options={"sqlite_write": True})
         self._after_commit = []
+        self._forms = None
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -31,6 +33,19 @@ class UnitOfWork:
         # (detached, not expired), which read-only callers rely on after the block.
         self.session.close()
         self.session = None
+
+    @property
+    def forms(self):
+        """The forms in force, read lazily once per unit of work (only work that needs forms pays for it)."""
+        if self._forms is None:
+            source = self._forms_source
+            if not hasattr(source, "registry"):
+                return source  # a plain registry (tests, tools without a database)
+            if self.session is None:
+                with self._session_factory() as session:
+                    return source.registry(session)
+            self._forms = source.registry(self.session)
+        return self._forms
 
     def commit(self) -> None:
         """Commit the transaction, then run the hooks that must only happen after success (cache updates)."""

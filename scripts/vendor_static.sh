@@ -10,11 +10,26 @@
 # To bump a version: change the pin AND its integrity hash
 # (`npm view <pkg>@<version> dist.integrity`), re-run, review and commit the diff.
 #
-# To add another package (e.g. the bpmn-js modeler bundle or form-js):
+# To add another package that ships a ready browser build:
 #   1. add NAME_VERSION / NAME_INTEGRITY pins below,
 #   2. add a block in main(): `vendor_pkg <npm-name> <version> <integrity>`,
 #      `reset_dest <dir>`, then `copy_file` / `copy_css_with_urls` steps,
 #      then `write_version`.
+#
+# Bundles (packages that ship only ES modules): the bpmn-js Modeler with its
+# properties panel, and form-js (editor + viewer). Their inputs live in
+# scripts/vendor/: package.json pins exact versions (bpmn-js there must equal
+# BPMN_JS_VERSION below), package-lock.json pins every transitive package with
+# its sha512 integrity (`npm ci` verifies them), and *-entry.js say what each
+# bundle exports. The script installs them into a temp dir and bundles each
+# entry with the pinned esbuild into ONE minified IIFE with a global:
+#   vendor/bpmn-modeler-bundle/integraflow-modeler.js  -> window.IntegraflowModeler
+#   vendor/form-js/integraflow-form-js.js              -> window.IntegraflowFormJs
+# plus the libraries' CSS, a VERSIONS file and the license of every bundled
+# package (THIRD_PARTY_LICENSES.txt, generated from esbuild's metafile).
+# To bump: edit scripts/vendor/package.json, run
+# `npm install --package-lock-only --ignore-scripts` in scripts/vendor/, re-run
+# this script, check the editor pages in a browser (CSP!), commit the diff.
 set -euo pipefail
 
 # ---- pinned versions ---------------------------------------------------------
@@ -114,7 +129,98 @@ write_version() {
     printf '%s\n' "$1" > "$2/VERSION"
 }
 
+# ---- esbuild bundles ---------------------------------------------------------
+BUNDLE_SRC="$REPO_ROOT/scripts/vendor"
+BUNDLE_WORK=""
+
+# install_bundle_inputs  -- `npm ci` the pinned bundle inputs into a temp dir.
+install_bundle_inputs() {
+    BUNDLE_WORK="$WORK_DIR/bundle"
+    mkdir -p "$BUNDLE_WORK"
+    cp "$BUNDLE_SRC/package.json" "$BUNDLE_SRC/package-lock.json" "$BUNDLE_SRC"/*-entry.js "$BUNDLE_WORK/"
+    log "installing bundle inputs (npm ci, integrity-checked against package-lock.json)"
+    (cd "$BUNDLE_WORK" && npm ci --ignore-scripts --no-audit --no-fund --silent) \
+        || die "npm ci failed in $BUNDLE_WORK"
+    local bundled_bpmn_js
+    bundled_bpmn_js="$(node -p 'require(process.argv[1]).version' "$BUNDLE_WORK/node_modules/bpmn-js/package.json")"
+    [ "$bundled_bpmn_js" = "$BPMN_JS_VERSION" ] \
+        || die "scripts/vendor/package.json has bpmn-js $bundled_bpmn_js, the viewer is pinned to $BPMN_JS_VERSION"
+    apply_csp_patches
+}
+
+# apply_csp_patches  -- remove the few inline styles the bundled libraries would
+# add (`style="..."` attributes set through innerHTML and <style> elements are
+# blocked by our CSP, style-src 'self'; styles set through element.style and
+# constructable stylesheets stay allowed). Each patch
+# must match exactly once, so a version bump that changes the code stops here
+# instead of shipping a CSP violation. The dropped declarations are restated
+# in web/static/css/editor.css.
+apply_csp_patches() {
+    (cd "$BUNDLE_WORK" && node -e '
+        const fs = require("fs");
+        const patches = [
+          ["node_modules/bpmn-js-properties-panel/dist/index.esm.js",
+           "<div style=\"height: 100%\" tabindex=\"-1\" class=\"bio-properties-panel-container\">",
+           "<div tabindex=\"-1\" class=\"bio-properties-panel-container\">"],
+          ["node_modules/bpmn-js-properties-panel/dist/index.esm.js",
+           "<div style=\"flex: none; height: auto\" class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">",
+           "<div class=\"bio-properties-panel bio-theme-parent bio-properties-panel-header-container\">"],
+          // CodeMirror (FEEL and JSON fields of the properties panels) styles itself through style-mod, which
+          // puts a <style> element into <head> unless it has a nonce. Constructable stylesheets
+          // (document.adoptedStyleSheets) are not subject to style-src, so let style-mod use them for the
+          // document too, as it already does for shadow roots.
+          ["node_modules/style-mod/src/style-mod.js",
+           "if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {",
+           "if (root.adoptedStyleSheets && win.CSSStyleSheet) {"]
+        ];
+        for (const [file, from, to] of patches) {
+            const text = fs.readFileSync(file, "utf8");
+            const count = text.split(from).length - 1;
+            if (count !== 1) { console.error(`CSP patch expected once in ${file}, found ${count}: ${from}`); process.exit(1); }
+            fs.writeFileSync(file, text.replace(from, to));
+        }
+    ') || die "CSP patches no longer apply (library changed?): check the editor pages for inline styles"
+}
+
+# build_bundle ENTRY GLOBAL OUTFILE  -- esbuild ENTRY into one minified IIFE.
+build_bundle() {
+    local entry="$1" global="$2" outfile="$3"
+    log "bundling $entry -> $outfile (global $global)"
+    (cd "$BUNDLE_WORK" && ./node_modules/.bin/esbuild "$entry" --bundle --minify --format=iife \
+        --global-name="$global" --target=es2019 --legal-comments=none --log-level=warning \
+        --metafile="$entry.meta.json" --outfile="$outfile") || die "esbuild failed for $entry"
+    chmod 0644 "$outfile"
+}
+
+# write_bundle_notices ENTRY DEST_DIR  -- VERSIONS (name@version of every bundled
+# package) and THIRD_PARTY_LICENSES.txt (their license files), from the metafile.
+write_bundle_notices() {
+    local entry="$1" dest="$2"
+    (cd "$BUNDLE_WORK" && node -e '
+        const fs = require("fs"), path = require("path");
+        const [meta, dest] = process.argv.slice(1);
+        const dirs = new Set();
+        for (const input of Object.keys(JSON.parse(fs.readFileSync(meta)).inputs)) {
+            const m = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
+            if (m) dirs.add(m[1]);
+        }
+        const versions = [], licenses = [];
+        for (const dir of [...dirs].sort()) {
+            const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json")));
+            versions.push(`${pkg.name}@${pkg.version}`);
+            const file = fs.readdirSync(dir).find(f => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+            const text = file ? fs.readFileSync(path.join(dir, file), "utf8").trim()
+                              : `License: ${pkg.license || "see package"} (no license file in the package)`;
+            licenses.push(`==== ${pkg.name}@${pkg.version} ====\n\n${text}\n`);
+        }
+        fs.writeFileSync(path.join(dest, "VERSIONS"), versions.join("\n") + "\n");
+        fs.writeFileSync(path.join(dest, "THIRD_PARTY_LICENSES.txt"), licenses.join("\n"));
+    ' "$entry.meta.json" "$dest") || die "could not write notices for $entry"
+}
+
 main() {
+    install_bundle_inputs
+
     # ---- bpmn-js (navigated viewer) ------------------------------------------
     vendor_pkg bpmn-js "$BPMN_JS_VERSION" "$BPMN_JS_INTEGRITY"
     local dest="$VENDOR_ROOT/bpmn-js"
@@ -125,11 +231,30 @@ main() {
     copy_css_with_urls dist/assets/bpmn-font/css/bpmn.css bpmn-font/css/bpmn.css "$dest"
     copy_file LICENSE LICENSE "$dest"
     write_version "$BPMN_JS_VERSION" "$dest"
-    # Later, e.g. the modeler (same package, so just another copy step here):
-    #   copy_file dist/bpmn-modeler.production.min.js bpmn-modeler.production.min.js "$dest"
-    # or form-js (own package and directory):
-    #   vendor_pkg @bpmn-io/form-js "$FORM_JS_VERSION" "$FORM_JS_INTEGRITY"
-    #   dest="$VENDOR_ROOT/form-js"; reset_dest "$dest"; copy_file ...; write_version ...
+    # The modeler's own CSS is the same diagram-js.css / bpmn-js.css / bpmn-font
+    # as the viewer's (same bpmn-js version), so it is not copied twice.
+
+    # ---- bpmn-js Modeler + properties panel (esbuild bundle) ------------------
+    dest="$VENDOR_ROOT/bpmn-modeler-bundle"
+    reset_dest "$dest"
+    build_bundle modeler-entry.js IntegraflowModeler "$dest/integraflow-modeler.js"
+    PKG_DIR="$BUNDLE_WORK/node_modules/@bpmn-io/properties-panel"
+    copy_css_with_urls dist/assets/properties-panel.css properties-panel.css "$dest"
+    write_bundle_notices modeler-entry.js "$dest"
+
+    # ---- form-js editor + viewer (esbuild bundle) ------------------------------
+    dest="$VENDOR_ROOT/form-js"
+    reset_dest "$dest"
+    build_bundle form-js-entry.js IntegraflowFormJs "$dest/integraflow-form-js.js"
+    PKG_DIR="$BUNDLE_WORK/node_modules/@bpmn-io/form-js-viewer"
+    copy_css_with_urls dist/assets/form-js.css form-js.css "$dest"
+    copy_css_with_urls dist/assets/flatpickr/light.css flatpickr/light.css "$dest"
+    PKG_DIR="$BUNDLE_WORK/node_modules/@bpmn-io/form-js-editor"
+    copy_css_with_urls dist/assets/form-js-editor.css form-js-editor.css "$dest"
+    copy_css_with_urls dist/assets/draggle.css draggle.css "$dest"
+    # The editor's properties panel uses the same @bpmn-io/properties-panel as the
+    # modeler: its CSS is vendor/bpmn-modeler-bundle/properties-panel.css.
+    write_bundle_notices form-js-entry.js "$dest"
 
     log "done:"
     (cd "$VENDOR_ROOT" && find . -type f | LC_ALL=C sort | sed 's/^\.\//  /') >&2

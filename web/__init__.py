@@ -36,6 +36,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         app.config["SECRET_KEY"] = os.environ.get("INTEGRAFLOW_SECRET_KEY") or _instance_secret(app)
     app.extensions["integraflow"] = container or bootstrap(Settings(**app.config.get("INTEGRAFLOW_SETTINGS", {})))
 
+    from .definitions import limit_body
+
+    app.before_request(limit_body)  # before CSRF protection reads an upload's form body
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -47,6 +50,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         cases,
         compliance,
         deadlines,
+        definitions,
         errors,
         filters,
         inbox,
@@ -62,7 +66,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy):
+                   privacy, definitions):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)

@@ -31,10 +31,12 @@ HANDOVER = frozenset({"supervisor", "admin"})
 PRIVACY = frozenset({"privacy"})
 SUBJECT_ACCESS = frozenset({"supervisor", "privacy"})
 RETENTION = frozenset({"privacy", "admin"})
+AUTHORS = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
 PUBLIC = frozenset({"static", "favicon", "auth.login"})
+AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
 SUBJECT_ACCESS_REFUSAL = "Die Auskunft nach Art. 15 DSGVO erstellen Teamleitung und Datenschutz."
@@ -111,6 +113,26 @@ MATRIX: dict[str, Rule] = {
     "privacy.access_log": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
     "privacy.access_log_csv": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
     "privacy.retention": Rule(get=RETENTION, post=RETENTION),
+    # Prozesse: supervisors and admins author and deploy (district-wide); compliance may read the versions,
+    # view and compare them (which process did a case run on?), but never sees drafts or editors.
+    "definitions.index": Rule(get=OVERSIGHT),
+    "definitions.view": Rule(get=OVERSIGHT),
+    "definitions.download": Rule(get=OVERSIGHT),
+    "definitions.compare": Rule(get=OVERSIGHT),
+    "definitions.form_version_json": Rule(get=OVERSIGHT),
+    "definitions.edit": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.draft_xml": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.save": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.check": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.upload": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.discard": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.deploy": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.adopt": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_edit": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_schema": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_save": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_discard": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.form_deploy": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
 }
 
 

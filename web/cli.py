@@ -144,25 +144,66 @@ def bpmn() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--forms", "forms_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Ordner mit Formularen (Standard: bpmn/forms).")
-def bpmn_check(files, forms_dir) -> None:
+@click.option("--db", "from_db", is_flag=True,
+              help="Gegen die in der Datenbank bereitgestellten Formulare prüfen (INTEGRAFLOW_DATABASE_URL).")
+def bpmn_check(files, forms_dir, from_db: bool) -> None:
     """Lint BPMN files: one line per problem."""
     from engine.config import SHIPPED_BPMN_DIR
     from engine.forms import FormRegistry
     from engine.workflow.lint import check_files
 
-    forms = FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms")
+    if from_db:
+        with _container().reader() as r:
+            forms = r.forms
+    else:
+        forms = FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms")
     results = check_files(list(files), forms)
     errors = 0
     for path, problems in results.items():
-        for p in problems:
-            where = f" [{p.element_id}]" if p.element_id else ""
-            label = "Fehler" if p.severity == "error" else "Warnung"
-            click.echo(f"{path}:{where} {label}: {p.message}")
-            errors += p.severity == "error"
+        errors += _print_problems(str(path), problems)
         if not problems:
             click.echo(f"{path}: in Ordnung")
     if errors:
         sys.exit(1)
+
+
+def _print_problems(where: str, problems) -> int:
+    errors = 0
+    for p in problems:
+        element = f" [{p.element_id}]" if p.element_id else ""
+        label = "Fehler" if p.severity == "error" else "Warnung"
+        click.echo(f"{where}:{element} {label}: {p.message}")
+        errors += p.severity == "error"
+    return errors
+
+
+@bpmn.command("deploy", help="Stellt eine BPMN-Datei als neue Version bereit (gleiche Prüfung wie im Editor); "
+                             "Exit-Status 1, wenn sie abgelehnt wird.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--comment", required=True, help="Was ändert sich? (Pflicht)")
+@click.option("--key", default="client_journey", show_default=True, help="Schlüssel der Prozessdefinition.")
+def bpmn_deploy(file: Path, comment: str, key: str) -> None:
+    """Deploy a BPMN file after the lint gate."""
+    from engine.services.authoring import Refused
+    from engine.services.definition_drafts import deploy_file
+    from engine.setup import prepare_database
+    from engine.workflow.xml_safety import MAX_BYTES
+
+    try:
+        with open(file, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # never read a huge file whole just to refuse it
+    except OSError as exc:
+        raise click.ClickException(f"Datei nicht gefunden/lesbar: {exc.strerror or exc}") from None
+    container = _container()
+    prepare_database(container)
+    try:
+        definition = deploy_file(container.uow(), key, data, comment, None)
+    except Refused as exc:
+        _print_problems(str(file), exc.problems)
+        click.echo(f"Fehler: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Version {definition.version} von '{key}' bereitgestellt. Neue Fälle starten darauf; laufende "
+               "Fälle bleiben auf ihrer Version.")
 
 
 @cli.command(help="Misst Durchsatz und Verlaufsunabhängigkeit der Aufgabenerledigung.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
@@ -28,7 +29,7 @@ def register(app) -> None:
     def _domain(exc: IntegraflowError):
         if exc.status >= 500:
             log.error("workflow failure: %s", exc.message)
-        return _page(exc.status, exc.message)
+        return _page(exc.status, exc.message, getattr(exc, "problems", None))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
@@ -46,7 +47,11 @@ def register(app) -> None:
                           "bitte versuchen Sie es erneut oder wenden Sie sich an die Administration.")
 
 
-def _page(status: int, message: str):
+def _page(status: int, message: str, problems=None):
     if request.path.startswith("/api/"):
         return {"error": message}, status
+    if request.is_json:
+        # The editors' JSON endpoints: the shape their scripts read (ok, message, problems with element ids).
+        return {"ok": False, "message": message,
+                "problems": [p if isinstance(p, dict) else asdict(p) for p in problems or ()]}, status
     return render_template("errors/error.html", status=status, message=message), status

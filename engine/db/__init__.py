@@ -1,5 +1,6 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
 from .audit import AuditVerification
+from .authoring import DefinitionDraft, FormDraft, FormVersion
 from .base import Base, new_id
 from .cases import CLIENT_NAME, Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
@@ -32,4 +33,5 @@ __all__ = [
     "StepFailure",
     "CaseAccessGrant", "HandoverBatch", "HandoverCase",
     "AccessLog", "ConsentRecord",
+    "DefinitionDraft", "FormDraft", "FormVersion",
 ]

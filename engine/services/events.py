@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "contact_logged": "Kontakt dokumentiert",
     "note_added": "Notiz hinzugefügt",
     "definition_deployed": "Prozessversion bereitgestellt",
+    "form_deployed": "Formularversion bereitgestellt",
     "timer_fired": "Frist erreicht",
     "timer_failed": "Zeitgeber fehlgeschlagen",
     "timer_retried": "Zeitgeber erneut gestartet",

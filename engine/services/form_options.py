@@ -27,3 +27,9 @@ def form_for(uow, form_key: str | None, case: Case | None = None, actor=None):
     if actor is not None:
         form = with_options(form, "municipalities", municipality_choices(uow, actor.organisation_id, actor.role))
     return form
+
+
+def form_version(uow, form_key: str | None) -> int | None:
+    """The deployed version of the form a user filled in (None when forms come from files), for the audit event."""
+    version_of = getattr(uow.forms, "version_of", None)
+    return version_of(form_key) if version_of else None

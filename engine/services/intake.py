@@ -24,7 +24,7 @@ from engine.forms import parse_submission
 from .access import DISTRICT_WIDE, Actor, require_editor
 from .definitions import JOURNEY_KEY, latest_definition, model_for
 from .events import record_event
-from .form_options import form_for
+from .form_options import form_for, form_version
 from .workflow_steps import persist
 
 INTAKE_TASK = "Task_Intake"
@@ -96,7 +96,7 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
     record_event(uow, "case_opened", actor.id, case.id, reference=case.reference, municipality=municipality.name,
                  responsible_user_id=responsible)
     record_event(uow, "task_completed", actor.id, case.id, task_id=intake_task.id, task=INTAKE_TASK,
-                 title=intake_task.title, form="intake")
+                 title=intake_task.title, form="intake", form_version=form_version(uow, "intake"))
     record_event(uow, "eligibility_checked", actor.id, case.id, eligible=eligibility.eligible,
                  reason=eligibility.reason, residence_status=client.residence_status,
                  evidence=client.residence_status_evidence)

@@ -11,7 +11,7 @@ from engine.forms import parse_submission
 
 from .access import Actor, require_editor, visible_case
 from .events import record_event
-from .form_options import form_for
+from .form_options import form_for, form_version
 from .plan_effects import (
     END_EVENT_REASONS,
     GOAL_FORMS,
@@ -96,7 +96,7 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
                                       due_on=task.due_on, data=data))
         clear_step_failure(uow, case.id)
         record_event(uow, "task_completed", actor.id, case.id, task_id=task.id, task=task.task_spec,
-                     title=task.title, form=task.form_key)
+                     title=task.title, form=task.form_key, form_version=form_version(uow, task.form_key))
         apply_effects(uow, case, task.form_key, data, actor.id, goals)
         if finished and case.status != "closed":
             reason = next((END_EVENT_REASONS[e] for e in ends if e in END_EVENT_REASONS), "other")

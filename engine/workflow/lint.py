@@ -422,3 +422,55 @@ def _parser_problems(raw: bytes, processes: list) -> list[Problem]:
             problems.append(_error(process.get("id"),
                                    f"Die Prozessdefinition kann nicht gelesen werden: {exc}"))
     return problems
+
+
+def removed_field_uses(xml: bytes | str, before: FormRegistry, after: FormRegistry) -> list[Problem]:
+    """Expressions of a definition that read a field some form provided `before` but no form provides `after`.
+
+    Used when a form is changed: a condition, due date or script that reads a dropped field would fail (or
+    silently take the wrong branch) in running cases, so such a form change is refused with the element id.
+    """
+    raw = xml.encode("utf-8") if isinstance(xml, str) else xml
+    try:
+        root = parse_xml(raw)
+    except UnsafeXml:
+        return []
+    lost = _known_names(root, before) - _known_names(root, after)
+    problems = []
+    for el, label, source, mode in _code_sites(root):
+        if not lost or not (source or "").strip():
+            continue
+        try:
+            names = unknown_names(source, set(), "exec" if mode == "exec" else "eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        problems += [_error(el.get("id"), f"{label} verwendet das Feld '{name}', das nach der Änderung kein "
+                                          "Formular mehr erfasst.") for name in sorted(names & lost)]
+    return problems
+
+
+def forbidden_code(xml: bytes | str) -> list[Problem]:
+    """Attempts to leave the restricted environment (imports, dunders, open, eval …) anywhere in a definition.
+
+    A draft may be unfinished, but it is never stored with code like this: such a file is an attack, not work
+    in progress. Syntax errors and unknown names are left to the full lint at deploy time.
+    """
+    raw = xml.encode("utf-8") if isinstance(xml, str) else xml
+    try:
+        root = parse_xml(raw)
+    except UnsafeXml as exc:
+        return [_error("", str(exc))]
+    problems = []
+    for el, label, source, mode in _code_sites(root):
+        if not (source or "").strip():
+            continue
+        mode = "exec" if mode == "exec" else "eval"
+        found = [p for p in check_source(source, mode) if p.startswith("Nicht erlaubt")]
+        try:
+            found += [f"Nicht erlaubte Funktion '{name}'"
+                      for name in sorted(unknown_names(source, set(), mode) & DANGEROUS_BUILTINS)
+                      if not name.startswith("_")]  # check_source already refuses every _name
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        problems += [_error(el.get("id"), f"{label}: {p}") for p in found]
+    return problems

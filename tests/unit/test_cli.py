@@ -171,3 +171,35 @@ def test_users_create_refuses_a_taken_username(tmp_path, database_with_org):
     assert result.returncode != 0 and no_traceback(result)
     assert "Den Benutzernamen 'neu' gibt es bereits." in result.stderr
     assert _usernames(database_with_org) == ["neu"]
+
+
+def _versions(path: Path) -> list[tuple[int, str | None]]:
+    with sqlite3.connect(path) as db:
+        return list(db.execute("SELECT version, comment FROM process_definition ORDER BY version"))
+
+
+def test_bpmn_deploy_refuses_a_file_with_errors_and_deploys_a_good_one(tmp_path, migrated):
+    shutil.copy(migrated, tmp_path / "x.sqlite")
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text(FORBIDDEN)
+    refused = run(tmp_path, "bpmn", "deploy", str(bad), "--comment", "Versuch")
+    assert refused.returncode == 1 and no_traceback(refused)
+    assert "[f_yes] Fehler: Bedingung: Nicht erlaubter Name: __import__" in refused.stdout
+    assert "nicht erlaubten Code" in refused.stderr
+    same = run(tmp_path, "bpmn", "deploy", str(SHIPPED), "--comment", "gleich")
+    assert same.returncode == 1 and "identisch mit Version 1" in same.stderr
+    good = tmp_path / "good.bpmn"
+    good.write_text(SHIPPED.read_text(encoding="utf-8").replace('name="Bedarfsanalyse"', 'name="Bedarfsgespräch"'),
+                    encoding="utf-8")
+    deployed = run(tmp_path, "bpmn", "deploy", str(good), "--comment", "Umbenannt")
+    assert deployed.returncode == 0, deployed.stderr
+    assert "Version 2 von 'client_journey' bereitgestellt" in deployed.stdout
+    assert _versions(tmp_path / "x.sqlite") == [(1, "Ausgelieferte Version"), (2, "Umbenannt")]
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    assert len(_versions(tmp_path / "x.sqlite")) == 2  # a restart keeps version 2 in force
+
+
+def test_bpmn_check_against_the_database_forms(tmp_path, migrated):
+    shutil.copy(migrated, tmp_path / "x.sqlite")
+    result = run(tmp_path, "bpmn", "check", "--db", str(SHIPPED))
+    assert result.returncode == 0 and f"{SHIPPED}: in Ordnung" in result.stdout
