@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.db import ProcessDefinition
@@ -65,8 +65,7 @@ def index():
         ids += [v.deployed_by for f in forms for v in f.versions] + [f.draft.updated_by for f in forms if f.draft]
         names = user_names(r.session, ids)
     return render_template("definitions/index.html", definitions=definitions, forms=forms, names=names,
-                           may_edit=actor().role in AUTHORS,
-                           has_migration="definitions.migration" in current_app.view_functions)
+                           may_edit=actor().role in AUTHORS)
 
 
 def _editor_page(key: str, problems=(), status: int = 200, values=None):

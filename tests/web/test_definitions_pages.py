@@ -46,12 +46,14 @@ def test_list_shows_versions_running_cases_and_forms_with_their_uses(container, 
     assert "Erstaufnahme" in page and "Neuer Fall (Erstaufnahme)" in page
     assert "Kontakt dokumentieren (Fallseite)" in page
     assert "kreisweit" in page
+    assert 'href="/prozesse/migration/client_journey"' in page  # the way to the impact preview
 
 
 def test_compliance_reads_the_list_but_may_not_edit(signed_in):
     client = signed_in("erik")
     page = _text(client.get("/prozesse/"))
     assert "client_journey" in page and "/prozesse/client_journey/bearbeiten" not in page
+    assert "/prozesse/migration/" not in page
     assert client.get("/prozesse/client_journey/bearbeiten").status_code == 403
     assert _save(client, SHIPPED).status_code == 403
     assert signed_in("anna").get("/prozesse/").status_code == 403
