@@ -23,8 +23,9 @@ from engine.db import (
 )
 from engine.errors import NotFound
 
-from .access import Actor, read_only_until, readable_case
+from .access import CASE_EDITORS, Actor, read_only_refusal, read_only_until, readable_case
 from .form_options import form_for
+from .restriction import RESTRICTED_MESSAGE
 
 TIMELINE_LIMIT = 200
 
@@ -119,6 +120,8 @@ class TaskForm:
     form: object
     values: dict
     version: int
+    # Why this person may look at the form but not complete it (None: they may complete it).
+    view_only: str | None = None
 
 
 def task_form(uow, actor: Actor, case_id: str, task_id: str) -> TaskForm:
@@ -133,7 +136,20 @@ def task_form(uow, actor: Actor, case_id: str, task_id: str) -> TaskForm:
                            "erledigt.")
         raise NotFound("Die Aufgabe wurde nicht gefunden.")
     form = form_for(uow, task.form_key, case)
-    return TaskForm(case, task, form, prefill(uow, case, task.form_key), case.version)
+    return TaskForm(case, task, form, prefill(uow, case, task.form_key), case.version,
+                    _view_only(uow, actor, case, task))
+
+
+def _view_only(uow, actor: Actor, case: Case, task: OpenTask) -> str | None:
+    """The reason a readable task cannot be completed by this person (the page then shows it, not a button)."""
+    if actor.role not in CASE_EDITORS:
+        return "Ihre Rolle kann diese Aufgabe ansehen, aber nicht erledigen."
+    until = read_only_until(uow.session, actor, case, uow.clock.now())
+    if until is not None:
+        return read_only_refusal(until)
+    if case.processing_restricted and task.form_key != "closure":
+        return RESTRICTED_MESSAGE
+    return None
 
 
 def prefill(uow, case: Case, form_key: str | None) -> dict:

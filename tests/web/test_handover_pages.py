@@ -69,6 +69,8 @@ def test_previous_organisation_has_read_only_access_then_none(signed_in, contain
     assert "Haddad" not in _text(signed_in("carla").get("/cases/"))
     assert "nur Lesezugriff" in _text(signed_in("carla").get(f"/cases/{case_id}/uebergabe"))
     task = rows(container, OpenTask, case_id=case_id)[0]
+    form_page = _text(signed_in("carla").get(f"/cases/{case_id}/tasks/{task.id}"))
+    assert "nur Lesezugriff" in form_page and ">Erledigen</button>" not in form_page
     writes = [rule for rule in app.url_map.iter_rules()
               if "POST" in rule.methods and "case_id" in rule.arguments]
     assert len(writes) >= 6
