@@ -29,6 +29,7 @@ class PreviewQuery(Schema):
     version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     migratable = fields.String(load_default="", validate=validate.OneOf(["", "ja", "nein"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    entwurf = fields.Boolean(load_default=False)
 
 
 class MigrateForm(Schema):
@@ -76,7 +77,7 @@ def preview(key: str):
     """Impact preview: running cases on older versions, whether each can move to the target version and why not."""
     args = load_args(PreviewQuery(), request.args)
     with reader() as r:
-        p = migration_preview(r, actor(), key, args["to"])
+        p = migration_preview(r, actor(), key, args["to"], draft=args["entwurf"])
     rows = [row for row in p.rows if (args["version"] is None or row.version == args["version"])
             and (args["migratable"] == "" or row.migratable == (args["migratable"] == "ja"))]
     page = rows[(args["page"] - 1) * PER_PAGE:args["page"] * PER_PAGE]

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from engine.db import Case, Client, ProcessDefinition, WorkflowState, WorkflowTask
-from engine.errors import Forbidden, NotFound
+from engine.db import Case, Client, DefinitionDraft, ProcessDefinition, WorkflowState, WorkflowTask
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.workflow import DefinitionError, parse_model
 from engine.workflow.migration import blockers, reached_from_rows, spec_changes
 
 from .access import Actor, scope_cases
@@ -46,13 +47,23 @@ class PreviewRow:
         return not self.reasons
 
 
+@dataclass(frozen=True)
+class DraftTarget:
+    """The working draft as the target of a preview: the version it would get once deployed (no id yet)."""
+
+    version: int
+    name: str
+    id: None = None
+    comment: str = "Entwurf"
+
+
 @dataclass
 class Preview:
     """The impact of moving a definition's running cases to a target version."""
 
     key: str
     name: str
-    target: ProcessDefinition
+    target: ProcessDefinition | DraftTarget
     versions: list[ProcessDefinition]
     rows: list[PreviewRow] = field(default_factory=list)
     counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # version -> (migratable, blocked)
@@ -84,15 +95,20 @@ def target_version(versions: list[ProcessDefinition], version: int | None) -> Pr
 
 
 def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None,
-                      case_ids: list[str] | None = None) -> Preview:
+                      case_ids: list[str] | None = None, draft: bool = False) -> Preview:
     """Every running case of `key` on an older version than the target, with migratable yes/no and reasons.
 
+    With `draft`, the target is the working draft (before deploying it): every running case is checked against it.
     Cases are grouped by (version, reached elements): the spec diff is computed once per version pair and the
     check once per group, from the stored visited list and task states; no workflow is deserialized.
     """
     require_migrator(actor)
     versions = definitions_of(uow, key)
-    target = target_version(versions, to_version)
+    if draft:
+        target, target_model = _draft_target(uow, key, versions[-1].version + 1)
+    else:
+        target = target_version(versions, to_version)
+        target_model = None
     older = {d.id: d for d in versions if d.version < target.version}
     preview = Preview(key, target.name, target, versions)
     if not older:
@@ -112,7 +128,7 @@ def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None
                              .where(*conditions, state.not_in(_PREDICTED)), actor)
     for case_id, name, task_state in uow.session.execute(task_query):
         reached_rows.setdefault(case_id, []).append((name, task_state))
-    target_model = model_for(uow, target)
+    target_model = target_model or model_for(uow, target)
     diffs, checked = {}, {}
     for row in cases:
         reached = reached_from_rows(row.visited, reached_rows.get(row.id, ()))
@@ -131,3 +147,17 @@ def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None
         preview.counts[definition.version] = (can + 1, cannot) if not reasons else (can, cannot + 1)
     preview.groups = len(checked)
     return preview
+
+
+def _draft_target(uow, key: str, version: int):
+    """The working draft of `key` parsed as a preview target, or a German refusal if there is none or it cannot run."""
+    draft = uow.session.get(DefinitionDraft, key)
+    if draft is None:
+        raise NotFound("Für diesen Prozess gibt es keinen Entwurf. Die Vorschau zeigt dann die bereitgestellten "
+                       "Versionen.")
+    try:
+        model = parse_model(draft.bpmn_xml)
+    except DefinitionError as exc:
+        raise InvalidInput("Der Entwurf ist nicht lauffähig; bitte erst im Editor prüfen und korrigieren: "
+                           f"{exc}") from None
+    return DraftTarget(version, model.name), model

@@ -192,3 +192,33 @@ def test_form_opened_before_the_migration_is_refused_not_applied_to_the_new_vers
     with pytest.raises(Conflict, match="inzwischen von jemand anderem geändert"):
         complete_task(container.uow(), scene["early"], task.id, MultiDict(ASSESSMENT), world.anna, form.version)
     assert drive.open_task(scene["early"]).task_spec == "Task_Assessment"
+
+
+def test_preview_against_the_draft_before_deploying_it(container, world):
+    from engine.services.definition_drafts import save_draft
+    from migration_cases import V2
+
+    cases = scenario_cases(container, world)
+    with pytest.raises(NotFound):  # no draft yet
+        _preview(container, world.carla, draft=True)
+    save_draft(container.uow(), "client_journey", V2.read_text(encoding="utf-8"), None, world.carla)
+    preview = _preview(container, world.carla, draft=True)
+    # The same verdicts as after deploying it, before anything is deployed.
+    assert (preview.target.id, preview.target.version) == (None, 2)
+    rows = {r.case_id: r for r in preview.rows}
+    assert rows[cases["early"]].migratable and not rows[cases["waiting"]].migratable
+    with container.reader() as r:
+        assert r.session.execute(select(ProcessDefinition.version)).scalars().all() == [1]
+
+
+def test_preview_refuses_a_draft_that_cannot_run(container, world):
+    from engine.db import DefinitionDraft
+    from engine.errors import InvalidInput
+
+    uow = container.uow()
+    with uow:
+        uow.session.add(DefinitionDraft(key="client_journey", bpmn_xml="<kein-bpmn/>", updated_by=world.carla.id,
+                                        updated_at=container.clock.now(), version=1))
+        uow.commit()
+    with pytest.raises(InvalidInput, match="Entwurf ist nicht lauffähig"):
+        _preview(container, world.carla, draft=True)

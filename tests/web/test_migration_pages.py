@@ -188,3 +188,19 @@ def test_reset_needs_a_reason_and_reopens_the_task(signed_in, container, world):
     assert specs == ["Task_Consent"]
     page = carla.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Fall zurückgesetzt" in page and "Einwilligung unvollständig" in page
+
+
+def test_the_editor_links_to_a_preview_against_the_draft_that_cannot_migrate(signed_in, container, world):
+    from engine.services.definition_drafts import save_draft
+    from migration_cases import V2
+
+    cases = scenario_cases(container, world)
+    client = signed_in("carla")
+    assert "entwurf=1" not in client.get("/prozesse/client_journey/bearbeiten").get_data(as_text=True)
+    assert client.get(PREVIEW + "?entwurf=1").status_code == 404  # no draft yet
+    save_draft(container.uow(), "client_journey", V2.read_text(encoding="utf-8"), None, world.carla)
+    assert f"{PREVIEW}?entwurf=1" in client.get("/prozesse/client_journey/bearbeiten").get_data(as_text=True)
+    page = client.get(PREVIEW + "?entwurf=1").get_data(as_text=True)
+    assert "Vorschau gegen den Entwurf" in page and "als Version 2 bereitgestellt" in page
+    assert cases["early"] in page and "Version 1: 1 migrierbar, 1 nicht migrierbar" in page
+    assert "migrieren</button>" not in page and 'name="case"' not in page
