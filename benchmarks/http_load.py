@@ -86,6 +86,7 @@ class _Caseworker(threading.Thread):
         self.client = httpx.Client(base_url=base, timeout=60)
         self.username, self.municipality_id, self.rounds = username, municipality_id, rounds
         self.latencies: list[float] = []
+        self.kinds: list[tuple[str, float]] = []  # (request kind, seconds): which requests make the tail
         self.errors: list[str] = []
         self.completions = 0
 
@@ -97,6 +98,7 @@ class _Caseworker(threading.Thread):
             self.errors.append(f"{method} {path}: {type(exc).__name__}")
             return None
         self.latencies.append(time.perf_counter() - start)
+        self.kinds.append((_kind(method, path), self.latencies[-1]))
         if response.status_code not in expect:
             self.errors.append(f"{method} {path}: HTTP {response.status_code}")
             return None
@@ -138,6 +140,14 @@ class _Caseworker(threading.Thread):
                     break
                 self.completions += 1
             self._send("GET", "/")
+
+
+_IDS = re.compile(r"/[0-9a-f]{8}-[0-9a-f-]{27}")
+
+
+def _kind(method: str, path: str) -> str:
+    """A request's kind for the breakdown: method and path with case and task ids replaced."""
+    return f"{method} {_IDS.sub('/…', path)}"
 
 
 def _start_gunicorn(url: str, workers: int, port: int) -> subprocess.Popen:
@@ -196,7 +206,18 @@ def run(url: str, workers: int, clients: int, rounds: int, port: int, users: lis
             "p50_ms": statistics.median(latencies) * 1000,
             "p95_ms": statistics.quantiles(latencies, n=20)[18] * 1000,
             "errors": sum(len(c.errors) for c in crew), "error_samples": [e for c in crew for e in c.errors][:3],
-            "completions": expected, "events": found, "rss_mb": max(rss) if rss else 0.0}
+            "completions": expected, "events": found, "rss_mb": max(rss) if rss else 0.0,
+            "kinds": _by_kind([k for c in crew for k in c.kinds])}
+
+
+def _by_kind(samples: list[tuple[str, float]]) -> list[tuple[str, int, float, float]]:
+    """(kind, count, p50 ms, p95 ms) per request kind, slowest p95 first."""
+    grouped: dict[str, list[float]] = {}
+    for kind, seconds in samples:
+        grouped.setdefault(kind, []).append(seconds * 1000)
+    rows = [(kind, len(v), statistics.median(v), statistics.quantiles(v, n=20)[18] if len(v) > 1 else v[0])
+            for kind, v in grouped.items()]
+    return sorted(rows, key=lambda r: -r[3])
 
 
 def main() -> None:
@@ -222,6 +243,8 @@ def main() -> None:
               f"{r['p95_ms']:>7.1f} {r['errors']:>6} {r['completions']:>8} {r['events']:>7} {r['rss_mb']:>7.0f}")
         for sample in r["error_samples"]:
             print(f"         z. B. {sample}")
+        for kind, count, p50, p95 in r["kinds"]:
+            print(f"         {kind:46} {count:5} × p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from engine.services.login_guard import LoginLocked, LoginPolicy
 
 from .deps import container, uow
 from .extensions import login_manager
-from .security import start_session
+from .security import is_background_request, start_session
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -28,7 +28,7 @@ def _unauthorized():
     A page's scripts (the notification bell, the diagram) keep fetching after the session ended: their requests
     must not queue a second "please sign in" next to the timeout notice the page itself is about to show.
     """
-    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+    if is_background_request():
         return jsonify(ok=False, message=login_manager.login_message), 401
     if not session.get("_flashes"):
         flash(login_manager.login_message, login_manager.login_message_category)

@@ -1,7 +1,7 @@
 """Security headers on every response and the session's idle and absolute timeouts."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from .deps import container
@@ -58,5 +58,14 @@ def enforce_session_timeouts():
     for key in ("signed_in_at", "seen_at"):
         session.pop(key, None)
     flash(notice, "info")
+    if is_background_request():
+        # A page script (diagram, bell) noticed first: it must not follow a redirect to the login page, whose
+        # rendering would use up the notice before the person's own next page load can show it.
+        return jsonify(ok=False, message=notice), 401
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))
+
+
+def is_background_request() -> bool:
+    """True for a page script's fetch (the browser says so in Sec-Fetch-Mode), False for a page load or form post."""
+    return request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate"

@@ -43,3 +43,16 @@ def test_after_a_timeout_the_page_scripts_requests_add_no_second_notice(timed_ap
     assert anna.get("/inbox", headers=FETCH).status_code == 401
     assert anna.get("/", headers={"Sec-Fetch-Mode": "navigate"}).status_code == 302
     assert _notices(anna) == ["Ihre Sitzung ist nach längerer Inaktivität abgelaufen."]
+
+
+def test_a_background_request_that_ends_the_session_leaves_the_notice_for_the_next_page(timed_app, signed_in, clock):
+    anna = signed_in("anna", on_app=timed_app)
+    assert anna.get("/").status_code == 200
+    clock.advance(minutes=31)
+    # The diagram's fetch from the page already open arrives first: a 401, not a redirect it would follow to the
+    # login page (rendering that page would use up the notice before the person sees it).
+    response = anna.get("/cases/definitions/1.bpmn", headers=FETCH)
+    assert response.status_code == 401
+    assert response.get_json()["message"].startswith("Ihre Sitzung ist nach längerer Inaktivität abgelaufen.")
+    assert anna.get("/cases/", headers={"Sec-Fetch-Mode": "navigate"}).status_code == 302
+    assert _notices(anna) == ["Ihre Sitzung ist nach längerer Inaktivität abgelaufen."]
