@@ -106,6 +106,8 @@ def _closure(page: Page) -> None:
 
 def _review_comes_due(page: Page, container, moment: datetime) -> None:
     """Time passes and the scheduler's timer sweep runs: the review task appears by itself."""
+    # The case page's own requests (the diagram) must be done before months pass, or they arrive after the jump.
+    page.wait_for_load_state("networkidle")
     container.clock.set(moment)
     assert sweep_timers(container, "browser-test").fired == 1
     page.reload()

@@ -23,6 +23,7 @@ def test_bell_count_rises_after_the_sweep_and_the_inbox_opens_the_case(page, js_
     bell = page.locator("a.bell")
     expect(bell).to_have_attribute("aria-label", "Benachrichtigungen")  # nothing unread yet
 
+    page.wait_for_load_state("networkidle")  # nothing of this page may arrive after the jump
     container.clock.set(datetime(2026, 5, 1, 8, 0, tzinfo=BERLIN))  # the review comes due
     assert sweep_timers(container, "browser").fired == 1
     assert run_reminder_pass(container) >= 1
