@@ -53,6 +53,9 @@ class Settings:
     login_window_minutes: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_LOGIN_WINDOW_MINUTES", 15))
     login_lockout_minutes: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_LOGIN_LOCKOUT_MINUTES", 15))
     session_idle_minutes: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SESSION_IDLE_MINUTES", 30))
+    # Reverse proxies in front of the app (0: none). Only then are X-Forwarded-For/-Proto trusted, so the per-IP
+    # login limit counts the visitor's address, not the proxy's (which would lock everyone out at once).
+    proxy_hops: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_PROXY_HOPS", 0))
 
     @property
     def is_sqlite(self) -> bool:

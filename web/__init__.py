@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request, session
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.bootstrap import Container, bootstrap
 from engine.config import Settings
@@ -35,6 +36,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("INTEGRAFLOW_SECRET_KEY") or _instance_secret(app)
     app.extensions["integraflow"] = container or bootstrap(Settings(**app.config.get("INTEGRAFLOW_SETTINGS", {})))
+    hops = app.extensions["integraflow"].settings.proxy_hops
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .definitions import limit_body
 
