@@ -99,9 +99,16 @@ def _check(uow, cases: list[tuple[str, str, int]]) -> list[CaseConformance]:
 
 
 def case_conformance(uow, actor: Actor, case_id: str) -> CaseConformance:
-    """Replay one case the actor may see (live, for the case page)."""
+    """Replay one case the actor may see (live, for the case page), once per state of the case.
+
+    Every completed step bumps the case version, and explanations are events: the replay (which reads the case's
+    whole history) runs again only when one of them changed, not on every view of the case page.
+    """
     case = readable_case(uow, actor, case_id, with_client=False)
-    return _check(uow, [(case.id, case.reference, case.definition_id)])[0]
+    last_explanation = uow.session.execute(select(func.max(Event.id)).where(
+        Event.kind.in_(EXPLANATION_LABELS), Event.case_id == case.id)).scalar()
+    key = ("conformance", case.id, case.version, case.definition_id, last_explanation)
+    return uow.runtime.derived(key, lambda: _check(uow, [(case.id, case.reference, case.definition_id)])[0])
 
 
 @dataclass

@@ -55,6 +55,7 @@ class WorkflowRuntime:
         self._instances: OrderedDict[str, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._derived: OrderedDict[tuple, object] = OrderedDict()
 
     # --- definitions ---
     def model(self, definition_id: int, checksum: str, xml: str) -> ProcessModel:
@@ -94,6 +95,19 @@ class WorkflowRuntime:
         """Drop a cached instance (after a failed transaction the object may be half-changed)."""
         with self._lock:
             self._instances.pop(case_id, None)
+
+    def derived(self, key: tuple, compute):
+        """A result derived from an immutable state (e.g. a case version's replay), computed once per key."""
+        with self._lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = compute()
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > max(self._cache_size, 1) * 4:
+                self._derived.popitem(last=False)
+        return value
 
     # --- running ---
     def start(self, model: ProcessModel, data: dict) -> BpmnWorkflow:

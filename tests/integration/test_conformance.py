@@ -107,3 +107,26 @@ def test_the_conformance_command_lists_deviating_cases(container, world, closed_
     assert f"{reference}: 1 Abweichung(en), ohne Erklärung" in result.stdout
     assert "Schritt 3 „Integrationsplan und Zielvereinbarung“ war laut Prozessmodell" in result.stdout
     assert "1 Fälle geprüft: 0 prozesstreu, 1 mit Abweichungen." in result.stdout
+
+
+def test_the_case_page_replays_a_case_once_per_state_not_on_every_view(container, world):
+    from support import statements
+
+    drive = Driver(container)
+    case_id = drive.to_review(world.anna, intake_form(world.town_a))
+    with container.reader() as r:
+        first = case_conformance(r, world.anna, case_id)
+    with statements(container) as seen, container.reader() as r:
+        again = case_conformance(r, world.anna, case_id)
+    assert again is first
+    assert [s for s in seen if "completed_task" in s or "task_completed" in s] == []  # the history is not read
+    drive.review(world.anna, case_id)  # a completed step: a new case version
+    with container.reader() as r:
+        after = case_conformance(r, world.anna, case_id)
+    assert after.steps == first.steps + 1
+    uow = container.uow()
+    with uow:  # an explanation recorded without a new case version still counts at once
+        record_event(uow, "case_repaired", world.carla.id, case_id, action="retry")
+        uow.commit()
+    with container.reader() as r:
+        assert case_conformance(r, world.anna, case_id) is not after
