@@ -2,7 +2,7 @@
 from .audit import AuditVerification
 from .authoring import DefinitionDraft, FormDraft, FormVersion
 from .base import Base, new_id
-from .cases import CLIENT_NAME, Case, Client, HouseholdMember
+from .cases import Case, Client, HouseholdMember
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
@@ -24,7 +24,7 @@ from .workflow_tables import (
 )
 
 __all__ = [
-    "Base", "new_id", "CLIENT_NAME", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
+    "Base", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
     "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",
     "Municipality", "Organisation", "User", "UserMunicipality",

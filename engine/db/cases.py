@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, func
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, JsonType, UtcDateTime, new_id
@@ -13,8 +13,7 @@ class Client(Base):
     """A refugee in follow-up accommodation; personal data only after intake."""
 
     __tablename__ = "client"
-    # Sorting lists by name walks this index; on PostgreSQL a trigram index on CLIENT_NAME (migration 0008)
-    # serves substring search.
+    # Sorting clients by name walks this index (case search matches and sorts on client_case.search_name).
     __table_args__ = (Index("ix_client_name", "last_name", "first_name"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     first_name: Mapped[str] = mapped_column(String(100))
@@ -34,10 +33,6 @@ class Client(Base):
     counselling_start: Mapped[date | None] = mapped_column(Date)
     household: Mapped[list[HouseholdMember]] = relationship(order_by="HouseholdMember.id",
                                                                cascade="all, delete-orphan")
-
-
-# What case search matches a word against: "last first", lower case (words never contain the space).
-CLIENT_NAME = func.lower(Client.last_name + " " + Client.first_name)
 
 
 class HouseholdMember(Base):

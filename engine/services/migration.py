@@ -12,7 +12,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.db import Case, Event, OpenTask, ProcessDefinition, WorkflowState
 from engine.errors import Conflict, IntegraflowError, NotFound
-from engine.workflow import UnsupportedState, load_workflow
 from engine.workflow.migration import MigrationRefused, migrate
 
 from .access import Actor, visible_case
@@ -21,7 +20,7 @@ from .events import record_event
 from .migration_preview import definitions_of, require_migrator, target_version
 from .step_failures import clear_step_failure
 from .tasks import bump_case_version
-from .workflow_steps import persist
+from .workflow_steps import current_workflow, persist
 
 log = logging.getLogger("integraflow.migration")
 BATCH_LIMIT = 200  # cases per request: a request must never run for minutes; the rest is reported
@@ -115,12 +114,7 @@ def lock_case(uow, case: Case, expected_version: int | None) -> None:
 
 def _move(uow, case: Case, source: ProcessDefinition, target: ProcessDefinition, allow: frozenset[str]) -> None:
     old_model, new_model = model_by_id(uow, source.id), model_for(uow, target)
-    workflow = uow.runtime.checkout(case.id, case.version - 1)
-    if workflow is None:
-        try:
-            workflow = load_workflow(uow.session, uow.runtime, case.id, old_model)
-        except (LookupError, UnsupportedState) as exc:
-            raise Conflict(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
+    workflow = current_workflow(uow, case.id, case.version - 1, old_model)
     try:
         migrate(uow.runtime.codec.registry, workflow, old_model, new_model, allow)
     except MigrationRefused as exc:

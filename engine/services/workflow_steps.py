@@ -20,12 +20,7 @@ def workflow_of(uow, case: Case, loaded_version: int):
     version) after the commit, so a failed transaction never leaves a half-changed workflow in memory.
     """
     model = model_by_id(uow, case.definition_id)
-    workflow = uow.runtime.checkout(case.id, loaded_version)
-    if workflow is None:
-        try:
-            workflow = load_workflow(uow.session, uow.runtime, case.id, model)
-        except (LookupError, UnsupportedState) as exc:
-            raise WorkflowFailure(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
+    workflow = current_workflow(uow, case.id, loaded_version, model)
     try:
         yield model, workflow
     except ScriptFailure as exc:
@@ -34,6 +29,17 @@ def workflow_of(uow, case: Case, loaded_version: int):
         # The projection said the task was open but the workflow disagrees: refuse instead of guessing.
         raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
     persist(uow, case, model, workflow)
+
+
+def current_workflow(uow, case_id: str, version: int, model):
+    """The case's workflow at `version`: the cached instance (now owned by the caller) or loaded from the store."""
+    workflow = uow.runtime.checkout(case_id, version)
+    if workflow is not None:
+        return workflow
+    try:
+        return load_workflow(uow.session, uow.runtime, case_id, model)
+    except (LookupError, UnsupportedState) as exc:
+        raise WorkflowFailure(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
 
 
 def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:

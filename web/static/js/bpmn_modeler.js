@@ -33,10 +33,6 @@
     readonly: 'Nur Ansicht: diese Version kann nicht bearbeitet werden.',
     dirty: 'Ungespeicherte Änderungen',
     saveFirst: 'Bitte zuerst den Entwurf speichern.',
-    saving: 'Entwurf wird gespeichert …',
-    saved: 'Entwurf gespeichert.',
-    conflict: 'Jemand anderes hat den Entwurf inzwischen gespeichert. Ihre Änderungen sind noch hier: ' +
-      'bitte herunterladen, die Seite neu laden und die Änderungen erneut vornehmen.',
     checking: 'Diagramm wird geprüft …',
     checkDone: 'Prüfung abgeschlossen.',
     requestFailed: 'Der Server hat nicht wie erwartet geantwortet. Ihre Änderungen sind nicht verloren.',
@@ -204,42 +200,8 @@
   }
 
   function save() {
-    var button = document.getElementById('bpmn-save');
-    var changedSince = dirty.generation();
-    if (button) {
-      button.disabled = true;
-    }
-    say(TEXT.saving, 'info');
-    return currentXml()
-      .then(function (xml) {
-        return editorKit.postJson(container.getAttribute('data-save-url'), {
-          xml: xml,
-          draft_version: editorKit.draftVersion(container)
-        });
-      })
-      .then(function (reply) {
-        var body = reply.body;
-        if (reply.ok && body.ok !== false) {
-          if (body.draft_version !== undefined && body.draft_version !== null) {
-            container.setAttribute('data-draft-version', String(body.draft_version));
-          }
-          dirty.savedAt(changedSince);
-          say(body.message || TEXT.saved, 'ok');
-        } else if (reply.status === 409) {
-          say(body.message || TEXT.conflict, 'error');
-        } else {
-          say(body.message || TEXT.requestFailed, 'error');
-        }
-        if (body.problems) {
-          showProblems(body.problems);
-        }
-      })
-      .catch(function () { say(TEXT.requestFailed, 'error'); })
-      .then(function () {
-        if (button) {
-          button.disabled = false;
-        }
-      });
+    return editorKit.saveDraft(container, document.getElementById('bpmn-save'), dirty,
+      currentXml().then(function (xml) { return { xml: xml }; }), say, showProblems);
   }
 
   // ---- upload / download -----------------------------------------------------------------------------------------

@@ -49,6 +49,56 @@
     return isNaN(value) ? null : value;
   }
 
+  var SAVE_TEXT = {
+    saving: 'Entwurf wird gespeichert …',
+    saved: 'Entwurf gespeichert.',
+    conflict: 'Jemand anderes hat den Entwurf inzwischen gespeichert. Ihre Änderungen sind noch hier: ' +
+      'bitte herunterladen, die Seite neu laden und die Änderungen erneut vornehmen.',
+    requestFailed: 'Der Server hat nicht wie erwartet geantwortet. Ihre Änderungen sind nicht verloren.'
+  };
+
+  /**
+   * Save the editor's draft: `payload` is a promise of the JSON body (without draft_version). Disables the save
+   * button meanwhile, keeps data-draft-version current, marks the editor saved only up to the edits made before
+   * the request (later edits stay unsaved), and reports through `say` and `showProblems`. A 409 or any failure
+   * leaves the user's work in the editor.
+   */
+  function saveDraft(container, button, dirty, payload, say, showProblems) {
+    var changedSince = dirty.generation();
+    if (button) {
+      button.disabled = true;
+    }
+    say(SAVE_TEXT.saving, 'info');
+    return Promise.resolve(payload)
+      .then(function (body) {
+        body.draft_version = draftVersion(container);
+        return postJson(container.getAttribute('data-save-url'), body);
+      })
+      .then(function (reply) {
+        var body = reply.body;
+        if (reply.ok && body.ok !== false) {
+          if (body.draft_version !== undefined && body.draft_version !== null) {
+            container.setAttribute('data-draft-version', String(body.draft_version));
+          }
+          dirty.savedAt(changedSince);
+          say(body.message || SAVE_TEXT.saved, 'ok');
+        } else if (reply.status === 409) {
+          say(body.message || SAVE_TEXT.conflict, 'error');
+        } else {
+          say(body.message || SAVE_TEXT.requestFailed, 'error');
+        }
+        if (body.problems) {
+          showProblems(body.problems);
+        }
+      })
+      .catch(function () { say(SAVE_TEXT.requestFailed, 'error'); })
+      .then(function () {
+        if (button) {
+          button.disabled = false;
+        }
+      });
+  }
+
   /** Show a message in a role=status element; kind is info, ok or error (a CSS class). */
   function say(element, message, kind) {
     if (!element) {
@@ -224,6 +274,7 @@
     parseJsonList: parseJsonList,
     postJson: postJson,
     draftVersion: draftVersion,
+    saveDraft: saveDraft,
     say: say,
     dirtyTracker: dirtyTracker,
     guardDeployForm: guardDeployForm,

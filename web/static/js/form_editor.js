@@ -28,11 +28,6 @@
     loadFailed: 'Das Formular konnte nicht geladen werden.',
     readonly: 'Nur Ansicht: diese Version kann nicht bearbeitet werden.',
     dirty: 'Ungespeicherte Änderungen',
-    saving: 'Entwurf wird gespeichert …',
-    saved: 'Entwurf gespeichert.',
-    conflict: 'Jemand anderes hat den Entwurf inzwischen gespeichert. Ihre Änderungen sind noch hier: ' +
-      'bitte herunterladen, die Seite neu laden und die Änderungen erneut vornehmen.',
-    requestFailed: 'Der Server hat nicht wie erwartet geantwortet. Ihre Änderungen sind nicht verloren.',
     previewFailed: 'Die Vorschau konnte nicht angezeigt werden.',
     previewShown: 'Vorschau aktualisiert (Eingaben werden nicht gespeichert).',
     uploadTooBig: 'Die Datei ist zu groß (höchstens 2 MB).',
@@ -122,39 +117,8 @@
   // ---- save, upload, download ---------------------------------------------------------------------------------------
 
   function save() {
-    var button = document.getElementById('form-save');
-    var changedSince = dirty.generation();
-    if (button) {
-      button.disabled = true;
-    }
-    say(TEXT.saving, 'info');
-    return editorKit.postJson(container.getAttribute('data-save-url'), {
-      schema: currentSchema(),
-      draft_version: editorKit.draftVersion(container)
-    })
-      .then(function (reply) {
-        var body = reply.body;
-        if (reply.ok && body.ok !== false) {
-          if (body.draft_version !== undefined && body.draft_version !== null) {
-            container.setAttribute('data-draft-version', String(body.draft_version));
-          }
-          dirty.savedAt(changedSince);
-          say(body.message || TEXT.saved, 'ok');
-        } else if (reply.status === 409) {
-          say(body.message || TEXT.conflict, 'error');
-        } else {
-          say(body.message || TEXT.requestFailed, 'error');
-        }
-        if (body.problems) {
-          showProblems(body.problems);
-        }
-      })
-      .catch(function () { say(TEXT.requestFailed, 'error'); })
-      .then(function () {
-        if (button) {
-          button.disabled = false;
-        }
-      });
+    return editorKit.saveDraft(container, document.getElementById('form-save'), dirty,
+      { schema: currentSchema() }, say, showProblems);
   }
 
   function importUpload(text, fileName) {

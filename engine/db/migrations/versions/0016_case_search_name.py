@@ -71,6 +71,10 @@ def upgrade() -> None:
                                     "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").scalar()
         if trgm:
             op.execute(f'CREATE INDEX ix_client_case_search_trgm ON client_case USING gin (search_name "{trgm}".gin_trgm_ops)')
+        # Search now matches only search_name (it holds the reference too): the trigram indexes of 0008 on the
+        # client's name and the case reference would only cost writes.
+        op.execute("DROP INDEX IF EXISTS ix_client_name_trgm")
+        op.execute("DROP INDEX IF EXISTS ix_client_case_reference_trgm")
     else:
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
@@ -79,6 +83,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql':
+        trgm = bind.exec_driver_sql("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                    "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").scalar()
+        if trgm:
+            op.execute("CREATE INDEX IF NOT EXISTS ix_client_name_trgm ON client "
+                       f"USING gin (lower(last_name || ' ' || first_name) \"{trgm}\".gin_trgm_ops)")
+            op.execute("CREATE INDEX IF NOT EXISTS ix_client_case_reference_trgm ON client_case "
+                       f"USING gin (lower(reference) \"{trgm}\".gin_trgm_ops)")
         op.execute("DROP INDEX IF EXISTS ix_client_case_search_trgm")
         op.execute("DROP TRIGGER IF EXISTS trg_client_search_name ON client")
         op.execute("DROP TRIGGER IF EXISTS trg_case_search_name ON client_case")
