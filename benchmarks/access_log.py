@@ -22,12 +22,12 @@ sys.path.insert(0, str(ROOT))
 from flask_login import FlaskLoginClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from engine.access import actor_of  # noqa: E402
 from engine.bootstrap import bootstrap  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import Case, User  # noqa: E402
 from engine.demo import has_demo_data, load_demo  # noqa: E402
-from engine.services.access_log import log_access  # noqa: E402
-from engine.services.users import actor_of  # noqa: E402
+from engine.privacy import log_access  # noqa: E402
 from engine.setup import prepare_database  # noqa: E402
 from web import create_app  # noqa: E402
 from web.access_log import _log_case_access  # noqa: E402

@@ -34,8 +34,11 @@ from engine.bench import ASSESSMENT, CONSENT, INTAKE  # noqa: E402
 from engine.bootstrap import bootstrap  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import Event, User, UserMunicipality  # noqa: E402
-from engine.demo import DEMO_PASSWORD, has_demo_data  # noqa: E402
-from engine.demo_scale import load_demo_at_scale  # noqa: E402
+from engine.demo import (  # noqa: E402
+    DEMO_PASSWORD,
+    has_demo_data,
+    load_demo_at_scale,  # noqa: E402
+)
 from engine.setup import prepare_database  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from .clock import SystemClock
-from .config import Settings
-from .db.connection import build_engine
-from .forms import FormRegistry
-from .services.form_catalog import FormCatalog
-from .uow import UnitOfWork
-from .workflow import WorkflowRuntime
+from engine.base import FormCatalog
+from engine.clock import SystemClock
+from engine.config import Settings
+from engine.db.connection import build_engine
+from engine.forms import FormRegistry
+from engine.uow import UnitOfWork
+from engine.workflow import WorkflowRuntime
 
 
 @dataclass

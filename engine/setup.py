@@ -5,12 +5,12 @@ import hashlib
 
 from sqlalchemy import select
 
-from .compliance.rule_store import load_shipped_rules
-from .config import SHIPPED_BPMN_DIR
-from .db import ProcessDefinition
-from .db.schema import upgrade
-from .services.definitions import JOURNEY_KEY, deploy_definition
-from .services.form_versions import seed_shipped_forms
+from engine.authoring import deploy_definition, seed_shipped_forms
+from engine.base import JOURNEY_KEY
+from engine.compliance import load_shipped_rules
+from engine.config import SHIPPED_BPMN_DIR
+from engine.db import ProcessDefinition
+from engine.db.schema import upgrade
 
 
 def prepare_database(container) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from .clock import SystemClock
+from engine.clock import SystemClock
 
 
 class UnitOfWork:

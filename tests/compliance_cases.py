@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from engine.base import JOURNEY_KEY, latest_definition, load_deadlines, record_event
 from engine.clock import BERLIN
 from engine.compliance import CheckContext, active_rules, evaluate
 from engine.db import Case, Client, CompletedTask, Contact, Goal, new_id
-from engine.deadlines import load_deadlines
-from engine.services.definitions import JOURNEY_KEY, latest_definition
-from engine.services.events import record_event
 
 
 def at(day: date, hour: int = 10) -> datetime:

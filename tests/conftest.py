@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
+from engine.access import actor_of, hash_password
 from engine.bootstrap import bootstrap
 from engine.clock import FakeClock
 from engine.config import Settings
 from engine.db import Base, Municipality, Organisation, User, UserMunicipality
-from engine.services.users import actor_of, hash_password
 from engine.setup import prepare_database
 from support import PASSWORD
 

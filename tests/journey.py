@@ -6,10 +6,10 @@ from datetime import datetime, time
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from engine.casework import complete_task, open_case, task_form
 from engine.clock import BERLIN
 from engine.db import Case, OpenTask
-from engine.services import complete_task, open_case, task_form
-from engine.services.timers import sweep_timers
+from engine.time import sweep_timers
 
 CONSENT = {"consent_given": "yes", "consent_date": "2026-01-15", "consent_scope": "basic", "consent_document": "on"}
 ASSESSMENT = {"assessment_date": "2026-01-20", "language.situation": "A2-Kurs abgebrochen",

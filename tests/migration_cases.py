@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.services import deploy_definition
+from engine.authoring import deploy_definition
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import intake_form
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from engine.services import log_contact
+from engine.casework import log_contact
 from journey import Driver
 from support import intake_form
 

@@ -74,8 +74,8 @@ def statements(container):
 
 def add_user(container, world, username: str, display_name: str, role: str, organisation_id: int):
     """Create an extra user and register them in `world.users` (so `signed_in(username)` works)."""
+    from engine.access import actor_of
     from engine.db import User
-    from engine.services.users import actor_of
 
     with container.uow() as uow:
         user = User(username=username, display_name=display_name, role=role, organisation_id=organisation_id,

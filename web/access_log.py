@@ -6,7 +6,7 @@ import logging
 from flask import request
 from flask_login import current_user
 
-from engine.services.access_log import log_access
+from engine.privacy import log_access
 
 from .access_matrix import MATRIX
 from .deps import container

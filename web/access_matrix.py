@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask import abort, request
 from flask_login import current_user
 
+from engine.base import ROLE_LABELS, read_only_refusal, read_only_until, readable_case
 from engine.errors import Forbidden
-from engine.services.access import ROLE_LABELS, read_only_refusal, read_only_until, readable_case
 
 from .deps import actor, reader
 from .extensions import login_manager
@@ -205,9 +205,3 @@ def markdown_table(url_map) -> str:
         lines.append(f"| `{endpoint}` | {url} | {'ja' if rule.case else ''} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
-
-if __name__ == "__main__":
-    from web import create_app
-
-    print(markdown_table(create_app({"SECRET_KEY": "table", "INTEGRAFLOW_SETTINGS": {"database_url": "sqlite://"}})
-                         .url_map))

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.services.mail import MAX_ATTEMPTS, mail_problems, require_admin, retry_mail
+from engine.time import MAX_ATTEMPTS, mail_problems, require_admin, retry_mail
 
 from .deps import actor, container, reader, uow
 

@@ -5,8 +5,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.services.audit_trail import audit_overview, require_auditor, start_verification
-from engine.services.conformance import EXPLANATION_LABELS, check_all_cases, conformance_overview
+from engine.audit import (
+    EXPLANATION_LABELS,
+    audit_overview,
+    check_all_cases,
+    conformance_overview,
+    require_auditor,
+    start_verification,
+)
 
 from .deps import actor, container, reader
 

@@ -8,8 +8,8 @@ from flask_login import UserMixin, login_required, login_user, logout_user
 from flask_login.utils import login_url
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.services import Actor, authenticate, load_actor
-from engine.services.login_guard import LoginLocked, LoginPolicy
+from engine.access import LoginLocked, LoginPolicy, authenticate, load_actor
+from engine.base import Actor
 
 from .deps import container, uow
 from .extensions import login_manager

@@ -4,21 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.errors import InvalidInput
-from engine.forms import read_values, wants_more_rows
-from engine.services import (
+from engine.audit import case_conformance
+from engine.casework import (
     add_note,
     case_view,
     definition_xml,
+    form_for,
     log_contact,
     municipalities_for,
     open_case,
     search_cases,
 )
-from engine.services.conformance import case_conformance
-from engine.services.form_options import form_for
-from engine.services.privacy_panel import privacy_panel
-from engine.services.timers import retry_timer as retry_case_timer
+from engine.errors import InvalidInput
+from engine.forms import read_values, wants_more_rows
+from engine.privacy import privacy_panel
+from engine.time import retry_timer as retry_case_timer
 
 from .deps import actor, reader, uow
 from .schemas import CaseSearchQuery, NoteForm, load_args

@@ -7,12 +7,16 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.base import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, visible_case
+from engine.casework import extend_counselling
 from engine.compliance import (
+    KIND_LABELS,
     RULE_EDITORS,
     active_rules,
     closures_by_reason,
     compute_findings,
     dashboard,
+    describe,
     filter_options,
     goals_by_area_and_status,
     parse_params,
@@ -21,12 +25,7 @@ from engine.compliance import (
     save_rules,
     violations_per_month,
 )
-from engine.compliance.dashboard import describe
-from engine.compliance.rule_schema import KIND_LABELS
 from engine.errors import Forbidden, InvalidInput
-from engine.services.access import visible_case
-from engine.services.counselling import extend_counselling
-from engine.services.plan_effects import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
 
 from .compliance_charts import bar_chart, hbar_chart, stacked_bars
 from .deps import actor, container, reader, uow

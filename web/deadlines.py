@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from engine.services.deadline_overview import UNASSIGNED, deadline_overview
-from engine.services.timers import failed_timers
+from engine.time import UNASSIGNED, deadline_overview, failed_timers
 
 from .deps import actor, reader
 
@@ -19,4 +18,4 @@ def index():
     with reader() as r:
         overview = deadline_overview(r, actor(), request.args)
         failed = failed_timers(r, actor())
-    return render_template("deadlines.html", o=overview, UNASSIGNED=UNASSIGNED, failed=failed)
+    return render_template("deadlines/index.html", o=overview, UNASSIGNED=UNASSIGNED, failed=failed)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 
+from engine.base import Actor
 from engine.bootstrap import Container
-from engine.services import Actor
 
 
 def container() -> Container:

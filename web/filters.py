@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from engine.base import (
+    CLOSURE_REASONS,
+    EVENT_LABELS,
+    GOAL_STATUS_LABELS,
+    LIFE_AREAS,
+    RESIDENCE_STATUS_LABELS,
+    ROLE_LABELS,
+)
+from engine.casework import PHASE_LABELS
 from engine.clock import BERLIN
-from engine.eligibility import RESIDENCE_STATUS_LABELS
-from engine.reporting.labels import OUTCOMES
-from engine.services import ROLE_LABELS
-from engine.services.events import EVENT_LABELS
-from engine.services.plan_effects import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
-from engine.services.projection import PHASE_LABELS
+from engine.reporting import OUTCOMES
 
 
 def de_date(value) -> str:

@@ -5,17 +5,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine.errors import Forbidden, InvalidInput
-from engine.services import case_view
-from engine.services.access import read_only_refusal
-from engine.services.handover import execute_handover, hand_over_case, prepare_handover
-from engine.services.handover_rules import (
+from engine.access import (
     HandoverRequest,
+    execute_handover,
+    hand_over_case,
     handover_choices,
     handover_preview,
+    prepare_handover,
     read_only_days,
     set_read_only_days,
 )
+from engine.base import read_only_refusal
+from engine.casework import case_view
+from engine.errors import Forbidden, InvalidInput
 
 from .deps import actor, reader, uow
 from .schemas import load_args

@@ -10,7 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import NotFound
-from engine.services.inbox import inbox, mark_all_read, mark_read, unread_count
+from engine.time import inbox, mark_all_read, mark_read, unread_count
 
 from .deps import actor, reader, uow
 from .schemas import load_args
@@ -58,7 +58,7 @@ def index():
     args = load_args(InboxQuery(), request.args)
     with reader() as r:
         items = inbox(r, actor(), only_unread=args["show"] == "unread")
-    return render_template("inbox.html", items=items, show=args["show"])
+    return render_template("inbox/index.html", items=items, show=args["show"])
 
 
 @bp.route("/inbox/<reminder_id>/read", methods=["POST"])

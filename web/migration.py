@@ -5,11 +5,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from engine.authoring import (
+    BATCH_LIMIT,
+    errored_cases,
+    migrate_cases,
+    migrate_to_fixed_version,
+    migration_preview,
+    repair_view,
+    reset_case,
+    retry_case,
+    revert_migration,
+)
+from engine.base import JOURNEY_KEY
 from engine.errors import InvalidInput
-from engine.services import JOURNEY_KEY
-from engine.services.migration import BATCH_LIMIT, migrate_cases, revert_migration
-from engine.services.migration_preview import migration_preview
-from engine.services.repair import errored_cases, migrate_to_fixed_version, repair_view, reset_case, retry_case
 
 from .deps import actor, container, reader, uow
 from .schemas import load_args

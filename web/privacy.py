@@ -4,24 +4,30 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.casework import case_view, form_for
 from engine.errors import InvalidInput
-from engine.services import case_view
-from engine.services.access_log import (
+from engine.privacy import (
     ACTION_LABELS,
+    CONSENT_FORMS,
+    FIELDS,
     OUTCOME_LABELS,
     PAGE_SIZE,
+    PURPOSES,
     access_log_csv,
+    choices,
+    close_restricted_case,
+    current_values,
+    overview,
     parse_access_query,
+    privacy_panel,
+    record_consent,
+    rectify_client,
+    set_retention,
+    withdraw_consent,
 )
-from engine.services.access_log import access_log as read_access_log
-from engine.services.consent import CONSENT_FORMS, PURPOSES, record_consent, withdraw_consent
-from engine.services.form_options import form_for
-from engine.services.privacy_panel import privacy_panel
-from engine.services.rectification import FIELDS, choices, current_values, rectify_client
-from engine.services.restriction import close_restricted_case
-from engine.services.retention import overview, set_retention
-from engine.services.subject_access import export_json as build_json
-from engine.services.subject_access import export_pdf as build_pdf
+from engine.privacy import access_log as read_access_log
+from engine.privacy import export_json as build_json
+from engine.privacy import export_pdf as build_pdf
 
 from .deps import actor, reader, uow
 from .schemas import VersionForm, load_args

@@ -1,7 +1,7 @@
 """Writes on a case whose consent was withdrawn: refused centrally, except the few the GDPR keeps possible."""
 from __future__ import annotations
 
-from engine.services.restriction import ensure_processing_allowed
+from engine.base import ensure_processing_allowed
 
 # Still possible after a withdrawal: a new consent (or withdrawing more), rectification, closing the case; the
 # task form lets the service decide (only the closure task may be completed). The export is a GET.

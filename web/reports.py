@@ -7,18 +7,18 @@ from flask_login import login_required
 
 from engine.errors import InvalidInput
 from engine.reporting import (
+    DEFINITIONS,
+    FIRST_YEAR,
+    de_number,
     eligible_entries,
+    export_report,
     print_target_agreement,
     record_eligible_persons,
     report_choices,
+    report_tables,
     state_report,
     target_agreement_pdf,
 )
-from engine.reporting.exports import export_report
-from engine.reporting.labels import DEFINITIONS
-from engine.reporting.params import FIRST_YEAR
-from engine.reporting.rendering import de_number
-from engine.reporting.tables import report_tables
 
 from .deps import actor, reader, uow
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.casework import complete_task, task_form
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.forms import initial_values, read_values, wants_more_rows
-from engine.services import complete_task, task_form
 
 from .deps import actor, reader, uow
 from .schemas import VersionForm, load_args

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.services import (
+from engine.casework import (
     WorklistFilter,
     assign_task,
     claim_task,
@@ -32,7 +32,7 @@ def index():
     with reader() as r:
         rows, total = worklist(r, me, flt)
         people = colleagues(r, me) if me.is_supervisor else []
-        return render_template("worklist.html", rows=rows, total=total, flt=flt,
+        return render_template("worklist/index.html", rows=rows, total=total, flt=flt,
                                municipalities=municipalities_for(r, me), kinds=task_kinds(r, me), people=people)
 
 

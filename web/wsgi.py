@@ -6,6 +6,6 @@ set INTEGRAFLOW_SCHEDULER_IN_PROCESS=0 and run `integraflow scheduler` as its ow
 """
 from __future__ import annotations
 
-from web import create_app
+from . import create_app
 
 app = create_app()

@@ -1,13 +1,19 @@
 """Mandated-step compliance: the rules file, set-based rule checks, the dashboard's queries."""
+from .checks import CHECKS
 from .context import CheckContext
-from .dashboard import Dashboard, compute_findings, dashboard, violations_per_month
-from .evaluate import Finding, evaluate
+from .evaluation import Finding, evaluate, tune_session
 from .figures import closures_by_reason, filter_options, goals_by_area_and_status
+from .overview import Dashboard, compute_findings, dashboard, describe, violations_per_month
 from .query import DashboardParams, parse_params, quarter_of, recent_quarters
-from .rule_store import RULE_EDITORS, active_rules, load_shipped_rules, rule_versions, save_rules
+from .rule_schema import KIND_LABELS
+from .rule_store import RULE_EDITORS, SHIPPED_RULES, active_rules, load_shipped_rules, rule_versions, save_rules
+from .rule_targets import RuleTargets
 from .rules import Rule, RulesError, RuleSet, parse_rules
 
-__all__ = ["CheckContext", "Dashboard", "compute_findings", "dashboard", "violations_per_month", "Finding",
-           "evaluate", "closures_by_reason", "filter_options", "goals_by_area_and_status", "DashboardParams",
-           "parse_params", "quarter_of", "recent_quarters", "RULE_EDITORS", "active_rules", "load_shipped_rules",
-           "rule_versions", "save_rules", "Rule", "RuleSet", "RulesError", "parse_rules"]
+__all__ = [
+    "active_rules", "CheckContext", "CHECKS", "closures_by_reason", "compute_findings", "Dashboard",
+    "dashboard", "DashboardParams", "describe", "evaluate", "filter_options", "Finding",
+    "goals_by_area_and_status", "KIND_LABELS", "load_shipped_rules", "parse_params", "parse_rules",
+    "quarter_of", "recent_quarters", "Rule", "RULE_EDITORS", "rule_versions", "RulesError", "RuleSet",
+    "RuleTargets", "save_rules", "SHIPPED_RULES", "tune_session", "violations_per_month"
+]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from engine.base import DISTRICT_WIDE, Actor
 from engine.db import Case, Goal, Municipality, Organisation, User
-from engine.services.access import DISTRICT_WIDE, Actor
 
 from .context import CheckContext
 from .query import DashboardParams

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from engine.base import DISTRICT_WIDE, Actor
 from engine.db import Case
 from engine.errors import Forbidden, InvalidInput
-from engine.services.access import DISTRICT_WIDE, Actor
 
 DASHBOARD_ROLES = DISTRICT_WIDE | {"supervisor"}
 STATES = ("all", "violation", "at_risk")

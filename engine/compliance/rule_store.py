@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from engine.base import Actor, record_event
 from engine.config import SHIPPED_BPMN_DIR
 from engine.db import RuleSetVersion
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.services.access import Actor
-from engine.services.events import record_event
 
 from .rule_targets import targets_for
 from .rules import RulesError, RuleSet, parse_rules

@@ -4,9 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.deadlines import DEFAULT_DEADLINES
-from engine.services.definitions import JOURNEY_KEY, latest_definition, model_for
-from engine.services.events import EVENT_LABELS
+from engine.base import DEFAULT_DEADLINES, EVENT_LABELS, JOURNEY_KEY, latest_definition, model_for
 from engine.workflow import parse_duration
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, JsonType, UtcDateTime
+from engine.db.base import Base, JsonType, UtcDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -15,7 +15,7 @@ class Event(Base):
     """One audited happening; rows are only ever inserted (redaction of a payload is the one sanctioned update).
 
     `hash` = SHA-256 over `prev_hash` and the canonical JSON of (seq, at, actor_id, case_id, kind,
-    payload_digest), see engine.services.audit_chain. The payload enters the chain only through its digest, so
+    payload_digest), see engine.base.event_chain. The payload enters the chain only through its digest, so
     an authorised redaction (an `event_redacted` event naming the new digest) keeps the chain verifiable.
     """
 

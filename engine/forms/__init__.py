@@ -1,19 +1,18 @@
 """Forms in form-js format: definitions, server-side validation and the HTML post mapping."""
-from engine.forms.definition import (
+from .definition import (
     FormDefinition,
     FormError,
     FormField,
     Option,
     RequiredIf,
     Rules,
-    load_form,
     options_sources,
-    parse_form,
     with_options,
 )
-from engine.forms.registry import FormRegistry, UnknownForm
-from engine.forms.schema import build_schema
-from engine.forms.submission import (
+from .parser import load_form, parse_form
+from .registry import FormRegistry, UnknownForm
+from .schema import build_schema
+from .submission import (
     FormResult,
     field_names,
     initial_values,

@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.errors import NotFound
-from engine.forms.definition import FormDefinition, FormError, load_form, parse_form
+
+from .definition import FormDefinition, FormError
+from .parser import load_form, parse_form
 
 
 class UnknownForm(FormError, NotFound):

@@ -12,8 +12,9 @@ from typing import Any, Protocol
 
 from marshmallow import ValidationError
 
-from engine.forms.definition import INPUT_TYPES, MULTI_CHOICE_TYPES, FormDefinition, FormField
-from engine.forms.schema import FALSE_WORDS, build_schema, parse_date, parse_number
+from .definition import INPUT_TYPES, MULTI_CHOICE_TYPES, FormDefinition, FormField
+from .field_kinds import FALSE_WORDS, parse_date, parse_number
+from .schema import build_schema
 
 FORM_ERROR = "Das Formular enthält Fehler. Bitte korrigieren Sie die markierten Felder."
 ADD_ROW = "_add_row"

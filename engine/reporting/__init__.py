@@ -1,12 +1,19 @@
 """Reporting: the state report (figures, exports) and the printable target agreement."""
 from .eligible_persons import EligibleEntry, eligible_entries, record_eligible_persons
+from .exports import export_report
 from .figures import StateReport, UnitFigures
-from .params import ReportParams, load_params
-from .rule_version import rule_version
+from .labels import AREAS, CLOSURES, DEFINITIONS, GOAL_STATUSES, OUTCOMES
+from .params import FIRST_YEAR, ReportParams, load_params
+from .rendering import de_number, render_pdf
 from .scope import report_choices
-from .state_report import REPORT_ROLES, state_report
+from .stamp import rule_version
+from .state_report_query import REPORT_ROLES, state_report
+from .tables import report_tables
 from .target_agreement_document import AgreementPdf, print_target_agreement, target_agreement_pdf
 
-__all__ = ["EligibleEntry", "eligible_entries", "record_eligible_persons", "StateReport", "UnitFigures",
-           "ReportParams", "load_params", "rule_version", "report_choices", "REPORT_ROLES", "state_report",
-           "AgreementPdf", "print_target_agreement", "target_agreement_pdf"]
+__all__ = [
+    "AgreementPdf", "AREAS", "CLOSURES", "de_number", "DEFINITIONS", "eligible_entries", "EligibleEntry",
+    "export_report", "FIRST_YEAR", "GOAL_STATUSES", "load_params", "OUTCOMES", "print_target_agreement",
+    "record_eligible_persons", "render_pdf", "report_choices", "REPORT_ROLES", "report_tables", "ReportParams",
+    "rule_version", "state_report", "StateReport", "target_agreement_pdf", "UnitFigures"
+]

@@ -8,10 +8,9 @@ from datetime import datetime
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from engine.base import DISTRICT_WIDE, Actor, record_event
 from engine.db import EligiblePersons, Municipality, User
 from engine.errors import Forbidden, InvalidInput
-from engine.services.access import DISTRICT_WIDE, Actor
-from engine.services.events import record_event
 
 from .params import FIRST_YEAR, ReportParams
 

@@ -1,7 +1,7 @@
 """German labels of the report's figures and codes (engine side; the web layer translates its own UI)."""
 from __future__ import annotations
 
-from engine.services.plan_effects import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
+from engine.base import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
 
 # The outcomes checklist of the closure form (bpmn/forms/closure.json), in its order.
 OUTCOMES = {"language_certificate": "Sprachzertifikat", "training_started": "Ausbildung begonnen",

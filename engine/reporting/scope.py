@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from engine.base import DISTRICT_WIDE, Actor
 from engine.db import Municipality, Organisation
 from engine.errors import InvalidInput
-from engine.services.access import DISTRICT_WIDE, Actor
 
 from .figures import UnitFigures
 from .params import ReportParams

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from engine.base import Actor, ensure_processing_allowed, readable_case, record_event, visible_case
 from engine.db import Goal, Municipality, Organisation, TargetAgreementDocument, User
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.services.access import Actor, readable_case, visible_case
-from engine.services.events import record_event
-from engine.services.restriction import ensure_processing_allowed
 
 from .labels import AREAS, GOAL_STATUSES
 from .rendering import render_pdf

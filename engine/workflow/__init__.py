@@ -1,13 +1,45 @@
 """The SpiffWorkflow adapter: the only package of engine/ that imports SpiffWorkflow."""
 from .codec import FORMAT_VERSION, WorkflowCodec
+from .conformance import replay
+from .diff import diff_definitions
 from .durations import add_duration, parse_duration
-from .model import DefinitionError, ProcessModel, UserTaskInfo, parse_model
+from .history import prune_history
+from .lint import Problem, check_files, forbidden_code, lint_definition, removed_field_uses
+from .migration import (
+    MigrationRefused,
+    ResetRefused,
+    ResetTarget,
+    blockers,
+    migrate,
+    reached_from_rows,
+    reached_in,
+    reset_targets,
+    reset_to,
+    spec_changes,
+)
+from .model import BPMN_NS, CAMUNDA_NS, DefinitionError, ProcessModel, UserTaskInfo, parse_model
 from .runtime import ReadyTask, ScriptFailure, TaskNotReady, WorkflowRuntime
-from .script_engine import ForbiddenExpression, check_source, evaluate
-from .store import UnsupportedState, load_workflow, save_workflow
-from .xml_safety import UnsafeXml, parse_xml
+from .script_engine import ForbiddenExpression, RestrictedEnvironment, check_source, evaluate
+from .store import (
+    UnsupportedState,
+    load_with_history,
+    load_workflow,
+    prepare_save,
+    read_stored,
+    restore_workflow,
+    save_workflow,
+    unarchive,
+    write_saves,
+)
+from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
-__all__ = ["FORMAT_VERSION", "WorkflowCodec", "add_duration", "parse_duration", "DefinitionError", "ProcessModel",
-           "UserTaskInfo", "parse_model", "ReadyTask", "ScriptFailure", "TaskNotReady", "WorkflowRuntime",
-           "ForbiddenExpression", "check_source", "evaluate", "UnsupportedState", "load_workflow",
-           "save_workflow", "UnsafeXml", "parse_xml"]
+__all__ = [
+    "add_duration", "blockers", "BPMN_NS", "CAMUNDA_NS", "check_files", "check_source", "DefinitionError",
+    "diff_definitions", "evaluate", "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION",
+    "lint_definition", "load_with_history", "load_workflow", "MAX_BYTES", "migrate", "MigrationRefused",
+    "parse_duration", "parse_model", "parse_xml", "prepare_save", "Problem", "ProcessModel", "prune_history",
+    "reached_from_rows", "reached_in", "read_stored", "ReadyTask", "removed_field_uses", "replay",
+    "reset_targets", "reset_to", "ResetRefused", "ResetTarget", "restore_workflow", "RestrictedEnvironment",
+    "save_workflow", "ScriptFailure", "spec_changes", "TaskNotReady", "unarchive", "UnsafeXml",
+    "UnsupportedState", "UserTaskInfo", "WorkflowCodec", "WorkflowRuntime", "write_saves"
+]

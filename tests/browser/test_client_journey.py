@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from engine.clock import BERLIN
 from engine.db import Case, Event
-from engine.services.timers import sweep_timers
+from engine.time import sweep_timers
 from support import PASSWORD
 
 RECOGNISED_REFUGEE = "Anerkannter Flüchtling (§ 25 Abs. 2 AufenthG)"

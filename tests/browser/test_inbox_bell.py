@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engine.clock import BERLIN
-from engine.services.reminders import run_reminder_pass
-from engine.services.timers import sweep_timers
+from engine.time import run_reminder_pass, sweep_timers
 from journey import Driver
 from support import PASSWORD, intake_form
 

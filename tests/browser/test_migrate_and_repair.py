@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from engine.authoring import deploy_definition
 from engine.errors import WorkflowFailure
-from engine.services import deploy_definition
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from migration_cases import broken_schedule, deploy_v2, scenario_cases
 from support import PASSWORD, intake_form

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from engine.access import hash_password
 from engine.db import Case, User
-from engine.services.users import hash_password
 from journey import CONSENT, Driver
 from support import PASSWORD, intake_form
 

@@ -7,15 +7,18 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from engine.bulk import clone_case
+from engine.audit import (
+    redact_event_payload,
+    run_verification,
+    start_verification,
+    verify_chain,
+    wait_for_background_verification,
+)
+from engine.base import GENESIS, chain_hash, payload_digest, record_event
+from engine.casework import claim_task, unclaim_task
 from engine.db import AuditVerification, Event, EventChainHead
+from engine.demo import clone_case
 from engine.errors import Forbidden, InvalidInput
-from engine.services.audit_chain import GENESIS, chain_hash, payload_digest
-from engine.services.audit_redaction import redact_event_payload
-from engine.services.audit_trail import run_verification, start_verification, wait_for_background_verification
-from engine.services.audit_verify import verify_chain
-from engine.services.events import record_event
-from engine.services.tasks import claim_task, unclaim_task
 from journey import CONSENT, Driver
 from support import intake_form, rows
 

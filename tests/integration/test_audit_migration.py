@@ -7,10 +7,10 @@ import os
 import pytest
 from sqlalchemy import text
 
+from engine.audit import verify_chain
 from engine.bootstrap import bootstrap
 from engine.config import Settings
 from engine.db.schema import upgrade
-from engine.services.audit_verify import verify_chain
 
 PG_URL = os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

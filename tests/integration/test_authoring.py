@@ -6,14 +6,21 @@ import copy
 import pytest
 from sqlalchemy import select
 
+from engine.authoring import (
+    Refused,
+    adopt_version,
+    definitions_overview,
+    deploy_draft,
+    deploy_form,
+    discard_draft,
+    form_uses,
+    save_draft,
+    save_form_draft,
+)
+from engine.casework import task_form
 from engine.config import SHIPPED_BPMN_DIR
 from engine.db import Case, DefinitionDraft, Event, FormVersion, ProcessDefinition
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.services.authoring import Refused
-from engine.services.case_view import task_form
-from engine.services.definition_catalog import definitions_overview, form_uses
-from engine.services.definition_drafts import adopt_version, deploy_draft, discard_draft, save_draft
-from engine.services.form_versions import deploy_form, save_form_draft
 from engine.setup import prepare_database
 from journey import CONSENT, Driver
 from support import intake_form

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from engine.bulk import clone_cases
+from engine.casework import log_contact
 from engine.db import (
     AssessmentArea,
     Case,
@@ -17,8 +17,7 @@ from engine.db import (
     WorkflowTask,
     WorkflowTaskArchive,
 )
-from engine.demo_scale import load_demo_at_scale
-from engine.services.contacts import log_contact
+from engine.demo import clone_cases, load_demo_at_scale
 from journey import Driver
 from support import intake_form
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from engine.bulk import clone_case
+from engine.casework import search_cases
 from engine.db import Case, Client
-from engine.services.worklist import search_cases
+from engine.demo import clone_case
 from journey import Driver
 from support import intake_form
 

@@ -6,9 +6,9 @@ import threading
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
+from engine.casework import complete_task, task_form
 from engine.db import Case, CompletedTask, Event
 from engine.errors import Conflict
-from engine.services import complete_task, task_form
 from journey import CONSENT, Driver
 from support import intake_form
 

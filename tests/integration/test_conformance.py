@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select
 
+from engine.audit import case_conformance, check_all_cases, conformance_overview
+from engine.base import record_event
 from engine.db import Case, CompletedTask, ConformanceResult
-from engine.services.conformance import case_conformance, check_all_cases, conformance_overview
-from engine.services.events import record_event
 from journey import Driver
 from support import intake_form
 

@@ -6,16 +6,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.casework import unclaim_task
 from engine.db import Case, OpenTask, Setting
 from engine.errors import Forbidden, InvalidInput
-from engine.services import unclaim_task
-from engine.services.deadline_overview import (
-    DETAIL_LIMIT,
-    UNASSIGNED,
-    DeadlineParams,
-    deadline_overview,
-    load_params,
-)
+from engine.time import DETAIL_LIMIT, UNASSIGNED, DeadlineParams, deadline_overview, load_params
 from journey import CONSENT, Driver
 from support import intake_form, statements
 

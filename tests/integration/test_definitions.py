@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from engine.audit import verify_chain
+from engine.authoring import deploy_definition
 from engine.config import SHIPPED_BPMN_DIR
 from engine.db import Event
-from engine.services.audit_verify import verify_chain
-from engine.services.definitions import deploy_definition
 
 # Its own key, so the process new cases start on stays untouched (PostgreSQL keeps definitions between tests).
 KEY = "pruefprozess"

@@ -4,12 +4,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.access import authenticate
 from engine.bootstrap import bootstrap
 from engine.config import Settings
 from engine.db import Case, Client, Contact, Event, Note, OpenTask, Organisation, User
 from engine.demo import DEMO_PASSWORD, DEMO_USERS, has_demo_data, load_demo
 from engine.errors import Conflict
-from engine.services import authenticate
 from engine.setup import prepare_database
 
 JOURNEY_PHASES = {"consent", "assessment", "plan", "review", "closed", "eligibility"}

@@ -7,14 +7,19 @@ import pytest
 from compliance_cases import findings
 from sqlalchemy import select
 
+from engine.access import (
+    HandoverRequest,
+    execute_handover,
+    hand_over_case,
+    handover_preview,
+    prepare_handover,
+    set_read_only_days,
+)
+from engine.audit import verify_chain
+from engine.base import readable_case
+from engine.casework import WorklistFilter, case_view, search_cases, worklist
 from engine.db import Case, CaseAccessGrant, Event, HandoverCase, Municipality, OpenTask, Reminder, UserMunicipality
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.services import case_view, search_cases, worklist
-from engine.services.access import readable_case
-from engine.services.audit_verify import verify_chain
-from engine.services.handover import execute_handover, hand_over_case, prepare_handover
-from engine.services.handover_rules import HandoverRequest, handover_preview, set_read_only_days
-from engine.services.worklist import WorklistFilter
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import add_user, intake_form, rows
 

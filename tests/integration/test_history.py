@@ -63,10 +63,9 @@ def test_pruning_while_waiting_for_a_timer_keeps_a_finished_root(container, worl
 
     from SpiffWorkflow.util.task import TaskState
 
+    from engine.base import model_by_id
     from engine.clock import BERLIN
-    from engine.services.definitions import model_by_id
-    from engine.workflow import load_workflow
-    from engine.workflow.history import prune_history
+    from engine.workflow import load_workflow, prune_history
 
     case_id = Driver(container).to_review(world.anna, intake_form(world.town_a))
     with container.reader() as r:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.casework import log_contact
 from engine.db import AssessmentArea, Case, CompletedTask, Event, Goal, OpenTask, WorkflowTask
 from engine.errors import Forbidden, InvalidInput
-from engine.services import log_contact
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import count_rows, intake_form
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.access import LoginLocked, LoginPolicy, authenticate
 from engine.db import Event, LoginFailure
-from engine.services.login_guard import LoginLocked, LoginPolicy
-from engine.services.users import authenticate
 from support import PASSWORD, count_rows
 
 IP = "192.0.2.10"

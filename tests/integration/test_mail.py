@@ -15,10 +15,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select, update
 
+from engine.casework import open_case
 from engine.db import OutgoingMail, Reminder, User
 from engine.errors import Conflict, Forbidden
-from engine.services import open_case
-from engine.services.mail import MAX_ATTEMPTS, mail_problems, queue_digests, retry_mail, send_pending
+from engine.time import MAX_ATTEMPTS, mail_problems, queue_digests, retry_mail, send_pending
 from support import add_user, count_rows, intake_form
 
 BASE_URL = "https://integraflow.example.org"

@@ -5,12 +5,11 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
+from engine.audit import case_conformance
+from engine.authoring import deploy_definition, migrate_case, migrate_cases, migration_preview, revert_migration
+from engine.casework import complete_task
 from engine.db import Case, Event, OpenTask, ProcessDefinition, WorkflowTaskArchive
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.services import complete_task, deploy_definition
-from engine.services.conformance import case_conformance
-from engine.services.migration import migrate_case, migrate_cases, revert_migration
-from engine.services.migration_preview import migration_preview
 from journey import ASSESSMENT, Driver, target_agreement
 from migration_cases import CONTACT, deploy_v2, scenario_cases
 from support import add_user
@@ -65,7 +64,7 @@ def test_migrated_case_continues_on_v2_through_the_new_task_to_closure(container
     drive.complete(world.anna, case.id, ASSESSMENT, expect="Task_Assessment")
     drive.complete(world.anna, case.id, target_agreement(), expect="Task_TargetAgreement")
     container.clock.set(container.clock.now().replace(year=2026, month=5, day=2))
-    from engine.services.timers import sweep_timers
+    from engine.time import sweep_timers
     sweep_timers(container, "test")
     task = drive.open_task(case.id)
     assert (task.task_spec, task.title) == ("Task_ReviewPreparation", "Vorbereitungsgespräch zur Fortschreibung")
@@ -195,7 +194,7 @@ def test_form_opened_before_the_migration_is_refused_not_applied_to_the_new_vers
 
 
 def test_preview_against_the_draft_before_deploying_it(container, world):
-    from engine.services.definition_drafts import save_draft
+    from engine.authoring import save_draft
     from migration_cases import V2
 
     cases = scenario_cases(container, world)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.db import Case, Event
 from migration_cases import deploy_v2, scenario_cases
-from web.cli import cli
+from web.cli.commands import cli
 
 
 @pytest.fixture

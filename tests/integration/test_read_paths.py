@@ -2,10 +2,9 @@
 number of statements does not grow with the rows shown or with a case's history (N+1 guards)."""
 from __future__ import annotations
 
-from engine.bulk import clone_case
-from engine.services.case_view import case_view
-from engine.services.deadline_overview import deadline_overview
-from engine.services.worklist import WorklistFilter, search_cases, worklist
+from engine.casework import WorklistFilter, case_view, search_cases, worklist
+from engine.demo import clone_case
+from engine.time import deadline_overview
 from journey import Driver
 from support import intake_form, statements
 

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select, update
 
+from engine.casework import assign_task, unclaim_task
 from engine.clock import BERLIN
 from engine.db import OpenTask, Reminder, Setting, User
-from engine.services import assign_task, unclaim_task
-from engine.services.reminders import _insert_new, run_reminder_pass
+from engine.time import run_reminder_pass
+from engine.time.reminders import _insert_new
 from journey import ASSESSMENT, CONSENT, Driver
 from support import intake_form, rows
 

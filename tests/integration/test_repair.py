@@ -8,11 +8,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from engine.authoring import (
+    deploy_definition,
+    errored_cases,
+    migrate_case,
+    migrate_to_fixed_version,
+    repair_view,
+    reset_case,
+    retry_case,
+)
 from engine.db import Case, CompletedTask, Event, OpenTask, StepFailure, WorkflowState
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
-from engine.services import deploy_definition
-from engine.services.migration import migrate_case
-from engine.services.repair import errored_cases, migrate_to_fixed_version, repair_view, reset_case, retry_case
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from migration_cases import broken_journey
 from support import add_user, intake_form

@@ -9,8 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from engine.errors import InvalidInput
-from engine.reporting import state_report
-from engine.reporting.exports import export_report
+from engine.reporting import export_report, state_report
 from report_data import served_household
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from compliance_cases import findings
 from sqlalchemy import func, select
 
+from engine.casework import add_note
 from engine.db import (
     AccessLog,
     Case,
@@ -26,10 +27,8 @@ from engine.db import (
     WorkflowTask,
     WorkflowTaskArchive,
 )
+from engine.privacy import anonymise_due_cases, cutoff_date, log_access
 from engine.reporting import state_report
-from engine.services import add_note
-from engine.services.access_log import log_access
-from engine.services.retention import anonymise_due_cases, cutoff_date
 from report_data import close_case, served_household
 from support import intake_form
 
@@ -158,7 +157,7 @@ def test_a_client_with_a_running_case_keeps_their_data(container, world, clock):
 
 
 def test_the_retention_period_is_configurable(container, world, clock):
-    from engine.services.retention import set_retention
+    from engine.privacy import set_retention
     from support import add_user
 
     paula = add_user(container, world, "paula", "Paula Datenschutz", "privacy", world.erik.organisation_id)

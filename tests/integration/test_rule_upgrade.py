@@ -1,7 +1,7 @@
 """On upgrade, changed shipped rules replace shipped rules in force, never rules compliance edited."""
 from __future__ import annotations
 
-from engine.compliance.rule_store import SHIPPED_RULES, active_rules, load_shipped_rules, rule_versions, save_rules
+from engine.compliance import SHIPPED_RULES, active_rules, load_shipped_rules, rule_versions, save_rules
 from engine.db import Event
 from support import rows
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine.compliance.rule_store import save_rules
+from engine.bench import run_report_benchmark
+from engine.compliance import save_rules
 from engine.config import SHIPPED_BPMN_DIR
 from engine.reporting import rule_version
-from engine.reporting.bench_report import run_report_benchmark
 
 
 def test_exports_name_the_rules_version_in_force_at_the_as_of_time(container, clock, world):

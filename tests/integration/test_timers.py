@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from engine.bulk import clone_case
 from engine.clock import BERLIN
 from engine.db import Case, Event, OpenTask, WorkflowState
+from engine.demo import clone_case
 from engine.errors import Forbidden
-from engine.services.timers import claim_due_cases, retry_timer, sweep_all_due, sweep_timers
+from engine.time import claim_due_cases, retry_timer, sweep_all_due, sweep_timers
 from journey import Driver
 from support import count_rows, intake_form
 

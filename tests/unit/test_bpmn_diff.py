@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.config import SHIPPED_BPMN_DIR
-from engine.workflow import UnsafeXml
-from engine.workflow.diff import diff_definitions
+from engine.workflow import UnsafeXml, diff_definitions
 
 SHIPPED = (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8")
 

@@ -8,8 +8,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from engine.forms import FormRegistry
-from engine.workflow.lint import Problem, check_files, lint_definition
-from engine.workflow.xml_safety import MAX_BYTES
+from engine.workflow import MAX_BYTES, Problem, check_files, lint_definition
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "bpmn" / "client_journey.bpmn"

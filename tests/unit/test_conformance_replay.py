@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.workflow import parse_model
-from engine.workflow.conformance import replay
+from engine.workflow import parse_model, replay
 
 SHIPPED = Path(__file__).resolve().parents[2] / "bpmn" / "client_journey.bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

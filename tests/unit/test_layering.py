@@ -12,7 +12,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
 
 
 def test_engine_never_imports_flask():
-    result = _python("import engine, engine.services, engine.bootstrap, engine.workflow, engine.forms, sys; "
+    result = _python("import engine, engine.casework, engine.bootstrap, engine.workflow, engine.forms, sys; "
                      "assert 'flask' not in sys.modules")
     assert result.returncode == 0, result.stderr
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.services.password_policy import password_problem
+from engine.access import password_problem
 
 
 @pytest.mark.parametrize("password, username, problem", [

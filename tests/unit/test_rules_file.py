@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.compliance import RulesError, parse_rules
-from engine.compliance.rule_store import SHIPPED_RULES
-from engine.compliance.rule_targets import RuleTargets
+from engine.base import EVENT_LABELS
+from engine.compliance import SHIPPED_RULES, RulesError, RuleTargets, parse_rules
 from engine.config import SHIPPED_BPMN_DIR
 from engine.forms import FormRegistry
-from engine.services.events import EVENT_LABELS
 from engine.workflow import parse_model
 
 SHIPPED = SHIPPED_RULES.read_text(encoding="utf-8")

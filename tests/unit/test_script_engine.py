@@ -5,8 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.workflow.durations import add_duration, parse_duration
-from engine.workflow.script_engine import ForbiddenExpression, RestrictedEnvironment
+from engine.workflow import ForbiddenExpression, RestrictedEnvironment, add_duration, parse_duration
 
 GOALS = [{"status": "achieved"}, {"status": "dropped"}]
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from engine.db import AccessLog, Case
-from engine.services.access_log import log_access
+from engine.privacy import log_access
 from report_data import served_household
 from support import add_user
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from engine.base import ROLE_LABELS
 from engine.db import Case, ConsentRecord, Event, OpenTask, TargetAgreementDocument
-from engine.services.access import ROLE_LABELS
 from report_data import served_household
 from support import add_user, count_rows, intake_form
 from web.access_matrix import MATRIX, PUBLIC, READ_METHODS, ROLES, allowed, markdown_table, refusal
@@ -160,7 +160,7 @@ def test_forged_organisation_and_case_fields_are_ignored(signed_in, container, w
 
 
 def test_readme_table_matches_the_matrix(app):
-    assert markdown_table(app.url_map) in README.read_text(encoding="utf-8"), "run python3 -m web.access_matrix"
+    assert markdown_table(app.url_map) in README.read_text(encoding="utf-8"), "run python3 -m web.access_table"
 
 
 def test_the_matrix_knows_only_real_roles():

@@ -6,8 +6,8 @@ import html
 import pytest
 from sqlalchemy import delete, select, text, update
 
+from engine.base import record_event
 from engine.db import AuditVerification, CompletedTask, Event
-from engine.services.events import record_event
 from journey import Driver
 from support import add_user, intake_form
 

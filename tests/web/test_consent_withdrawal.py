@@ -8,12 +8,11 @@ from datetime import datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from engine.base import RESTRICTED_MESSAGE
 from engine.clock import BERLIN
 from engine.db import Case, ConsentRecord, Event, OpenTask, Reminder
 from engine.reporting import state_report
-from engine.services.reminders import run_reminder_pass
-from engine.services.restriction import RESTRICTED_MESSAGE
-from engine.services.timers import sweep_timers
+from engine.time import run_reminder_pass, sweep_timers
 from journey import CONSENT, Driver
 from report_data import served_household
 from support import intake_form

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from engine.services import unclaim_task
+from engine.casework import unclaim_task
 from journey import CONSENT, Driver
 from support import intake_form, statements
 

@@ -10,8 +10,7 @@ from sqlalchemy import update
 
 from engine.clock import BERLIN
 from engine.db import Reminder, User
-from engine.services.inbox import inbox, mark_read, unread_count
-from engine.services.reminders import run_reminder_pass
+from engine.time import inbox, mark_read, run_reminder_pass, unread_count
 from journey import CONSENT, Driver
 from support import intake_form, rows
 

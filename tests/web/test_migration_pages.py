@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from engine.authoring import deploy_definition
 from engine.db import Case, OpenTask, StepFailure
 from engine.errors import WorkflowFailure
-from engine.services import deploy_definition
 from journey import CONSENT, Driver
 from migration_cases import broken_journey, deploy_v2, scenario_cases
 from support import add_user, intake_form
@@ -176,7 +176,7 @@ def test_reset_needs_a_reason_and_reopens_the_task(signed_in, container, world):
     page = carla.get(f"/prozesse/migration/faelle/{case_id}/reparatur").get_data(as_text=True)
     assert "Auf eine frühere Aufgabe zurücksetzen" in page
     with container.reader() as r:
-        from engine.services.repair import repair_view
+        from engine.authoring import repair_view
         target = next(t for t in repair_view(r, world.carla, case_id).reset_targets if t.spec_name == "Task_Consent")
     url = f"/prozesse/migration/faelle/{case_id}/reparatur/zuruecksetzen"
     response = carla.post(url, data={"task_id": target.task_id, "reason": ""})
@@ -191,7 +191,7 @@ def test_reset_needs_a_reason_and_reopens_the_task(signed_in, container, world):
 
 
 def test_the_editor_links_to_a_preview_against_the_draft_that_cannot_migrate(signed_in, container, world):
-    from engine.services.definition_drafts import save_draft
+    from engine.authoring import save_draft
     from migration_cases import V2
 
     cases = scenario_cases(container, world)

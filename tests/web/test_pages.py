@@ -9,8 +9,8 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from engine.casework import unclaim_task
 from engine.db import Case, Client, CompletedTask, Contact, Event, Municipality, Note, OpenTask, User
-from engine.services import unclaim_task
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import PASSWORD, count_rows, intake_form, login
 

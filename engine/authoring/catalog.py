@@ -1,0 +1,122 @@
+"""Read models of the Prozesse page: definitions with versions and running cases, forms and where they are used."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.db import Case, DefinitionDraft, FormDraft, FormVersion, ProcessDefinition, User
+from engine.workflow import BPMN_NS, CAMUNDA_NS, UnsafeXml, parse_xml
+
+# Forms the application itself shows outside any process (grep: form_for(…, "intake"), form_for(…, "contact")).
+BUILT_IN_FORM_USES = {
+    "intake": "Neuer Fall (Erstaufnahme)",
+    "contact": "Kontakt dokumentieren (Fallseite)",
+}
+
+
+@dataclass
+class DefinitionEntry:
+    """One definition key: its versions (newest first), running cases per version id, its draft."""
+
+    key: str
+    name: str
+    versions: list[ProcessDefinition]
+    running: dict[int, int]
+    draft: DefinitionDraft | None
+
+
+@dataclass(frozen=True)
+class FormUse:
+    """A user task (or a built-in page) that shows a form."""
+
+    label: str
+    key: str | None = None
+    version: int | None = None
+    element_id: str | None = None
+
+
+@dataclass
+class FormEntry:
+    """One form: its versions (newest first), its draft and where it is used."""
+
+    form_id: str
+    title: str
+    versions: list[FormVersion]
+    draft: FormDraft | None
+    uses: list[FormUse] = field(default_factory=list)
+
+
+def latest_definitions(session: Session) -> list[ProcessDefinition]:
+    """The newest version of every definition key."""
+    newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+              .group_by(ProcessDefinition.key).subquery())
+    return list(session.execute(
+        select(ProcessDefinition).join(newest, (ProcessDefinition.key == newest.c.key)
+                                       & (ProcessDefinition.version == newest.c.version))
+        .order_by(ProcessDefinition.key)).scalars())
+
+
+def running_cases(session: Session) -> dict[int, int]:
+    """Open cases per definition version id: one GROUP BY on client_case, no workflow is loaded."""
+    rows = session.execute(select(Case.definition_id, func.count()).where(Case.status != "closed")
+                           .group_by(Case.definition_id))
+    return {definition_id: count for definition_id, count in rows}
+
+
+def definitions_overview(session: Session) -> list[DefinitionEntry]:
+    """Every definition key with its versions, running cases per version and draft status."""
+    running = running_cases(session)
+    drafts = {d.key: d for d in session.execute(select(DefinitionDraft)).scalars()}
+    by_key: dict[str, list[ProcessDefinition]] = defaultdict(list)
+    columns = [c for c in ProcessDefinition.__table__.c if c.key != "bpmn_xml"]
+    for row in session.execute(select(*columns).order_by(ProcessDefinition.key,
+                                                         ProcessDefinition.version.desc())):
+        by_key[row.key].append(row)  # rows without the XML: the list page never needs it
+    return [DefinitionEntry(key, versions[0].name, versions, running, drafts.get(key))
+            for key, versions in by_key.items()]
+
+
+def form_uses(session: Session) -> dict[str, list[FormUse]]:
+    """For each form id: the user tasks of the latest definitions that show it, plus built-in pages."""
+    uses: dict[str, list[FormUse]] = defaultdict(list)
+    for definition in latest_definitions(session):
+        try:
+            root = parse_xml(definition.bpmn_xml.encode("utf-8"))
+        except UnsafeXml:
+            continue
+        for task in root.iter(f"{{{BPMN_NS}}}userTask"):
+            form_key = (task.get(f"{{{CAMUNDA_NS}}}formKey") or "").strip()
+            if form_key:
+                uses[form_key].append(FormUse(task.get("name") or task.get("id"), definition.key,
+                                              definition.version, task.get("id")))
+    for form_id, label in BUILT_IN_FORM_USES.items():
+        uses[form_id].append(FormUse(label))
+    return uses
+
+
+def forms_overview(session: Session) -> list[FormEntry]:
+    """Every form with its versions (newest first), draft and uses."""
+    drafts = {d.form_id: d for d in session.execute(select(FormDraft)).scalars()}
+    by_form: dict[str, list[FormVersion]] = defaultdict(list)
+    for row in session.execute(select(FormVersion).order_by(FormVersion.form_id, FormVersion.version.desc())
+                               ).scalars():
+        by_form[row.form_id].append(row)
+    uses = form_uses(session)
+    return [FormEntry(form_id, _title(versions[0].schema) or form_id, versions, drafts.get(form_id),
+                      uses.get(form_id, [])) for form_id, versions in by_form.items()]
+
+
+def user_names(session: Session, ids) -> dict[int, str]:
+    """Display names for user ids (deployers, draft authors)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def _title(schema: dict) -> str:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return str(properties.get("title") or "") if isinstance(properties, dict) else ""

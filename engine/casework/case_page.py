@@ -1,0 +1,188 @@
+"""Everything the case page and task form show, read from case and projection tables only."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from engine.base import CASE_EDITORS, RESTRICTED_MESSAGE, Actor, read_only_refusal, read_only_until, readable_case
+from engine.db import (
+    AssessmentArea,
+    Case,
+    CompletedTask,
+    Contact,
+    Event,
+    Goal,
+    Municipality,
+    Note,
+    OpenTask,
+    Organisation,
+    ProcessDefinition,
+    User,
+    WorkflowState,
+)
+from engine.errors import NotFound
+
+from .form_options import form_for
+
+TIMELINE_LIMIT = 200
+
+
+@dataclass
+class CaseView:
+    """The case page's data."""
+
+    case: Case
+    municipality: str
+    organisation: str
+    responsible: str | None
+    definition: ProcessDefinition
+    goals: list[Goal]
+    assessment: list[AssessmentArea]
+    open_tasks: list[OpenTask]
+    completed_tasks: list[CompletedTask]
+    timeline: list[Event]
+    contacts: list[Contact]
+    notes: list[Note]
+    users: dict[int, str] = field(default_factory=dict)
+
+    visited: list[str] = field(default_factory=list)
+    timer_error: str | None = None
+    timer_error_at: object = None
+    # Handover (issue 7): end of this organisation's read-only period, and the latest handover for its note.
+    read_only_until: object = None
+    last_handover: Event | None = None
+
+    @property
+    def done_elements(self) -> list[str]:
+        """BPMN ids of completed steps (tasks, events, gateways), for the diagram."""
+        return sorted(set(self.visited) | {t.task_spec for t in self.completed_tasks})
+
+    @property
+    def current_elements(self) -> list[str]:
+        """BPMN ids of open steps, for the diagram."""
+        return sorted({t.task_spec for t in self.open_tasks})
+
+
+def _all(uow, stmt):
+    return list(uow.session.execute(stmt).scalars())
+
+
+def case_view(uow, actor: Actor, case_id: str) -> CaseView:
+    """Load the case page; a fixed number of indexed queries, bounded lists, no workflow deserialisation."""
+    case = readable_case(uow, actor, case_id)
+    s = uow.session
+    view = CaseView(
+        case=case,
+        municipality=s.get(Municipality, case.municipality_id).name,
+        organisation=s.get(Organisation, case.organisation_id).name,
+        responsible=None,
+        definition=s.get(ProcessDefinition, case.definition_id),
+        goals=_all(uow, select(Goal).where(Goal.case_id == case.id).order_by(Goal.agreed_on, Goal.life_area)),
+        assessment=_all(uow, select(AssessmentArea).where(AssessmentArea.case_id == case.id)
+                        .order_by(AssessmentArea.id)),
+        open_tasks=_all(uow, select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.created_at)),
+        completed_tasks=_all(uow, select(CompletedTask).where(CompletedTask.case_id == case.id)
+                             .order_by(CompletedTask.completed_at.desc()).limit(TIMELINE_LIMIT)),
+        timeline=_all(uow, select(Event).where(Event.case_id == case.id).order_by(Event.id.desc())
+                      .limit(TIMELINE_LIMIT)),
+        contacts=_all(uow, select(Contact).where(Contact.case_id == case.id)
+                      .order_by(Contact.occurred_on.desc(), Contact.id.desc()).limit(TIMELINE_LIMIT)),
+        notes=_all(uow, select(Note).where(Note.case_id == case.id).order_by(Note.id.desc()).limit(TIMELINE_LIMIT)),
+    )
+    # Only the columns the page shows: the serialized workflow header stays unread.
+    state = s.execute(select(WorkflowState.visited, WorkflowState.timer_error, WorkflowState.timer_error_at)
+                      .where(WorkflowState.case_id == case.id)).first()
+    view.visited = list(state.visited or []) if state else []
+    if state is not None and state.timer_error:
+        view.timer_error, view.timer_error_at = state.timer_error, state.timer_error_at
+    ids = {case.responsible_user_id} | {e.actor_id for e in view.timeline} | {t.assignee_id for t in view.open_tasks}
+    ids |= {c.recorded_by for c in view.contacts} | {n.author_id for n in view.notes}
+    ids |= {t.completed_by for t in view.completed_tasks}
+    ids.discard(None)
+    if ids:
+        view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
+    view.responsible = view.users.get(case.responsible_user_id)
+    view.read_only_until = read_only_until(s, actor, case, uow.clock.now())
+    view.last_handover = s.execute(select(Event).where(Event.case_id == case.id, Event.kind == "case_handed_over")
+                                   .order_by(Event.id.desc()).limit(1)).scalar_one_or_none()
+    return view
+
+
+@dataclass
+class TaskForm:
+    """A task's form with prefilled values and the case version it was opened at."""
+
+    case: Case
+    task: OpenTask
+    form: object
+    values: dict
+    version: int
+    # Why this person may look at the form but not complete it (None: they may complete it).
+    view_only: str | None = None
+
+
+def task_form(uow, actor: Actor, case_id: str, task_id: str) -> TaskForm:
+    """Form, task and prefill for completing a task (prefill from case tables, not the workflow)."""
+    case = readable_case(uow, actor, case_id)
+    task = uow.session.get(OpenTask, task_id) if task_id and len(task_id) <= 36 else None
+    if task is None or task.case_id != case.id:
+        done = uow.session.get(CompletedTask, task_id) if task_id and len(task_id) <= 36 else None
+        if done is not None and done.case_id == case.id:
+            who = uow.session.get(User, done.completed_by)
+            raise NotFound(f"Diese Aufgabe wurde bereits von {who.display_name if who else 'jemand anderem'} "
+                           "erledigt.")
+        raise NotFound("Die Aufgabe wurde nicht gefunden.")
+    form = form_for(uow, task.form_key, case)
+    return TaskForm(case, task, form, prefill(uow, case, task.form_key), case.version,
+                    _view_only(uow, actor, case, task))
+
+
+def _view_only(uow, actor: Actor, case: Case, task: OpenTask) -> str | None:
+    """The reason a readable task cannot be completed by this person (the page then shows it, not a button)."""
+    if actor.role not in CASE_EDITORS:
+        return "Ihre Rolle kann diese Aufgabe ansehen, aber nicht erledigen."
+    until = read_only_until(uow.session, actor, case, uow.clock.now())
+    if until is not None:
+        return read_only_refusal(until)
+    if case.processing_restricted and task.form_key != "closure":
+        return RESTRICTED_MESSAGE
+    return None
+
+
+def prefill(uow, case: Case, form_key: str | None) -> dict:
+    """Sensible starting values: today's dates and the current goals for reviews and closure."""
+    today = uow.clock.today().isoformat()
+    goals = _all(uow, select(Goal).where(Goal.case_id == case.id).order_by(Goal.agreed_on, Goal.life_area))
+    if form_key == "consent":
+        return {"consent_date": today}
+    if form_key == "assessment":
+        return {"assessment_date": today}
+    if form_key == "target_agreement":
+        return {"plan_date": today, "signature_date": today}
+    if form_key == "review":
+        return {"review_date": today, "goals": [
+            {"goal_id": g.id, "life_area": g.life_area, "title": g.title, "status": g.status,
+             "status_reason": g.status_reason or "", "due_date": _iso(g.due_date)}
+            for g in goals if g.status not in ("achieved", "dropped")]}
+    if form_key == "closure":
+        return {"closure_date": today, "final_goals": [
+            {"goal_id": g.id, "title": g.title, "final_status": g.status if g.status != "open" else ""}
+            for g in goals]}
+    return {}
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def definition_xml(uow, actor: Actor, definition_id: int) -> str:
+    """BPMN XML of a deployed definition (for the diagram viewer)."""
+    definition = uow.session.get(ProcessDefinition, definition_id)
+    if definition is None:
+        raise NotFound("Die Prozessdefinition wurde nicht gefunden.")
+    return definition.bpmn_xml
+
+
+__all__ = ["CaseView", "case_view", "TaskForm", "task_form", "prefill", "definition_xml"]

@@ -1,0 +1,144 @@
+"""Intake: a new client and case, eligibility checked, responsible caseworker assigned, journey started."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from engine.base import (
+    DISTRICT_WIDE,
+    JOURNEY_KEY,
+    Actor,
+    latest_definition,
+    load_deadlines,
+    model_for,
+    record_event,
+    require_editor,
+)
+from engine.db import (
+    Case,
+    Client,
+    CompletedTask,
+    HouseholdMember,
+    Municipality,
+    OpenTask,
+    User,
+    UserMunicipality,
+)
+from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.forms import parse_submission
+
+from .eligibility import check_eligibility
+from .form_options import form_for, form_version
+from .workflow_steps import persist
+
+INTAKE_TASK = "Task_Intake"
+# The minimum stored before consent: identification, accommodation and what eligibility needs.
+CLIENT_FIELDS = ("first_name", "last_name", "gender", "nationality", "languages", "interpreter_needed",
+                 "interpreter_language", "phone", "email", "accommodation_address", "residence_status",
+                 "residence_status_evidence")
+DATE_FIELDS = ("birth_date", "au_since", "counselling_start")
+
+
+def open_case(uow, raw, actor: Actor) -> str:
+    """Validate the intake form, create client and case, start the journey; returns the new case id."""
+    with uow:
+        require_editor(actor)
+        form = form_for(uow, "intake", actor=actor)
+        result = parse_submission(form, raw)
+        if not result.ok:
+            raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
+        data = result.data
+        municipality = uow.session.get(Municipality, int(data["municipality_id"]))
+        if municipality is None or (actor.role not in DISTRICT_WIDE
+                                    and municipality.organisation_id != actor.organisation_id):
+            raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",
+                               {"municipality_id": "Für diese Kommune sind Sie nicht zuständig."}, result.values)
+        case_id = _create(uow, data, municipality, actor)
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("Der Fall konnte nicht angelegt werden, weil gleichzeitig ein anderer Fall angelegt "
+                           "wurde. Bitte erneut absenden.") from exc
+        return case_id
+
+
+def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
+    today = uow.clock.today()
+    deadlines = load_deadlines(uow.session)
+    client = Client(**{k: data.get(k) for k in CLIENT_FIELDS},
+                    **{k: _date(data.get(k)) for k in DATE_FIELDS})
+    client.interpreter_needed = bool(data.get("interpreter_needed"))
+    client.household = [HouseholdMember(name=m["name"], relation=m.get("relation"),
+                                        birth_date=_date(m.get("birth_date")))
+                        for m in data.get("household") or [] if m.get("name")]
+    uow.session.add(client)
+    eligibility = check_eligibility(client.residence_status, client.au_since, client.counselling_start, today,
+                                    deadlines["counselling_max"])
+    definition = latest_definition(uow.session, JOURNEY_KEY)
+    responsible = _responsible_caseworker(uow, actor, municipality)
+    now = uow.clock.now()
+    case = Case(reference=_next_reference(uow, today), client=client, municipality_id=municipality.id,
+                organisation_id=municipality.organisation_id, responsible_user_id=responsible,
+                definition_id=definition.id, status="open", phase="intake", intake_date=today,
+                eligible=eligibility.eligible, eligibility_reason=eligibility.reason,
+                counselling_end=eligibility.counselling_end, opened_at=now, updated_at=now, version=1)
+    uow.session.add(case)
+    uow.session.flush()
+    model = model_for(uow, definition)
+    workflow = uow.runtime.start(model, {"deadlines": deadlines, "intake_date": today.isoformat(),
+                                         "case_reference": case.reference})
+    intake_task = next(t for t in uow.runtime.ready_user_tasks(model, workflow) if t.spec_name == INTAKE_TASK)
+    # Intake is the journey's first BPMN step: it is completed here, with the eligibility result as data.
+    uow.runtime.complete(workflow, intake_task.id, {
+        **{k: v for k, v in data.items() if k != "household"},
+        "eligible": eligibility.eligible, "eligibility_reason": eligibility.reason,
+    })
+    persist(uow, case, model, workflow, is_new=True)
+    uow.session.add(CompletedTask(id=intake_task.id, case_id=case.id, task_spec=INTAKE_TASK, title=intake_task.title,
+                                  form_key="intake", completed_by=actor.id, completed_at=now, due_on=None,
+                                  data={k: v for k, v in data.items()}))
+    record_event(uow, "case_opened", actor.id, case.id, reference=case.reference, municipality=municipality.name,
+                 responsible_user_id=responsible)
+    record_event(uow, "task_completed", actor.id, case.id, task_id=intake_task.id, task=INTAKE_TASK,
+                 title=intake_task.title, form="intake", form_version=form_version(uow, "intake"))
+    record_event(uow, "eligibility_checked", actor.id, case.id, eligible=eligibility.eligible,
+                 reason=eligibility.reason, residence_status=client.residence_status,
+                 evidence=client.residence_status_evidence)
+    return case.id
+
+
+def _responsible_caseworker(uow, actor: Actor, municipality: Municipality) -> int | None:
+    """The actor if they are a caseworker; otherwise the municipality's caseworker with the fewest open tasks."""
+    if actor.role == "caseworker":
+        return actor.id
+    load = (select(func.count(OpenTask.id)).where(OpenTask.assignee_id == User.id).scalar_subquery())
+    row = uow.session.execute(
+        select(User.id).join(UserMunicipality, UserMunicipality.user_id == User.id)
+        .where(UserMunicipality.municipality_id == municipality.id, User.role == "caseworker",
+               User.active.is_(True), User.organisation_id == municipality.organisation_id)
+        .order_by(load, User.id).limit(1)).scalar_one_or_none()
+    if row is None and actor.role == "supervisor":
+        raise Forbidden("Für diese Kommune ist keine Integrationsmanagerin / kein Integrationsmanager hinterlegt.")
+    return row
+
+
+# Key of the PostgreSQL advisory lock that serializes numbering (SQLite writers are serialized anyway).
+_REFERENCE_LOCK = 0x1F0A_0001
+
+
+def _next_reference(uow, today: date) -> str:
+    prefix = f"{today.year}-"
+    if uow.session.get_bind().dialect.name == "postgresql":
+        # Two intakes at once would otherwise both read the same last number (held until commit).
+        uow.session.execute(select(func.pg_advisory_xact_lock(_REFERENCE_LOCK)))
+    # Longest first: "2026-10000" sorts before "2026-9999" as text.
+    last = uow.session.execute(select(Case.reference).where(Case.reference.like(f"{prefix}%"))
+                               .order_by(func.length(Case.reference).desc(), Case.reference.desc()).limit(1)).scalar()
+    number = int(last.split("-")[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _date(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else value or None

@@ -1,0 +1,74 @@
+"""Which BPMN elements the runtime can execute, and what SpiffWorkflow's own parser refuses."""
+from __future__ import annotations
+
+from ..model import DefinitionError, parse_model
+from .problems import Problem, bpmn, error, local
+
+SUPPORTED = frozenset({
+    "startEvent", "endEvent", "userTask", "scriptTask", "manualTask", "task", "exclusiveGateway",
+    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "intermediateCatchEvent",
+    "intermediateThrowEvent", "boundaryEvent", "subProcess", "callActivity", "sequenceFlow", "laneSet",
+    "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
+    "documentation", "extensionElements", "ioSpecification", "property", "group",
+})
+# These run only when they send or receive a message.
+MESSAGE_TASKS = frozenset({"sendTask", "receiveTask"})
+UNSUPPORTED = {
+    "complexGateway": "Komplexe Gateways kann die Laufzeit nicht ausführen.",
+    "serviceTask": "Service-Tasks werden nicht unterstützt (es gibt keinen Service-Connector).",
+    "businessRuleTask": "Business-Rule-Tasks werden nicht unterstützt (es sind keine DMN-Tabellen "
+                        "hinterlegt).",
+    "adHocSubProcess": "Ad-hoc-Teilprozesse werden nicht unterstützt.",
+    "transaction": "Transaktionen werden nicht unterstützt.",
+}
+# SpiffWorkflow 3.2 has no compensation or link events (they would parse as events that do nothing), and it
+# re-checks waiting events only for timers, so a conditional event whose condition is false on arrival
+# would wait forever.
+UNSUPPORTED_EVENTS = {
+    "compensateEventDefinition": "Kompensationsereignisse werden nicht unterstützt.",
+    "linkEventDefinition": "Link-Ereignisse werden nicht unterstützt; bitte Sequenzflüsse verwenden.",
+    "conditionalEventDefinition": "Bedingte Ereignisse werden nicht unterstützt (die Bedingung würde nur "
+                                  "beim Erreichen geprüft, danach nie wieder).",
+}
+# Elements that never hold a token, so "unreachable" means nothing for them.
+_NOT_FLOW_NODES = frozenset({"sequenceFlow", "laneSet", "dataObject", "dataObjectReference",
+                             "dataStoreReference", "textAnnotation", "association", "documentation",
+                             "extensionElements", "ioSpecification", "property", "group"})
+FLOW_NODES = (SUPPORTED - _NOT_FLOW_NODES) | MESSAGE_TASKS | frozenset(UNSUPPORTED)
+
+
+def unsupported(container) -> list[Problem]:
+    """Direct children of a process or subprocess that the runtime cannot execute."""
+    problems = []
+    for el in container:
+        name = local(el)
+        if name is None:
+            continue
+        if name in UNSUPPORTED:
+            problems.append(error(el.get("id"), UNSUPPORTED[name]))
+        elif name in MESSAGE_TASKS:
+            if el.get("messageRef") is None and el.find(bpmn("messageEventDefinition")) is None:
+                problems.append(error(el.get("id"), "Sende- und Empfangsaufgaben ohne Nachricht werden "
+                                                     "nicht unterstützt."))
+        elif name not in SUPPORTED:
+            problems.append(error(el.get("id"), f"Das Element '{name}' wird von der Laufzeit nicht "
+                                                 "unterstützt."))
+        for definition in el:
+            if local(definition) in UNSUPPORTED_EVENTS:
+                problems.append(error(el.get("id"), UNSUPPORTED_EVENTS[local(definition)]))
+    return problems
+
+
+def parser_problems(raw: bytes, processes: list) -> list[Problem]:
+    """What SpiffWorkflow's own parser refuses, for every process our runtime might start."""
+    executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
+    problems = []
+    for process in executable:
+        try:
+            parse_model(raw, process.get("id"))
+        except DefinitionError as exc:
+            problems += [error(element_id, message) for element_id, message in exc.problems]
+        except Exception as exc:  # noqa: BLE001 - a hostile file must yield a finding, never a traceback
+            problems.append(error(process.get("id"),
+                                   f"Die Prozessdefinition kann nicht gelesen werden: {exc}"))
+    return problems
