@@ -1,20 +1,20 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
-from engine.db.audit import AuditVerification
-from engine.db.authoring import DefinitionDraft, FormDraft, FormVersion
-from engine.db.base import Base, UtcDateTime, new_id
-from engine.db.cases import Case, Client, HouseholdMember
-from engine.db.compliance import RuleSetVersion
-from engine.db.conformance import ConformanceResult
-from engine.db.events import Event, EventChainHead
-from engine.db.handover import CaseAccessGrant, HandoverBatch, HandoverCase
-from engine.db.login_guard import LoginFailure
-from engine.db.plan import AssessmentArea, Contact, Goal, Note, Setting
-from engine.db.privacy import AccessLog, ConsentRecord
-from engine.db.reminders import OutgoingMail, Reminder
-from engine.db.reporting import EligiblePersons, TargetAgreementDocument
-from engine.db.step_failure import StepFailure
-from engine.db.tenancy import Municipality, Organisation, User, UserMunicipality
-from engine.db.workflow_tables import (
+from .audit import AuditVerification
+from .authoring import DefinitionDraft, FormDraft, FormVersion
+from .base import Base, UtcDateTime, new_id
+from .cases import Case, Client, HouseholdMember
+from .compliance import RuleSetVersion
+from .conformance import ConformanceResult
+from .events import Event, EventChainHead
+from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
+from .login_guard import LoginFailure
+from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .privacy import AccessLog, ConsentRecord
+from .reminders import OutgoingMail, Reminder
+from .reporting import EligiblePersons, TargetAgreementDocument
+from .step_failure import StepFailure
+from .tenancy import Municipality, Organisation, User, UserMunicipality
+from .workflow_tables import (
     CompletedTask,
     OpenTask,
     ProcessDefinition,

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, UtcDateTime
+from .base import Base, UtcDateTime
 
 BigNumber = BigInteger().with_variant(Integer, "sqlite")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, JsonType, UtcDateTime
+from .base import Base, JsonType, UtcDateTime
 
 
 class DefinitionDraft(Base):

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, UtcDateTime
-from engine.db.workflow_tables import CompletedTask
+from .base import Base, UtcDateTime
+from .workflow_tables import CompletedTask
 
 
 class RuleSetVersion(Base):

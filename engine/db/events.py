@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, JsonType, UtcDateTime
+from .base import Base, JsonType, UtcDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, JsonType, UtcDateTime, new_id
+from .base import Base, JsonType, UtcDateTime, new_id
 
 
 class AssessmentArea(Base):

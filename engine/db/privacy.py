@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, JsonType, UtcDateTime
+from .base import Base, JsonType, UtcDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, UtcDateTime
+from .base import Base, UtcDateTime
 
 
 class Reminder(Base):

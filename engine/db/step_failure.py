@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.db.base import Base, UtcDateTime
+from .base import Base, UtcDateTime
 
 
 class StepFailure(Base):

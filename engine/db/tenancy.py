@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.db.base import Base, UtcDateTime, utcnow
+from .base import Base, UtcDateTime, utcnow
 
 
 class Organisation(Base):
