@@ -3,6 +3,7 @@ from .audit import AuditVerification
 from .authoring import DefinitionDraft, FormDraft, FormVersion
 from .base import Base, UtcDateTime, new_id
 from .cases import Case, Client, HouseholdMember
+from .chain import GENESIS, canonical_json, chain_hash, payload_digest, utc_iso
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
@@ -24,7 +25,8 @@ from .workflow_tables import (
 )
 
 __all__ = [
-    "Base", "UtcDateTime", "new_id", "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
+    "Base", "UtcDateTime", "new_id", "GENESIS", "canonical_json", "chain_hash", "payload_digest", "utc_iso",
+    "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
     "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",
     "Municipality", "Organisation", "User", "UserMunicipality",

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import engine.db.base
 from sqlalchemy.dialects import postgresql
 
-from engine.services.audit_chain import GENESIS, chain_hash, payload_digest
+from engine.db.chain import GENESIS, chain_hash, payload_digest
 
 revision = '0005'
 down_revision = '0004'
