@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from engine.base import JOURNEY_KEY, latest_definition, load_deadlines, record_event
+from engine.base import journey_definition, load_deadlines, model_for, record_event
 from engine.clock import BERLIN
 from engine.compliance import CheckContext, active_rules, evaluate
 from engine.db import Case, Client, CompletedTask, Contact, Goal, new_id
@@ -37,7 +37,7 @@ class CaseBuilder:
         org = self.w.org_a if town == self.w.town_a else self.w.org_b
         uow, saved = self._at(at(intake, 9))
         with uow:
-            definition_id = latest_definition(uow.session, JOURNEY_KEY).id
+            definition_id = journey_definition(uow.session).id
             client = Client(first_name="Test", last_name=f"Person{self._n}", residence_status="recognised_refugee",
                             counselling_start=counselling_start or intake)
             case = Case(reference=f"2025-{self._n:04d}", client=client, municipality_id=town, organisation_id=org,
@@ -55,7 +55,9 @@ class CaseBuilder:
         """A completed user task on `on` with its form data."""
         uow, saved = self._at(at(on))
         with uow:
-            uow.session.add(CompletedTask(id=new_id(), case_id=case_id, task_spec=spec, title=spec, form_key=None,
+            info = model_for(uow, journey_definition(uow.session)).user_tasks.get(spec)
+            uow.session.add(CompletedTask(id=new_id(), case_id=case_id, task_spec=spec, title=spec,
+                                          form_key=info.form_key if info else None, step=info.step if info else None,
                                           completed_by=self.w.anna.id, completed_at=uow.clock.now(), data=data))
             record_event(uow, "task_completed", self.w.anna.id, case_id, task=spec)
             uow.commit()

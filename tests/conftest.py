@@ -116,6 +116,11 @@ class World:
 @pytest.fixture
 def world(container) -> World:
     """Create the organisations, municipalities and users every scenario needs."""
+    return make_world(container)
+
+
+def make_world(container) -> World:
+    """The organisations, municipalities and users of the scenarios, in any container's database."""
     uow = container.uow()
     with uow:
         s = uow.session

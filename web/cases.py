@@ -4,24 +4,27 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.audit import case_conformance
+from engine.audit import case_conformance, process_conformance
 from engine.casework import (
     add_note,
     case_view,
     definition_xml,
     form_for,
+    intake_form_key,
     log_contact,
     municipalities_for,
     open_case,
     search_cases,
+    startable_processes,
 )
+from engine.casework import start_process as start_case_process
 from engine.errors import InvalidInput
 from engine.forms import read_values, wants_more_rows
 from engine.privacy import privacy_panel
 from engine.time import retry_timer as retry_case_timer
 
 from .deps import actor, reader, uow
-from .schemas import CaseSearchQuery, NoteForm, load_args
+from .schemas import CaseSearchQuery, NoteForm, StartProcessForm, load_args
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -42,7 +45,7 @@ def index():
 def new():
     """Intake: create client and case and start the journey."""
     with reader() as r:
-        form = form_for(r, "intake", actor=actor())
+        form = form_for(r, intake_form_key(r), actor=actor())
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         extra = wants_more_rows(request.form)
@@ -68,7 +71,25 @@ def detail(case_id: str):
         contact_form = form_for(r, "contact")
         return render_template("cases/detail.html", v=view, contact_form=contact_form,
                                conformance=case_conformance(r, actor(), case_id), today=r.clock.today(),
-                               privacy=privacy_panel(r, view))
+                               privacy=privacy_panel(r, view), **_processes(r, view))
+
+
+def _processes(r, view) -> dict:
+    """What the case page's "Abläufe" section needs beyond the view: startable processes, their conformance."""
+    return {"startable": startable_processes(r, view.case.id) if view.case.status == "open" else [],
+            "process_conformance": {p.process.id: process_conformance(r, actor(), view.case.id, p.process.id,
+                                                                      p.process.definition_id)
+                                    for p in view.processes if not p.process.journey}}
+
+
+@bp.route("/<case_id>/ablaeufe", methods=["POST"])
+@login_required
+def start_process(case_id: str):
+    """Start a further process (e.g. the recognition of a qualification) on the case."""
+    data = load_args(StartProcessForm(), request.form)
+    start_case_process(uow(), case_id, data["key"], actor(), data["version"])
+    flash("Der Ablauf wurde gestartet; seine Aufgaben stehen in der Arbeitsliste.", "success")
+    return redirect(url_for(".detail", case_id=case_id, _anchor="ablaeufe"))
 
 
 @bp.route("/<case_id>/contacts", methods=["POST"])
@@ -83,7 +104,7 @@ def add_contact(case_id: str):
             contact_form = form_for(r, "contact")
             return render_template("cases/detail.html", v=view, contact_form=contact_form,
                                    privacy=privacy_panel(r, view), contact_values=exc.values, contact_errors=exc.errors,
-                                   today=r.clock.today(), open_tab="contacts"), 422
+                                   today=r.clock.today(), open_tab="contacts", **_processes(r, view)), 422
     flash("Der Kontakt wurde dokumentiert.", "success")
     return redirect(url_for(".detail", case_id=case_id, _anchor="kontakte"))
 

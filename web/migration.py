@@ -16,7 +16,7 @@ from engine.authoring import (
     retry_case,
     revert_migration,
 )
-from engine.base import JOURNEY_KEY
+from engine.base import journey_key
 from engine.errors import InvalidInput
 
 from .deps import actor, container, reader, uow
@@ -101,7 +101,7 @@ def migrate(key: str):
     if form["all"]:
         with reader() as r:
             p = migration_preview(r, actor(), key, form["to"])
-        selection = [(row.case_id, row.case_version) for row in p.rows if row.migratable]
+        selection = [(row.process_id, row.case_version) for row in p.rows if row.migratable]
     else:
         selection = [(value.split(":")[0], int(value.split(":")[1]) if ":" in value else None)
                      for value in form["case"]]
@@ -126,7 +126,8 @@ def errored():
     """Cases whose timer step or last task completion failed."""
     with reader() as r:
         rows = errored_cases(r, actor())
-    return render_template("migration/errored.html", rows=rows, journey_key=JOURNEY_KEY)
+        key = journey_key(r.session)
+    return render_template("migration/errored.html", rows=rows, journey_key=key)
 
 
 @bp.route("/faelle/<case_id>/reparatur")

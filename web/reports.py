@@ -12,6 +12,8 @@ from engine.reporting import (
     de_number,
     eligible_entries,
     export_report,
+    exportable_forms,
+    form_data_csv,
     print_target_agreement,
     record_eligible_persons,
     report_choices,
@@ -40,6 +42,15 @@ def breakable(text: str) -> str:
     return text
 
 
+@bp.route("/berichte/formulare/<form_id>.csv")
+@login_required
+def form_data(form_id: str):
+    """Every completion of one form in the actor's scope, as CSV (e.g. the data of a team lead's new step)."""
+    body = form_data_csv(uow(), actor(), form_id)
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="formular_{form_id}.csv"'})
+
+
 @bp.route("/berichte")
 @login_required
 def index():
@@ -55,7 +66,8 @@ def index():
                                    args=request.args, choices=choices, years=_years(r), entries=[]), 422
         return render_template("reports/index.html", report=report, tables=report_tables(report, detail=False),
                                errors={}, args=request.args, choices=choices, years=_years(r), definitions=DEFINITIONS,
-                               entries=eligible_entries(r.session, actor(), report.params.year))
+                               entries=eligible_entries(r.session, actor(), report.params.year),
+                               forms=exportable_forms(r))
 
 
 @bp.route("/berichte/export.<fmt>")

@@ -58,6 +58,19 @@ class NoteForm(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
+class StartProcessForm(Schema):
+    """Starting a further process on a case: which process, at which case version the page was opened."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                        error_messages={"required": "Bitte wählen Sie einen Ablauf."})
+    version = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=2**31 - 1),
+                             error_messages={"required": "Das Formular ist unvollständig. Bitte laden Sie die Seite "
+                                                         "neu.", "invalid": "Das Formular ist unvollständig."})
+
+
 def load_args(schema: Schema, source) -> dict:
     """Load request data with a schema; empty strings count as missing; errors become InvalidInput (German)."""
     cleaned = {k: v for k, v in source.items() if v != ""}

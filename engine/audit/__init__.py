@@ -1,7 +1,13 @@
 """Proving what happened: verification of the hash-chained event log (Prüfpfad), authorised redaction, and process
 conformance (Prozesstreue).
 """
-from .conformance import EXPLANATION_LABELS, case_conformance, check_all_cases, conformance_overview
+from .conformance import (
+    EXPLANATION_LABELS,
+    case_conformance,
+    check_all_cases,
+    conformance_overview,
+    process_conformance,
+)
 from .redaction import redact_event_payload
 from .trail import (
     audit_overview,
@@ -14,6 +20,6 @@ from .verify import REDACTION, verify_chain
 
 __all__ = [
     "audit_overview", "case_conformance", "check_all_cases", "conformance_overview", "EXPLANATION_LABELS",
-    "redact_event_payload", "REDACTION", "require_auditor", "run_verification", "start_verification",
-    "verify_chain", "wait_for_background_verification"
+    "process_conformance", "redact_event_payload", "REDACTION", "require_auditor", "run_verification",
+    "start_verification", "verify_chain", "wait_for_background_verification"
 ]

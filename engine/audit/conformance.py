@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from engine.base import Actor, model_by_id, readable_case
 from engine.db import Case, CompletedTask, ConformanceResult, Event, ProcessDefinition
@@ -53,15 +53,19 @@ def _message(d, version: int) -> str:
             f"möglich war: {possible}.")
 
 
-def _steps_by_case(session, case_ids: list[str]) -> dict[str, list[str]]:
+def _steps_by_case(session, case_ids: list[str], process_id: str | None = None) -> dict[str, list[str]]:
+    """The completed steps of the cases' journeys, or of one further process (`process_id`), in order."""
     # Completion order; steps completed at the same instant keep the order of their task_completed events.
     position = {}
     for (payload,) in session.execute(select(Event.payload).where(Event.case_id.in_(case_ids),
                                                                   Event.kind == "task_completed")
                                       .order_by(Event.seq)):
         position.setdefault(payload.get("task_id"), len(position))
+    # A journey's steps are those of its own process (rows from before several processes existed name none).
+    mine = (CompletedTask.process_id == process_id if process_id is not None
+            else or_(CompletedTask.process_id.is_(None), CompletedTask.process_id == CompletedTask.case_id))
     rows = session.execute(select(CompletedTask.case_id, CompletedTask.id, CompletedTask.task_spec,
-                                  CompletedTask.completed_at).where(CompletedTask.case_id.in_(case_ids))).all()
+                                  CompletedTask.completed_at).where(CompletedTask.case_id.in_(case_ids), mine)).all()
     rows.sort(key=lambda r: (r.completed_at, position.get(r.id, len(position)), r.id))
     steps: dict[str, list[str]] = {case_id: [] for case_id in case_ids}
     for row in rows:
@@ -80,9 +84,9 @@ def _explanations_by_case(session, case_ids: list[str]) -> dict[str, list[dict]]
     return found
 
 
-def _check(uow, cases: list[tuple[str, str, int]]) -> list[CaseConformance]:
+def _check(uow, cases: list[tuple[str, str, int]], process_id: str | None = None) -> list[CaseConformance]:
     ids = [c[0] for c in cases]
-    steps, explanations = _steps_by_case(uow.session, ids), _explanations_by_case(uow.session, ids)
+    steps, explanations = _steps_by_case(uow.session, ids, process_id), _explanations_by_case(uow.session, ids)
     versions = dict(uow.session.execute(select(ProcessDefinition.id, ProcessDefinition.version)
                                         .where(ProcessDefinition.id.in_({c[2] for c in cases}))).all())
     results = []
@@ -108,6 +112,14 @@ def case_conformance(uow, actor: Actor, case_id: str) -> CaseConformance:
         Event.kind.in_(EXPLANATION_LABELS), Event.case_id == case.id)).scalar()
     key = ("conformance", case.id, case.version, case.definition_id, last_explanation)
     return uow.runtime.derived(key, lambda: _check(uow, [(case.id, case.reference, case.definition_id)])[0])
+
+
+def process_conformance(uow, actor: Actor, case_id: str, process_id: str, definition_id: int) -> CaseConformance:
+    """Replay one further process of a case against its own version (the case page shows it beside its diagram)."""
+    case = readable_case(uow, actor, case_id, with_client=False)
+    key = ("conformance", process_id, case.version, definition_id)
+    return uow.runtime.derived(
+        key, lambda: _check(uow, [(case.id, case.reference, definition_id)], process_id)[0])
 
 
 @dataclass

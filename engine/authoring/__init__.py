@@ -13,14 +13,16 @@ from .forms import (
     save_form_draft,
     seed_shipped_forms,
 )
+from .gate import check_definition, deploy_context
 from .impact import migration_preview
 from .migration import BATCH_LIMIT, migrate_case, migrate_cases, revert_migration
 from .repair import errored_cases, migrate_to_fixed_version, repair_view, reset_case, retry_case
 
 __all__ = [
-    "adopt_version", "AUTHORS", "BATCH_LIMIT", "definitions_overview", "deploy_definition", "deploy_draft",
-    "deploy_file", "deploy_form", "discard_draft", "discard_form_draft", "editor_source", "errored_cases",
-    "form_editor_source", "form_uses", "form_versions", "forms_overview", "migrate_case", "migrate_cases",
-    "migrate_to_fixed_version", "migration_preview", "Refused", "repair_view", "reset_case", "retry_case",
-    "revert_migration", "save_draft", "save_form_draft", "seed_shipped_forms", "user_names"
+    "adopt_version", "AUTHORS", "BATCH_LIMIT", "check_definition", "definitions_overview", "deploy_context",
+    "deploy_definition", "deploy_draft", "deploy_file", "deploy_form", "discard_draft", "discard_form_draft",
+    "editor_source", "errored_cases", "form_editor_source", "form_uses", "form_versions", "forms_overview",
+    "migrate_case", "migrate_cases", "migrate_to_fixed_version", "migration_preview", "Refused", "repair_view",
+    "reset_case", "retry_case", "revert_migration", "save_draft", "save_form_draft", "seed_shipped_forms",
+    "user_names"
 ]

@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from engine.base import Actor, latest_definition
 from engine.db import DefinitionDraft, ProcessDefinition
 from engine.errors import InvalidInput, NotFound
-from engine.workflow import MAX_BYTES, Problem, UnsafeXml, forbidden_code, lint_definition, parse_xml
+from engine.workflow import MAX_BYTES, Problem, UnsafeXml, forbidden_code, parse_xml
 
 from .authorship import Refused, draft_conflict, require_author, required_comment
 from .deploy import deploy_definition
+from .gate import check_definition
 
 BPMN_ROOT = "{http://www.omg.org/spec/BPMN/20100524/MODEL}definitions"
 
@@ -82,7 +83,7 @@ def save_draft(uow, key: str, xml, expected_version: int | None, actor: Actor) -
         if latest is None:
             raise NotFound("Diese Prozessdefinition gibt es nicht.")
         version = _write(uow, key, xml, expected_version, actor, latest.id)
-        problems = lint_definition(xml, uow.forms)
+        problems = check_definition(uow, key, xml)
         uow.commit()
         return SavedDraft(version, problems)
 
@@ -148,7 +149,7 @@ def deploy_draft(uow, key: str, expected_version: int | None, comment: str | Non
             raise InvalidInput("Es gibt noch keinen gespeicherten Entwurf. Bitte zuerst den Entwurf speichern.")
         if draft is None or draft.version != expected_version:
             raise draft_conflict(uow, draft)
-        problems = lint_definition(draft.bpmn_xml, uow.forms)
+        problems = check_definition(uow, key, draft.bpmn_xml)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise Refused(f"Bereitstellung abgelehnt: der Entwurf hat {len(errors)} Fehler. Bitte beheben Sie "
@@ -168,7 +169,7 @@ def deploy_file(uow, key: str, data: bytes, comment: str | None, actor_id: int |
     with uow:
         comment = required_comment(comment)
         xml = checked_xml(data)
-        problems = lint_definition(xml, uow.forms)
+        problems = check_definition(uow, key, xml)
         if any(p.severity == "error" for p in problems):
             raise Refused("Bereitstellung abgelehnt: die Datei hat Fehler.", problems)
         latest = latest_definition(uow.session, key, required=False)

@@ -1,8 +1,9 @@
-"""Impact preview: which running cases of a process can move to another version, and why not.
+"""Impact preview: which running instances of a process can move to another version, and why not.
 
-Reads stored columns only (no workflow is deserialized): the spec diff is computed once per version pair, each
-case's reached elements come from `workflow_state.visited` and the spec name and state of its live task rows, and
-cases with the same (version, reached elements) share one check.
+An instance is a case's journey or one of its further processes (`case_process`). Reads stored columns only (no
+workflow is deserialized): the spec diff is computed once per version pair, each instance's reached elements come
+from `workflow_state.visited` and the spec name and state of its live task rows, and instances with the same
+(version, reached elements) share one check.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from engine.base import Actor, model_by_id, model_for, scope_cases
-from engine.db import Case, Client, DefinitionDraft, ProcessDefinition, WorkflowState, WorkflowTask
+from engine.db import Case, CaseProcess, Client, DefinitionDraft, ProcessDefinition, WorkflowState, WorkflowTask
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.workflow import DefinitionError, blockers, parse_model, reached_from_rows, spec_changes
 
@@ -28,7 +29,7 @@ def require_migrator(actor: Actor) -> None:
 
 @dataclass
 class PreviewRow:
-    """One running case on an older version and whether it can move."""
+    """One running instance (of a case) on an older version and whether it can move."""
 
     case_id: str
     reference: str
@@ -37,7 +38,10 @@ class PreviewRow:
     version: int
     steps: list[str]
     reasons: list[str]
+    process_id: str = ""
 
+    def __post_init__(self):
+        self.process_id = self.process_id or self.case_id  # the journey's process is the case
     @property
     def migratable(self) -> bool:
         """True when no step the case already reached differs in the target version."""
@@ -68,8 +72,8 @@ class Preview:
 
     @property
     def migratable_ids(self) -> list[str]:
-        """Every case of the preview that can move (for "alle migrierbaren auswählen")."""
-        return [r.case_id for r in self.rows if r.migratable]
+        """Every instance of the preview that can move (for "alle migrierbaren auswählen"): process ids."""
+        return [r.process_id for r in self.rows if r.migratable]
 
 
 def definitions_of(uow, key: str) -> list[ProcessDefinition]:
@@ -110,25 +114,29 @@ def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None
     preview = Preview(key, target.name, target, versions)
     if not older:
         return preview
-    conditions = [Case.definition_id.in_(older), Case.status == "open", WorkflowState.completed.is_(False)]
+    conditions = [CaseProcess.definition_id.in_(older), CaseProcess.status == "running", Case.status == "open",
+                  WorkflowState.completed.is_(False)]
     if case_ids is not None:
-        conditions.append(Case.id.in_(case_ids))
+        conditions.append(CaseProcess.id.in_(case_ids))  # process ids (a journey's is its case's id)
     cases = uow.session.execute(scope_cases(
-        select(Case.id, Case.reference, Case.version, Case.definition_id, WorkflowState.visited, Client.first_name,
-               Client.last_name)
-        .join(WorkflowState, WorkflowState.case_id == Case.id).join(Client, Client.id == Case.client_id)
-        .where(*conditions).order_by(Case.reference), actor)).all()
+        select(Case.id, CaseProcess.id.label("process_id"), Case.reference, Case.version,
+               CaseProcess.definition_id, WorkflowState.visited, Client.first_name, Client.last_name)
+        .select_from(CaseProcess).join(Case, Case.id == CaseProcess.case_id)
+        .join(WorkflowState, WorkflowState.process_id == CaseProcess.id).join(Client, Client.id == Case.client_id)
+        .where(*conditions).order_by(Case.reference, CaseProcess.started_at), actor)).all()
     spec_name, state = _TASKS.c.payload["task_spec"].as_string(), _TASKS.c.payload["state"].as_integer()
     reached_rows: dict[str, list] = {}
-    task_query = scope_cases(select(_TASKS.c.case_id, spec_name, state).join(Case, Case.id == _TASKS.c.case_id)
-                             .join(WorkflowState, WorkflowState.case_id == Case.id)
+    task_query = scope_cases(select(_TASKS.c.process_id, spec_name, state)
+                             .join(CaseProcess, CaseProcess.id == _TASKS.c.process_id)
+                             .join(Case, Case.id == CaseProcess.case_id)
+                             .join(WorkflowState, WorkflowState.process_id == CaseProcess.id)
                              .where(*conditions, state.not_in(_PREDICTED)), actor)
-    for case_id, name, task_state in uow.session.execute(task_query):
-        reached_rows.setdefault(case_id, []).append((name, task_state))
+    for process_id, name, task_state in uow.session.execute(task_query):
+        reached_rows.setdefault(process_id, []).append((name, task_state))
     target_model = target_model or model_for(uow, target)
     diffs, checked = {}, {}
     for row in cases:
-        reached = reached_from_rows(row.visited, reached_rows.get(row.id, ()))
+        reached = reached_from_rows(row.visited, reached_rows.get(row.process_id, ()))
         signature = (row.definition_id, frozenset(reached.items()))
         if signature not in checked:
             old_model = model_by_id(uow, row.definition_id)
@@ -139,7 +147,7 @@ def migration_preview(uow, actor: Actor, key: str, to_version: int | None = None
         reasons, steps = checked[signature]
         definition = older[row.definition_id]
         preview.rows.append(PreviewRow(row.id, row.reference, f"{row.last_name}, {row.first_name}", row.version,
-                                       definition.version, steps, reasons))
+                                       definition.version, steps, reasons, row.process_id))
         can, cannot = preview.counts.get(definition.version, (0, 0))
         preview.counts[definition.version] = (can + 1, cannot) if not reasons else (can, cannot + 1)
     preview.groups = len(checked)

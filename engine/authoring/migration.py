@@ -1,6 +1,7 @@
-"""Moving running cases to another version of their process: migration (one case per transaction, under the
-case row lock) and revert. Each migration loads the case's workflow and checks again, so a stale preview
-(engine.authoring.impact) never moves a case that can no longer move.
+"""Moving running processes of cases to another version: migration (one process per transaction, under the case
+row lock) and revert. Each migration loads the workflow and checks again, so a stale preview
+(engine.authoring.impact) never moves a process that can no longer move. A case's journey has the case's id as
+its process id, so for the journey "case id" and "process id" are the same.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.base import Actor, bump_case_version, model_by_id, model_for, record_event, visible_case
-from engine.casework import clear_step_failure, current_workflow, persist
-from engine.db import Case, Event, OpenTask, ProcessDefinition, WorkflowState
+from engine.casework import ProcessRef, clear_step_failure, current_workflow, persist
+from engine.db import Case, CaseProcess, Event, OpenTask, ProcessDefinition, WorkflowState
 from engine.errors import Conflict, IntegraflowError, NotFound
 from engine.workflow import MigrationRefused, migrate
 
@@ -33,7 +34,7 @@ class MigrationResult:
 
 def migrate_cases(new_uow, actor: Actor, key: str, to_version: int | None,
                   selection: list[tuple[str, int | None]], limit: int = BATCH_LIMIT) -> MigrationResult:
-    """Migrate the selected cases (id, case version seen in the preview or None), each in its own transaction."""
+    """Migrate the selected processes (id, case version seen in the preview or None), each in its own transaction."""
     require_migrator(actor)
     uow = new_uow()
     with uow:
@@ -54,46 +55,52 @@ def migrate_cases(new_uow, actor: Actor, key: str, to_version: int | None,
     return result
 
 
-def _reference(new_uow, case_id: str) -> str:
+def _reference(new_uow, process_id: str) -> str:
     uow = new_uow()
     with uow:
-        return uow.session.execute(select(Case.reference).where(Case.id == case_id)).scalar() or case_id
+        return uow.session.execute(select(Case.reference).join(CaseProcess, CaseProcess.case_id == Case.id)
+                                   .where(CaseProcess.id == process_id)).scalar() or process_id
 
 
-def migrate_case(uow, actor: Actor, case_id: str, target_id: int, expected_version: int | None = None,
+def migrate_case(uow, actor: Actor, process_id: str, target_id: int, expected_version: int | None = None,
                  revert: bool = False, allow: frozenset[str] = frozenset(), reason: str | None = None,
                  repair: bool = False) -> str:
-    """Move one case to another version of its process in one transaction; returns the case reference.
+    """Move one process of a case (its journey: the case id) to another version in one transaction; returns the
+    case reference.
 
-    `allow`: elements the case reached that may differ anyway (a repair's failed element); `repair` also clears
-    the case's recorded timer error and failed completion in the same transaction.
+    `allow`: elements the process reached that may differ anyway (a repair's failed element); `repair` also clears
+    the recorded timer error and failed completion in the same transaction.
     """
     require_migrator(actor)
     with uow:
-        case = visible_case(uow.session, actor, case_id, with_client=False)
-        source = uow.session.get(ProcessDefinition, case.definition_id)
+        process = uow.session.get(CaseProcess, process_id) if process_id and len(process_id) <= 36 else None
+        if process is None:
+            raise NotFound("Der Fall wurde nicht gefunden.")
+        case = visible_case(uow.session, actor, process.case_id, with_client=False)
+        source = uow.session.get(ProcessDefinition, process.definition_id)
         target = uow.session.get(ProcessDefinition, target_id)
         if target is None or target.key != source.key:
             raise NotFound("Die Zielversion gehört nicht zum Prozess dieses Falls.")
-        if case.status != "open":
+        if case.status != "open" or process.status != "running":
             raise Conflict("Der Fall ist abgeschlossen und wird nicht mehr migriert.")
         if target.id == source.id:
             raise Conflict(f"Der Fall läuft bereits auf Version {target.version}.")
         lock_case(uow, case, expected_version)
         try:
-            _move(uow, case, source, target, allow)
+            _move(uow, case, process, source, target, allow)
         except BaseException:
-            uow.runtime.forget(case.id)
+            uow.runtime.forget(process.id)
             raise
         if repair:
             clear_step_failure(uow, case.id)
-            uow.session.execute(update(WorkflowState).where(WorkflowState.case_id == case.id)
+            uow.session.execute(update(WorkflowState).where(WorkflowState.process_id == process.id)
                                 .values(timer_error=None, timer_error_at=None)
                                 .execution_options(synchronize_session=False))
         record_event(uow, "case_migrated", actor.id, case.id, from_definition_id=source.id,
                      from_version=source.version, to_definition_id=target.id, to_version=target.version,
-                     actor=actor.username, revert=revert, reason=reason,
-                     title=f"Version {source.version} → {target.version}" + (" (zurückgenommen)" if revert else ""))
+                     actor=actor.username, revert=revert, reason=reason, process_id=process.id,
+                     title=f"{source.name}: Version {source.version} → {target.version}"
+                           + (" (zurückgenommen)" if revert else ""))
         reference = case.reference
         uow.commit()
         return reference
@@ -108,40 +115,54 @@ def lock_case(uow, case: Case, expected_version: int | None) -> None:
     set_committed_value(case, "version", version + 1)
 
 
-def _move(uow, case: Case, source: ProcessDefinition, target: ProcessDefinition, allow: frozenset[str]) -> None:
+def _move(uow, case: Case, process: CaseProcess, source: ProcessDefinition, target: ProcessDefinition,
+          allow: frozenset[str]) -> None:
     old_model, new_model = model_by_id(uow, source.id), model_for(uow, target)
-    workflow = current_workflow(uow, case.id, case.version - 1, old_model)
+    workflow = current_workflow(uow, process.id, case.version - 1, old_model)
     try:
         migrate(uow.runtime.codec.registry, workflow, old_model, new_model, allow)
     except MigrationRefused as exc:
         raise Conflict(" ".join(exc.reasons)) from exc
-    case.definition_id = target.id
-    persist(uow, case, new_model, workflow)
-    # Open tasks that stayed open keep their id and claim; title, form and role now come from the new model.
+    process.definition_id = target.id
+    journey = process.kind == "journey"
+    if journey:
+        case.definition_id = target.id
+    persist(uow, case, new_model, workflow, ProcessRef(process.id, target.id, journey),
+            previous_version=case.version - 1)
+    # Open tasks that stayed open keep their id and claim; title, form, role and step come from the new model.
     for task in uow.runtime.ready_user_tasks(new_model, workflow):
         uow.session.execute(update(OpenTask).where(OpenTask.id == task.id)
                             .values(title=task.title, form_key=task.form_key, lane=task.lane, role=task.role,
-                                    due_on=task.due_on, task_spec=task.spec_name)
+                                    due_on=task.due_on, task_spec=task.spec_name, step=task.step,
+                                    needs_consent=task.needs_consent)
                             .execution_options(synchronize_session=False))
 
 
-def previous_definition(uow, case: Case) -> ProcessDefinition | None:
-    """The version a migrated case came from; None if its latest migration was a revert or it moved on since."""
-    payload = uow.session.execute(select(Event.payload).where(Event.case_id == case.id,
-                                                              Event.kind == "case_migrated")
-                                  .order_by(Event.seq.desc()).limit(1)).scalar()
-    if not payload or payload.get("revert") or payload.get("to_definition_id") != case.definition_id:
+def previous_definition(uow, case: Case, process_id: str | None = None) -> ProcessDefinition | None:
+    """The version a migrated process (default: the journey) came from; None if its latest migration was a revert
+    or it moved on since."""
+    process_id = process_id or case.id
+    current = uow.session.execute(select(CaseProcess.definition_id).where(CaseProcess.id == process_id)).scalar()
+    payloads = uow.session.execute(select(Event.payload).where(Event.case_id == case.id,
+                                                               Event.kind == "case_migrated")
+                                   .order_by(Event.seq.desc())).scalars()
+    # Migrations recorded before several processes existed name no process: they were the journey's.
+    payload = next((p for p in payloads if (p.get("process_id") or case.id) == process_id), None)
+    if not payload or payload.get("revert") or payload.get("to_definition_id") != current:
         return None
     return uow.session.get(ProcessDefinition, payload.get("from_definition_id"))
 
 
-def revert_migration(uow, actor: Actor, case_id: str, expected_version: int | None = None) -> str:
-    """Move a migrated case back to the version it came from (same rule as any migration); returns the reference."""
+def revert_migration(uow, actor: Actor, process_id: str, expected_version: int | None = None) -> str:
+    """Move a migrated process (the journey: the case id) back to the version it came from; returns the reference."""
     require_migrator(actor)
     with uow:
-        case = visible_case(uow.session, actor, case_id, with_client=False)
-        previous = previous_definition(uow, case)
+        process = uow.session.get(CaseProcess, process_id) if process_id and len(process_id) <= 36 else None
+        if process is None:
+            raise NotFound("Der Fall wurde nicht gefunden.")
+        case = visible_case(uow.session, actor, process.case_id, with_client=False)
+        previous = previous_definition(uow, case, process.id)
         if previous is None:
             raise Conflict("Dieser Fall wurde nicht migriert; es gibt nichts zurückzunehmen.")
         previous_id = previous.id
-    return migrate_case(uow, actor, case_id, previous_id, expected_version, revert=True)
+    return migrate_case(uow, actor, process_id, previous_id, expected_version, revert=True)

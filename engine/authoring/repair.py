@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import literal, select, union_all, update
 
 from engine.base import Actor, model_by_id, model_for, record_event, scope_cases, visible_case
-from engine.casework import clear_step_failure, persist
-from engine.db import Case, Client, ProcessDefinition, StepFailure, User, WorkflowState
+from engine.casework import ProcessRef, clear_step_failure, persist
+from engine.db import Case, CaseProcess, Client, ProcessDefinition, StepFailure, User, WorkflowState
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.time import retry_timer
 from engine.workflow import (
@@ -31,7 +31,7 @@ from .migration import lock_case, migrate_case, previous_definition, require_mig
 _ELEMENT_IN_MESSAGE = re.compile(r"\(([A-Za-z_][\w.-]*)\)")
 REASON_MAX = 1000
 # The intake is done by opening the case (engine.casework.intake), never as a task form: it cannot be reopened.
-_NOT_RESETTABLE = {"Task_Intake"}
+_NOT_RESETTABLE_STEPS = frozenset({"intake"})
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,10 @@ class FixedVersion:
 
 @dataclass
 class RepairView:
-    """Everything the repair page shows for one case."""
+    """Everything the repair page shows for one case: the process that failed (its journey unless another one)."""
 
     case: Case
+    process_id: str
     client_name: str
     definition: ProcessDefinition
     timer_error: str | None
@@ -101,29 +102,40 @@ class RepairView:
         return bool(self.timer_error or self.failure)
 
 
+def repair_process(session, case: Case) -> CaseProcess:
+    """The process to repair: the one whose completion or timer failed (the journey when nothing failed)."""
+    failure = session.get(StepFailure, case.id)
+    process_id = failure.process_id if failure is not None and failure.process_id else None
+    if process_id is None:
+        process_id = session.execute(select(WorkflowState.process_id).where(
+            WorkflowState.case_id == case.id, WorkflowState.timer_error.is_not(None)).limit(1)).scalar()
+    return session.get(CaseProcess, process_id or case.id)
+
+
 def repair_view(uow, actor: Actor, case_id: str) -> RepairView:
     """The error, the diagram markers, the tasks the case can be reset to and the versions it could move to."""
     require_migrator(actor)
     case = visible_case(uow.session, actor, case_id)
-    state = uow.session.get(WorkflowState, case.id)
+    process = repair_process(uow.session, case)
+    state = uow.session.get(WorkflowState, process.id)
     failure = uow.session.get(StepFailure, case.id)
-    definition = uow.session.get(ProcessDefinition, case.definition_id)
+    definition = uow.session.get(ProcessDefinition, process.definition_id)
     model = model_by_id(uow, definition.id)
-    view = RepairView(case, f"{case.client.last_name}, {case.client.first_name}", definition,
+    view = RepairView(case, process.id, f"{case.client.last_name}, {case.client.first_name}", definition,
                       state.timer_error if state else None, state.timer_error_at if state else None, failure,
                       _name(uow, failure.failed_by) if failure else None, [], sorted(state.visited or []) if state
                       else [], [])
     try:
-        workflow, _archived = load_with_history(uow.session, uow.runtime, case.id, model)
+        workflow, _archived = load_with_history(uow.session, uow.runtime, process.id, model)
     except (LookupError, UnsupportedState) as exc:
         view.unreadable = f"Der gespeicherte Prozesszustand ist nicht lesbar: {exc}"
         return view
     reached = reached_in(workflow)
     view.current_elements = sorted(e for e, kind in reached.items() if kind != "done")
     view.failed_elements = sorted(failed_elements(view, model, reached))
-    if case.status == "open":
-        view.previous = previous_definition(uow, case)
-        view.reset_targets = [t for t in reset_targets(workflow, model) if t.spec_name not in _NOT_RESETTABLE]
+    if case.status == "open" and process.status == "running":
+        view.previous = previous_definition(uow, case, process.id)
+        view.reset_targets = [t for t in reset_targets(workflow, model) if t.spec_name not in _not_resettable(model)]
         newer = uow.session.execute(select(ProcessDefinition).where(ProcessDefinition.key == definition.key,
                                                                    ProcessDefinition.version > definition.version)
                                     .order_by(ProcessDefinition.version.desc())).scalars()
@@ -158,8 +170,8 @@ def retry_case(uow, actor: Actor, case_id: str) -> str:
     require_migrator(actor)
     with uow:
         visible_case(uow.session, actor, case_id, with_client=False)
-        state = uow.session.get(WorkflowState, case_id)
-        has_timer_error = bool(state and state.timer_error)
+        has_timer_error = uow.session.execute(select(WorkflowState.process_id).where(
+            WorkflowState.case_id == case_id, WorkflowState.timer_error.is_not(None)).limit(1)).first() is not None
         failure = uow.session.get(StepFailure, case_id)
         if failure is not None:
             title = failure.task_title
@@ -183,7 +195,8 @@ def migrate_to_fixed_version(uow, actor: Actor, case_id: str, definition_id: int
     with uow:
         view = repair_view(uow, actor, case_id)
         allow = frozenset(view.failed_elements)
-    return migrate_case(uow, actor, case_id, definition_id, expected_version, allow=allow, repair=True,
+        process_id = view.process_id
+    return migrate_case(uow, actor, process_id, definition_id, expected_version, allow=allow, repair=True,
                         reason="Reparatur: Wechsel auf korrigierte Version")
 
 
@@ -199,24 +212,33 @@ def reset_case(uow, actor: Actor, case_id: str, task_id: str, reason: str,
         case = visible_case(uow.session, actor, case_id, with_client=False)
         if case.status != "open":
             raise Conflict("Ein abgeschlossener Fall kann nicht zurückgesetzt werden.")
+        loaded_version = case.version
         lock_case(uow, case, expected_version)
-        model = model_by_id(uow, case.definition_id)
-        uow.runtime.forget(case.id)
+        process = repair_process(uow.session, case)
+        model = model_by_id(uow, process.definition_id)
+        uow.runtime.forget(process.id)
         try:
-            workflow, archived = load_with_history(uow.session, uow.runtime, case.id, model)
-            spec_name = reset_to(workflow, task_id, refuse=_NOT_RESETTABLE)
+            workflow, archived = load_with_history(uow.session, uow.runtime, process.id, model)
+            spec_name = reset_to(workflow, task_id, refuse=_not_resettable(model))
         except ResetRefused as exc:
             raise Conflict(str(exc)) from exc
         except (LookupError, UnsupportedState) as exc:
             raise Conflict(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
-        unarchive(uow.session, case.id, workflow, archived)
-        persist(uow, case, model, workflow)
+        unarchive(uow.session, process.id, workflow, archived)
+        persist(uow, case, model, workflow, ProcessRef(process.id, process.definition_id, process.kind == "journey"),
+                previous_version=expected_version if expected_version is not None else loaded_version)
         clear_step_failure(uow, case.id)
-        uow.session.execute(update(WorkflowState).where(WorkflowState.case_id == case.id)
+        uow.session.execute(update(WorkflowState).where(WorkflowState.process_id == process.id)
                             .values(timer_error=None, timer_error_at=None, timer_claimed_until=None,
                                     timer_claimed_by=None).execution_options(synchronize_session=False))
-        title = model.user_tasks[spec_name].title
+        info = model.user_tasks.get(spec_name)
+        title = info.title if info else spec_name
         record_event(uow, "case_reset", actor.id, case.id, to_task=spec_name, task_id=task_id,
                      title=f"zurück zu „{title}“: {reason}", reason=reason, actor=actor.username)
         uow.commit()
         return title
+
+
+def _not_resettable(model) -> frozenset[str]:
+    """Task names of the steps a case can never go back to (the intake)."""
+    return frozenset(name for name, info in model.user_tasks.items() if info.step in _NOT_RESETTABLE_STEPS)

@@ -42,6 +42,9 @@ EVENT_LABELS = {
     "data_rectified": "Personendaten berichtigt",
     "case_anonymised": "Fall anonymisiert",
     "retention_changed": "Aufbewahrungsfrist geändert",
+    "process_started": "Weiterer Ablauf gestartet",
+    "process_completed": "Ablauf abgeschlossen",
+    "form_data_exported": "Formulardaten exportiert",
 }
 
 

@@ -1,4 +1,8 @@
-"""Deployed process definitions: the shipped client journey and the model behind each case."""
+"""Deployed process definitions: the journey new cases start on, case processes, and the model behind each.
+
+Which definition is the client journey is declared in its BPMN file (`integraflow.kind = journey`) and stored with
+each version; nothing here knows a key or an element id of the shipped file.
+"""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,11 +11,12 @@ from sqlalchemy.orm import Session
 from engine.db import ProcessDefinition
 from engine.errors import NotFound
 
-JOURNEY_KEY = "client_journey"
+JOURNEY = "journey"
+CASE_PROCESS = "case_process"
 
 
 def latest_definition(session: Session, key: str, required: bool = True) -> ProcessDefinition | None:
-    """The newest version of a definition (new cases start on it)."""
+    """The newest version of a definition (new instances start on it)."""
     definition = session.execute(select(ProcessDefinition).where(ProcessDefinition.key == key)
                                  .order_by(ProcessDefinition.version.desc()).limit(1)).scalar_one_or_none()
     if definition is None and required:
@@ -19,14 +24,53 @@ def latest_definition(session: Session, key: str, required: bool = True) -> Proc
     return definition
 
 
+def journey_key(session: Session) -> str | None:
+    """The key of the client journey: the definition whose newest version declares itself the journey."""
+    return session.execute(select(ProcessDefinition.key).where(ProcessDefinition.kind == JOURNEY)
+                           .order_by(ProcessDefinition.deployed_at.desc(), ProcessDefinition.id.desc())
+                           .limit(1)).scalar_one_or_none()
+
+
+def journey_definition(session: Session, required: bool = True) -> ProcessDefinition | None:
+    """The newest version of the client journey (new cases start on it)."""
+    key = journey_key(session)
+    if key is None:
+        if required:
+            raise NotFound("Es ist kein Begleitprozess bereitgestellt. Bitte 'integraflow db upgrade' ausführen.")
+        return None
+    return latest_definition(session, key, required)
+
+
 def model_for(uow, definition: ProcessDefinition):
-    """The cached parsed model of a stored definition."""
-    return uow.runtime.model(definition.id, definition.checksum, definition.bpmn_xml)
+    """The cached parsed model of a stored definition, with the versions of the processes it calls."""
+    model = uow.runtime.cached_model(definition.id)
+    if model is not None:
+        return model
+    return uow.runtime.model(definition.id, definition.checksum, definition.bpmn_xml,
+                             dependencies=_called_documents(uow.session, definition))
 
 
 def model_by_id(uow, definition_id: int):
     """The parsed model for a definition id, reading the BPMN row only on the first use in this process."""
     model = uow.runtime.cached_model(definition_id)
     if model is None:
-        model = model_for(uow, uow.session.get(ProcessDefinition, definition_id))
+        definition = uow.session.get(ProcessDefinition, definition_id)
+        if definition is None:
+            raise NotFound("Die Prozessdefinition wurde nicht gefunden.")
+        model = model_for(uow, definition)
     return model
+
+
+def _called_documents(session: Session, definition: ProcessDefinition) -> tuple[str, ...]:
+    """BPMN documents of every process the definition calls, directly or through the ones it calls (pinned ids)."""
+    documents, seen, pending = [], {definition.id}, list((definition.calls or {}).values())
+    while pending:
+        called_id = pending.pop()
+        if called_id in seen:
+            continue  # the deploy gate refuses call cycles; never loop on one anyway
+        seen.add(called_id)
+        called = session.get(ProcessDefinition, called_id)
+        if called is not None:
+            documents.append(called.bpmn_xml)
+            pending.extend((called.calls or {}).values())
+    return tuple(documents)

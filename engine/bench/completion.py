@@ -131,7 +131,7 @@ class _Bench:
 
         with self.container.reader() as r:
             return r.session.execute(select(func.count()).select_from(WorkflowTask)
-                                     .where(WorkflowTask.case_id == case_id)).scalar_one()
+                                     .where(WorkflowTask.process_id == case_id)).scalar_one()
 
 
 def _review_data(goals: list) -> dict:
@@ -183,7 +183,7 @@ def history_cost(bench: _Bench, history: int, samples: int, cold: bool) -> tuple
             case_id, version = cases[i]
         task_id, goals = bench.task_of(case_id)
         if cold:
-            bench.container.runtime._instances.clear()
+            bench.container.runtime.clear_cache()
         start = time.perf_counter()
         version = bench.complete(case_id, version, _review_data(goals), task_id)
         times.append(time.perf_counter() - start)

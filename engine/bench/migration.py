@@ -81,7 +81,7 @@ def run_migration_benchmark(cases: int = 1000, echo=print) -> dict:
             v1_xml = uow.session.get(ProcessDefinition, shipped).bpmn_xml
             deploy_definition(uow, "client_journey", _with_preparation_task(v1_xml), lead.id, "Benchmark v2")
             uow.commit()
-        container.runtime._instances.clear()
+        container.runtime.clear_cache()
         timings = {}
         for label in ("cold", "warm"):
             start = time.perf_counter()
@@ -95,7 +95,7 @@ def run_migration_benchmark(cases: int = 1000, echo=print) -> dict:
             for case_id in sample:
                 load_workflow(r.session, container.runtime, case_id, model)
         load_ms = (time.perf_counter() - start) / max(1, len(sample)) * 1000
-        selection = [(row.case_id, row.case_version) for row in preview.rows if row.migratable][:BATCH_LIMIT]
+        selection = [(row.process_id, row.case_version) for row in preview.rows if row.migratable][:BATCH_LIMIT]
         start = time.perf_counter()
         result = migrate_cases(container.uow, lead, "client_journey", None, selection)
         batch_seconds = time.perf_counter() - start

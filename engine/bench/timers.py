@@ -32,7 +32,7 @@ def due_sweep(bench: _Bench, timers: int) -> tuple[float, int]:
     template = _waiting_case(bench)
     clone_case(bench.container, template, timers - 1)
     bench.container.clock.set(REVIEW_DUE + timedelta(days=1))
-    bench.container.runtime._instances.clear()
+    bench.container.runtime.clear_cache()
     start = time.perf_counter()
     fired = sweep_all_due(bench.container, "bench").fired
     return time.perf_counter() - start, fired
@@ -51,7 +51,7 @@ def idle_sweep(bench: _Bench, cases: int, samples: int = 20) -> tuple[float, str
         assert not claimed
     with bench.container.engine.connect() as conn:
         now = bench.container.clock.now()
-        query = (select(WorkflowState.case_id).where(WorkflowState.next_timer_at <= now)
+        query = (select(WorkflowState.process_id).where(WorkflowState.next_timer_at <= now)
                  .order_by(WorkflowState.next_timer_at).limit(500))
         compiled = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
         explain = "EXPLAIN QUERY PLAN " if conn.dialect.name == "sqlite" else "EXPLAIN "

@@ -2,20 +2,42 @@
 counselling period; the worklist and the case page's read models.
 """
 from .case_page import case_view, definition_xml, task_form
+from .case_processes import (
+    STATUS_LABELS,
+    ProcessChoice,
+    ProcessView,
+    finish_process,
+    processes_of,
+    start_data,
+    start_process,
+    startable_processes,
+)
 from .contacts import add_note, log_contact
 from .counselling import extend_counselling
 from .form_options import form_for
-from .intake import open_case
+from .intake import intake_form_key, open_case
 from .projection import PHASE_LABELS, open_tasks_of, plan_projection, write_projections
 from .step_failures import clear_step_failure
+from .step_fields import STEP_FIELDS
 from .task_lists import WorklistFilter, municipalities_for, search_cases, task_kinds, worklist
 from .tasks import assign_task, claim_task, colleagues, complete_task, unclaim_task
-from .workflow_steps import current_workflow, persist, review_date_of, step_failure, workflow_of
+from .workflow_steps import (
+    ProcessRef,
+    current_workflow,
+    journey_of,
+    persist,
+    process_ref,
+    review_date_of,
+    step_failure,
+    workflow_of,
+)
 
 __all__ = [
     "add_note", "assign_task", "case_view", "claim_task", "clear_step_failure", "colleagues", "complete_task",
-    "current_workflow", "definition_xml", "extend_counselling", "form_for", "log_contact", "municipalities_for",
-    "open_case", "open_tasks_of", "persist", "PHASE_LABELS", "plan_projection", "review_date_of",
-    "search_cases", "step_failure", "task_form", "task_kinds", "unclaim_task", "workflow_of", "worklist",
+    "current_workflow", "definition_xml", "extend_counselling", "finish_process", "form_for", "intake_form_key",
+    "journey_of", "log_contact", "municipalities_for", "open_case", "open_tasks_of", "persist", "PHASE_LABELS",
+    "plan_projection", "process_ref", "ProcessChoice", "processes_of", "ProcessRef", "ProcessView",
+    "review_date_of", "search_cases", "start_data", "start_process", "startable_processes", "STATUS_LABELS",
+    "step_failure", "STEP_FIELDS", "task_form", "task_kinds", "unclaim_task", "workflow_of", "worklist",
     "WorklistFilter", "write_projections"
 ]

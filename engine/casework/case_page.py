@@ -23,10 +23,47 @@ from engine.db import (
     WorkflowState,
 )
 from engine.errors import NotFound
+from engine.forms import FormError, ShownField, shown_fields
 
+from .case_processes import STATUS_LABELS, ProcessView, processes_of
 from .form_options import form_for
 
 TIMELINE_LIMIT = 200
+
+
+@dataclass
+class ProcessPanel:
+    """One process of the case on the case page: what it is, and its diagram's done and open steps."""
+
+    process: ProcessView
+    done_elements: list[str]
+    current_elements: list[str]
+    timer_error: str | None = None
+    timer_error_at: object = None
+
+    @property
+    def status_label(self) -> str:
+        """German status (läuft, abgeschlossen …)."""
+        return STATUS_LABELS.get(self.process.status, self.process.status)
+
+
+@dataclass
+class FormEntry:
+    """One completion of a form without a declared meaning: when, by whom, in which step, with what."""
+
+    task_title: str
+    completed_at: object
+    completed_by: int | None
+    fields: list[ShownField]
+
+
+@dataclass
+class FormSection:
+    """The completions of one such form on the case page (newest first)."""
+
+    form_key: str
+    title: str
+    entries: list[FormEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -53,6 +90,10 @@ class CaseView:
     # Handover (issue 7): end of this organisation's read-only period, and the latest handover for its note.
     read_only_until: object = None
     last_handover: Event | None = None
+    # The journey first, then every further process of the case, each with its diagram.
+    processes: list[ProcessPanel] = field(default_factory=list)
+    # Forms of steps without a declared meaning (a team lead's new steps): one section per form.
+    form_sections: list[FormSection] = field(default_factory=list)
 
     @property
     def done_elements(self) -> list[str]:
@@ -63,6 +104,40 @@ class CaseView:
     def current_elements(self) -> list[str]:
         """BPMN ids of open steps, for the diagram."""
         return sorted({t.task_spec for t in self.open_tasks})
+
+
+def _panel(process: ProcessView, state, view: CaseView) -> ProcessPanel:
+    def mine(task) -> bool:
+        # Rows from before several processes existed name no process: they are the journey's.
+        return (task.process_id or view.case.id) == process.id
+
+    visited = set(state.visited or []) if state else set()
+    done = sorted(visited | {_element(t.task_spec) for t in view.completed_tasks if mine(t)})
+    current = sorted({_element(t.task_spec) for t in view.open_tasks if mine(t)})
+    error = state.timer_error if state is not None else None
+    return ProcessPanel(process, done, current, error, state.timer_error_at if error else None)
+
+
+def form_sections(uow, completed: list[CompletedTask]) -> list[FormSection]:
+    """Completions of steps without a declared meaning, grouped by form, labelled by the form in force."""
+    sections: dict[str, FormSection] = {}
+    for task in completed:
+        if task.step is not None or not task.form_key or not isinstance(task.data, dict):
+            continue  # declared steps have their own sections (plan, assessment …); manual tasks carry no data
+        try:
+            form = uow.forms.get(task.form_key)
+        except FormError:
+            form = None  # the form was dropped later: show the raw keys
+        section = sections.setdefault(task.form_key, FormSection(task.form_key, form.title if form else
+                                                                 task.form_key))
+        section.entries.append(FormEntry(task.title, task.completed_at, task.completed_by,
+                                         shown_fields(form, task.data)))
+    return sorted(sections.values(), key=lambda s: s.title)
+
+
+def _element(task_spec: str) -> str:
+    # SpiffWorkflow names the instances of a multi-instance task "<bpmn id> [child]"; the diagram knows the id.
+    return task_spec.split(" [")[0]
 
 
 def _all(uow, stmt):
@@ -91,9 +166,13 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
                       .order_by(Contact.occurred_on.desc(), Contact.id.desc()).limit(TIMELINE_LIMIT)),
         notes=_all(uow, select(Note).where(Note.case_id == case.id).order_by(Note.id.desc()).limit(TIMELINE_LIMIT)),
     )
-    # Only the columns the page shows: the serialized workflow header stays unread.
-    state = s.execute(select(WorkflowState.visited, WorkflowState.timer_error, WorkflowState.timer_error_at)
-                      .where(WorkflowState.case_id == case.id)).first()
+    # Only the columns the page shows: the serialized workflow headers stay unread.
+    states = {row.process_id: row for row in s.execute(
+        select(WorkflowState.process_id, WorkflowState.visited, WorkflowState.timer_error,
+               WorkflowState.timer_error_at).where(WorkflowState.case_id == case.id))}
+    view.processes = [_panel(process, states.get(process.id), view) for process in processes_of(s, case.id)]
+    view.form_sections = form_sections(uow, view.completed_tasks)
+    state = states.get(case.id)
     view.visited = list(state.visited or []) if state else []
     if state is not None and state.timer_error:
         view.timer_error, view.timer_error_at = state.timer_error, state.timer_error_at
@@ -135,7 +214,7 @@ def task_form(uow, actor: Actor, case_id: str, task_id: str) -> TaskForm:
                            "erledigt.")
         raise NotFound("Die Aufgabe wurde nicht gefunden.")
     form = form_for(uow, task.form_key, case)
-    return TaskForm(case, task, form, prefill(uow, case, task.form_key), case.version,
+    return TaskForm(case, task, form, prefill(uow, case, task.step), case.version,
                     _view_only(uow, actor, case, task))
 
 
@@ -146,27 +225,27 @@ def _view_only(uow, actor: Actor, case: Case, task: OpenTask) -> str | None:
     until = read_only_until(uow.session, actor, case, uow.clock.now())
     if until is not None:
         return read_only_refusal(until)
-    if case.processing_restricted and task.form_key != "closure":
+    if case.processing_restricted and task.step != "closure":
         return RESTRICTED_MESSAGE
     return None
 
 
-def prefill(uow, case: Case, form_key: str | None) -> dict:
-    """Sensible starting values: today's dates and the current goals for reviews and closure."""
+def prefill(uow, case: Case, step: str | None) -> dict:
+    """Starting values by the task's declared step: today's dates, the current goals for reviews and closure."""
     today = uow.clock.today().isoformat()
     goals = _all(uow, select(Goal).where(Goal.case_id == case.id).order_by(Goal.agreed_on, Goal.life_area))
-    if form_key == "consent":
+    if step == "consent":
         return {"consent_date": today}
-    if form_key == "assessment":
+    if step == "assessment":
         return {"assessment_date": today}
-    if form_key == "target_agreement":
+    if step == "target_agreement":
         return {"plan_date": today, "signature_date": today}
-    if form_key == "review":
+    if step == "review":
         return {"review_date": today, "goals": [
             {"goal_id": g.id, "life_area": g.life_area, "title": g.title, "status": g.status,
              "status_reason": g.status_reason or "", "due_date": _iso(g.due_date)}
             for g in goals if g.status not in ("achieved", "dropped")]}
-    if form_key == "closure":
+    if step == "closure":
         return {"closure_date": today, "final_goals": [
             {"goal_id": g.id, "title": g.title, "final_status": g.status if g.status != "open" else ""}
             for g in goals]}

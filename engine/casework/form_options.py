@@ -6,7 +6,11 @@ from sqlalchemy import select
 from engine.base import DISTRICT_WIDE
 from engine.db import Case, Municipality
 from engine.errors import NotFound
-from engine.forms import FormError, with_options
+from engine.forms import FormError, parse_form, with_options
+
+# What a task without a form (a manual task) shows: nothing to fill in, it is confirmed as done.
+NO_FORM = parse_form({"id": "ohne_formular", "type": "default", "components": [],
+                      "properties": {"title": "Erledigt bestätigen"}})
 
 
 def municipality_choices(uow, organisation_id: int, role: str) -> list[tuple[str, str]]:
@@ -18,7 +22,9 @@ def municipality_choices(uow, organisation_id: int, role: str) -> list[tuple[str
 
 
 def form_for(uow, form_key: str | None, case: Case | None = None, actor=None):
-    """The form definition for a task, with run-time options filled in."""
+    """The form definition for a task, with run-time options filled in (an empty form for a task without one)."""
+    if not form_key:
+        return NO_FORM
     try:
         form = uow.forms.get(form_key or "")
     except FormError as exc:
@@ -31,4 +37,4 @@ def form_for(uow, form_key: str | None, case: Case | None = None, actor=None):
 def form_version(uow, form_key: str | None) -> int | None:
     """The deployed version of the form a user filled in (None when forms come from files), for the audit event."""
     version_of = getattr(uow.forms, "version_of", None)
-    return version_of(form_key) if version_of else None
+    return version_of(form_key) if version_of and form_key else None

@@ -8,9 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.base import (
     DISTRICT_WIDE,
-    JOURNEY_KEY,
     Actor,
-    latest_definition,
+    journey_definition,
     load_deadlines,
     model_for,
     record_event,
@@ -18,6 +17,7 @@ from engine.base import (
 )
 from engine.db import (
     Case,
+    CaseProcess,
     Client,
     CompletedTask,
     HouseholdMember,
@@ -33,7 +33,6 @@ from .eligibility import check_eligibility
 from .form_options import form_for, form_version
 from .workflow_steps import persist
 
-INTAKE_TASK = "Task_Intake"
 # The minimum stored before consent: identification, accommodation and what eligibility needs.
 CLIENT_FIELDS = ("first_name", "last_name", "gender", "nationality", "languages", "interpreter_needed",
                  "interpreter_language", "phone", "email", "accommodation_address", "residence_status",
@@ -45,7 +44,7 @@ def open_case(uow, raw, actor: Actor) -> str:
     """Validate the intake form, create client and case, start the journey; returns the new case id."""
     with uow:
         require_editor(actor)
-        form = form_for(uow, "intake", actor=actor)
+        form = form_for(uow, intake_form_key(uow), actor=actor)
         result = parse_submission(form, raw)
         if not result.ok:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
@@ -64,6 +63,12 @@ def open_case(uow, raw, actor: Actor) -> str:
         return case_id
 
 
+def intake_form_key(uow) -> str | None:
+    """The form of the journey's intake step (what "Neuer Fall" shows and validates)."""
+    model = model_for(uow, journey_definition(uow.session))
+    return next((info.form_key for info in model.user_tasks.values() if info.step == "intake"), None)
+
+
 def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
     today = uow.clock.today()
     deadlines = load_deadlines(uow.session)
@@ -76,7 +81,7 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
     uow.session.add(client)
     eligibility = check_eligibility(client.residence_status, client.au_since, client.counselling_start, today,
                                     deadlines["counselling_max"])
-    definition = latest_definition(uow.session, JOURNEY_KEY)
+    definition = journey_definition(uow.session)
     responsible = _responsible_caseworker(uow, actor, municipality)
     now = uow.clock.now()
     case = Case(reference=_next_reference(uow, today), client=client, municipality_id=municipality.id,
@@ -86,23 +91,33 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
                 counselling_end=eligibility.counselling_end, opened_at=now, updated_at=now, version=1)
     uow.session.add(case)
     uow.session.flush()
+    # The journey's process has the case's id (engine.casework.workflow_steps.journey_of).
+    uow.session.add(CaseProcess(id=case.id, case_id=case.id, definition_id=definition.id, kind="journey",
+                                status="running", started_at=now, started_by=actor.id))
+    uow.session.flush()
     model = model_for(uow, definition)
     workflow = uow.runtime.start(model, {"deadlines": deadlines, "intake_date": today.isoformat(),
                                          "case_reference": case.reference})
-    intake_task = next(t for t in uow.runtime.ready_user_tasks(model, workflow) if t.spec_name == INTAKE_TASK)
+    intake_task = next((t for t in uow.runtime.ready_user_tasks(model, workflow) if t.step == "intake"), None)
+    if intake_task is None:
+        # The deploy gate refuses such a journey; a version deployed before the gate existed ends up here.
+        raise Conflict("Der bereitgestellte Begleitprozess beginnt nicht mit einer Erstaufnahme. Bitte wenden Sie "
+                       "sich an die Teamleitung (Prozesse).")
     # Intake is the journey's first BPMN step: it is completed here, with the eligibility result as data.
     uow.runtime.complete(workflow, intake_task.id, {
         **{k: v for k, v in data.items() if k != "household"},
         "eligible": eligibility.eligible, "eligibility_reason": eligibility.reason,
     })
     persist(uow, case, model, workflow, is_new=True)
-    uow.session.add(CompletedTask(id=intake_task.id, case_id=case.id, task_spec=INTAKE_TASK, title=intake_task.title,
-                                  form_key="intake", completed_by=actor.id, completed_at=now, due_on=None,
-                                  data={k: v for k, v in data.items()}))
+    uow.session.add(CompletedTask(id=intake_task.id, case_id=case.id, process_id=case.id,
+                                  task_spec=intake_task.spec_name, title=intake_task.title,
+                                  form_key=intake_task.form_key, step="intake", completed_by=actor.id,
+                                  completed_at=now, due_on=None, data=dict(data)))
     record_event(uow, "case_opened", actor.id, case.id, reference=case.reference, municipality=municipality.name,
                  responsible_user_id=responsible)
-    record_event(uow, "task_completed", actor.id, case.id, task_id=intake_task.id, task=INTAKE_TASK,
-                 title=intake_task.title, form="intake", form_version=form_version(uow, "intake"))
+    record_event(uow, "task_completed", actor.id, case.id, task_id=intake_task.id, task=intake_task.spec_name,
+                 title=intake_task.title, form=intake_task.form_key,
+                 form_version=form_version(uow, intake_task.form_key))
     record_event(uow, "eligibility_checked", actor.id, case.id, eligible=eligibility.eligible,
                  reason=eligibility.reason, residence_status=client.residence_status,
                  evidence=client.residence_status_evidence)

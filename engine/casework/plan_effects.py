@@ -10,12 +10,8 @@ from engine.db import AssessmentArea, Case, Goal, new_id
 from engine.errors import InvalidInput
 from engine.privacy import add_initial_consent
 
-# Forms that carry personal data beyond the intake minimum: refused until consent is recorded.
-NEEDS_CONSENT = {"assessment", "target_agreement", "review", "closure"}
-END_EVENT_REASONS = {"End_NoConsent": "no_consent", "End_NotEligible": "not_eligible"}
-
-
-GOAL_FORMS = {"review", "closure"}
+# Steps whose form works on the case's existing goals (they are loaded once and shared by preparation and effects).
+GOAL_STEPS = frozenset({"review", "closure"})
 
 
 def goals_of(uow, case: Case) -> dict[str, Goal]:
@@ -23,12 +19,12 @@ def goals_of(uow, case: Case) -> dict[str, Goal]:
     return {g.id: g for g in uow.session.execute(select(Goal).where(Goal.case_id == case.id)).scalars()}
 
 
-def prepare_data(uow, case: Case, form_key: str, data: dict, known: dict[str, Goal]) -> dict:
+def prepare_data(uow, case: Case, step: str | None, data: dict, known: dict[str, Goal]) -> dict:
     """Turn validated form data into workflow data: goal ids assigned, read-only fields taken from the server."""
     data = dict(data)
-    if form_key == "target_agreement":
+    if step == "target_agreement":
         data["goals"] = [{**g, "goal_id": new_id(), "status": "open"} for g in data.get("goals", [])]
-    elif form_key == "review":
+    elif step == "review":
         reviewed = []
         for row in data.get("goals", []):
             goal = known.get(row.get("goal_id") or "")
@@ -39,7 +35,7 @@ def prepare_data(uow, case: Case, form_key: str, data: dict, known: dict[str, Go
         added = [{**g, "goal_id": new_id(), "status": "open"} for g in data.get("new_goals", [])]
         data["goals"] = reviewed + unreviewed + added
         data["new_goals"] = []
-    elif form_key == "closure":
+    elif step == "closure":
         rows = []
         for row in data.get("final_goals", []):
             goal = known.get(row.get("goal_id") or "")
@@ -55,17 +51,17 @@ def _goal_dict(goal: Goal) -> dict:
             "status_reason": goal.status_reason, "due_date": goal.due_date.isoformat() if goal.due_date else None}
 
 
-def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int, known: dict[str, Goal]) -> None:
-    """Project a completed form into the case tables and log domain events."""
+def apply_effects(uow, case: Case, step: str | None, data: dict, actor_id: int, known: dict[str, Goal]) -> None:
+    """Project a completed form into the case tables by the step its task declares, and log domain events."""
     now = uow.clock.now()
-    if form_key == "consent":
+    if step == "consent":
         if data.get("consent_given") == "yes":
             case.consent_date = _d(data.get("consent_date"))
             case.consent_scope = list(data.get("consent_scope") or [])
         record_id = add_initial_consent(uow, case, data, actor_id)
         record_event(uow, "consent_recorded", actor_id, case.id, given=data.get("consent_given") == "yes",
                      scope=data.get("consent_scope") or [], date=data.get("consent_date"), record_id=record_id)
-    elif form_key == "assessment":
+    elif step == "assessment":
         assessed = _d(data.get("assessment_date"))
         for area in LIFE_AREAS:
             values = data.get(area) or {}
@@ -74,15 +70,15 @@ def apply_effects(uow, case: Case, form_key: str, data: dict, actor_id: int, kno
                                                resources=values.get("resources"), needs=values.get("needs"),
                                                support_needed=bool(values.get("support_needed")),
                                                assessed_on=assessed))
-    elif form_key == "target_agreement":
+    elif step == "target_agreement":
         case.plan_date = _d(data.get("plan_date"))
         for g in data["goals"]:
             uow.session.add(_new_goal(case, g, case.plan_date, now))
         record_event(uow, "goals_agreed", actor_id, case.id, goals=[g["title"] for g in data["goals"]],
                      signature_date=data.get("signature_date"))
-    elif form_key == "review":
+    elif step == "review":
         _apply_review(uow, case, data, now, actor_id, known)
-    elif form_key == "closure":
+    elif step == "closure":
         for row in data.get("final_goals", []):
             goal = known[row["goal_id"]]
             goal.status, goal.final_evaluation, goal.updated_at = row.get("final_status"), row.get("evaluation"), now

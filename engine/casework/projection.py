@@ -1,7 +1,8 @@
-"""Keeping the read side in step with the workflow: open-task rows and the case's phase.
+"""Keeping the read side in step with the workflows: open-task rows and the case's phase.
 
+Each process of a case projects its own ready tasks; only the journey's decide the case's phase and review date.
 The change is computed first (plan_projection, no database access) and written afterwards (write_projections,
-one statement per kind of change), so the timer sweep can project hundreds of cases at once.
+one statement per kind of change), so the timer sweep can project hundreds of processes at once.
 """
 from __future__ import annotations
 
@@ -12,12 +13,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from engine.db import Case, OpenTask
 
-# Phase shown on lists, derived from the open user task (the workflow stays the source of truth).
-PHASES = {
-    "Task_Intake": "intake", "Task_EligibilityReview": "eligibility", "Task_Consent": "consent",
-    "Task_Assessment": "assessment", "Task_TargetAgreement": "plan", "Task_Review": "review",
-    "Task_Closure": "closure",
-}
+# The phase shown on lists is the one the open user task declares (the workflow stays the source of truth).
 PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähigkeit", "consent": "Einwilligung",
                 "assessment": "Bedarfsanalyse", "plan": "Zielvereinbarung", "review": "Umsetzung und Fortschreibung",
                 "closure": "Abschluss", "closed": "Abgeschlossen"}
@@ -28,7 +24,7 @@ _UPDATE_DUE = update(_OPEN).where(_OPEN.c.id == bindparam("i")).values(due_on=bi
 
 @dataclass
 class ProjectionChange:
-    """How one case's open tasks and list fields must change."""
+    """How one process's open tasks (and, for the journey, the case's list fields) must change."""
 
     gone: list[str] = field(default_factory=list)
     new_rows: list[dict] = field(default_factory=list)
@@ -37,30 +33,34 @@ class ProjectionChange:
     phase: str | None = None  # None: keep the current phase
 
 
-def open_tasks_of(conn, case_ids: list[str]) -> dict[str, dict[str, date | None]]:
-    """Open task ids with their due dates, per case, in one query."""
-    found: dict[str, dict] = {case_id: {} for case_id in case_ids}
-    for case_id, task_id, due_on in conn.execute(select(_OPEN.c.case_id, _OPEN.c.id, _OPEN.c.due_on)
-                                                 .where(_OPEN.c.case_id.in_(case_ids))):
-        found[case_id][task_id] = due_on
+def open_tasks_of(conn, process_ids: list[str]) -> dict[str, dict[str, date | None]]:
+    """Open task ids with their due dates, per process, in one query."""
+    found: dict[str, dict] = {process_id: {} for process_id in process_ids}
+    for process_id, task_id, due_on in conn.execute(select(_OPEN.c.process_id, _OPEN.c.id, _OPEN.c.due_on)
+                                                    .where(_OPEN.c.process_id.in_(process_ids))):
+        found[process_id][task_id] = due_on
     return found
 
 
-def plan_projection(case, ready_tasks, existing: dict, now, waiting_review=None) -> ProjectionChange:
+def plan_projection(case, process_id: str, ready_tasks, existing: dict, now, waiting_review=None,
+                    journey: bool = True) -> ProjectionChange:
     """Compare the workflow's ready user tasks with the projected ones; claims on still-open tasks are kept."""
     wanted = {t.id for t in ready_tasks}
     change = ProjectionChange(gone=[task_id for task_id in existing if task_id not in wanted])
     # Caseworker tasks go straight to the responsible caseworker; supervisor tasks wait in the team pool.
-    change.new_rows = [dict(id=t.id, case_id=case.id, task_spec=t.spec_name, title=t.title, form_key=t.form_key,
-                            lane=t.lane, role=t.role,
+    change.new_rows = [dict(id=t.id, case_id=case.id, process_id=process_id, task_spec=t.spec_name, title=t.title,
+                            form_key=t.form_key, lane=t.lane, role=t.role, step=t.step, needs_consent=t.needs_consent,
                             assignee_id=case.responsible_user_id if t.role == "caseworker" else None,
                             organisation_id=case.organisation_id, municipality_id=case.municipality_id,
                             due_on=t.due_on, created_at=now) for t in ready_tasks if t.id not in existing]
     change.due_changes = [{"i": t.id, "due_on": t.due_on} for t in ready_tasks
                           if t.id in existing and existing[t.id] != t.due_on]
-    review = next((t for t in ready_tasks if t.spec_name == "Task_Review"), None)
+    if not journey:
+        change.next_review_due = case.next_review_due  # a further process leaves the journey's fields alone
+        return change
+    review = next((t for t in ready_tasks if t.step == "review"), None)
     change.next_review_due = review.due_on if review else waiting_review
-    phases = [PHASES[t.spec_name] for t in ready_tasks if t.spec_name in PHASES]
+    phases = [t.phase for t in ready_tasks if t.phase]
     if phases:
         change.phase = phases[0]
     elif waiting_review is not None:
@@ -81,11 +81,12 @@ def write_projections(conn, changes: list[ProjectionChange]) -> None:
         conn.execute(_UPDATE_DUE, due_changes)
 
 
-def sync_open_tasks(uow, case: Case, ready_tasks, waiting_review=None) -> None:
-    """Make open_task match the workflow's ready user tasks and update the case's list fields."""
+def sync_open_tasks(uow, case: Case, process_id: str, ready_tasks, journey: bool = True,
+                    waiting_review=None) -> None:
+    """Make open_task match the process's ready user tasks and update the case's list fields."""
     conn = uow.session.connection()
-    change = plan_projection(case, ready_tasks, open_tasks_of(conn, [case.id])[case.id], uow.clock.now(),
-                             waiting_review)
+    change = plan_projection(case, process_id, ready_tasks, open_tasks_of(conn, [process_id])[process_id],
+                             uow.clock.now(), waiting_review, journey)
     write_projections(conn, [change])
     case.next_review_due = change.next_review_due
     if change.phase:

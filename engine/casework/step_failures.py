@@ -10,9 +10,11 @@ def record_step_failure(uow, case_id: str, task_id: str | None, element_id: str 
                         actor_id: int | None) -> None:
     """Store the case's last failure (element, message, time, who) in its own short transaction."""
     with uow:
-        title = uow.session.execute(select(OpenTask.title).where(OpenTask.id == task_id)).scalar() if task_id else None
+        row = uow.session.execute(select(OpenTask.title, OpenTask.process_id)
+                                  .where(OpenTask.id == task_id)).first() if task_id else None
         uow.session.execute(delete(StepFailure).where(StepFailure.case_id == case_id))
-        uow.session.add(StepFailure(case_id=case_id, task_id=task_id, task_title=title, element_id=element_id,
+        uow.session.add(StepFailure(case_id=case_id, process_id=row.process_id if row else None, task_id=task_id,
+                                    task_title=row.title if row else None, element_id=element_id,
                                     message=message[:2000], failed_at=uow.clock.now(), failed_by=actor_id))
         uow.commit()
 

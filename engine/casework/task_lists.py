@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from engine.base import DISTRICT_WIDE, Actor, scope_cases, scope_open_tasks
-from engine.db import Case, Client, Municipality, OpenTask, User
+from engine.db import Case, CaseProcess, Client, Municipality, OpenTask, ProcessDefinition, User
 
 PAGE_SIZE = 50
 
@@ -40,6 +40,7 @@ class WorklistRow:
     due_on: date | None
     overdue: bool
     restricted: bool = False  # consent withdrawn: processing restricted
+    process_name: str | None = None  # a further process of the case (None: the journey)
 
 
 def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow], int]:
@@ -67,15 +68,19 @@ def worklist(uow, actor: Actor, flt: WorklistFilter) -> tuple[list[WorklistRow],
     order = (OpenTask.due_on.asc().nulls_last(), OpenTask.created_at, OpenTask.id)
     page = tasks.order_by(*order).limit(PAGE_SIZE).offset((max(flt.page, 1) - 1) * PAGE_SIZE).subquery()
     assignee = aliased(User)
+    # Tasks of a further process show its name; the journey's process is the case itself (no join needed).
+    other = and_(CaseProcess.id == OpenTask.process_id, OpenTask.process_id != OpenTask.case_id)
     stmt = (select(OpenTask.id, OpenTask.case_id, Case.reference, Client.first_name, Client.last_name,
                    Municipality.name, OpenTask.title, OpenTask.role, OpenTask.assignee_id, assignee.display_name,
-                   OpenTask.due_on, Case.processing_restricted)
+                   OpenTask.due_on, Case.processing_restricted, ProcessDefinition.name)
             .join(page, page.c.id == OpenTask.id)
             .join(Case, Case.id == OpenTask.case_id).join(Client, Client.id == Case.client_id)
             .join(Municipality, Municipality.id == OpenTask.municipality_id)
-            .outerjoin(assignee, assignee.id == OpenTask.assignee_id).order_by(*order))
+            .outerjoin(assignee, assignee.id == OpenTask.assignee_id)
+            .outerjoin(CaseProcess, other)
+            .outerjoin(ProcessDefinition, ProcessDefinition.id == CaseProcess.definition_id).order_by(*order))
     rows = [WorklistRow(r[0], r[1], r[2], f"{r[4]}, {r[3]}", r[5], r[6], r[7], r[8], r[9], r[10],
-                        bool(r[10] and r[10] < today), bool(r[11])) for r in uow.session.execute(stmt)]
+                        bool(r[10] and r[10] < today), bool(r[11]), r[12]) for r in uow.session.execute(stmt)]
     return rows, total
 
 

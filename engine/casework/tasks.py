@@ -18,10 +18,11 @@ from engine.db import CompletedTask, OpenTask, User
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
 
+from .case_processes import finish_process
 from .form_options import form_for, form_version
-from .plan_effects import END_EVENT_REASONS, GOAL_FORMS, NEEDS_CONSENT, apply_effects, goals_of, prepare_data
+from .plan_effects import GOAL_STEPS, apply_effects, goals_of, prepare_data
 from .step_failures import clear_step_failure, record_step_failure
-from .workflow_steps import workflow_of
+from .workflow_steps import process_ref, workflow_of
 
 
 def _conflict_message(uow, task_id: str) -> Conflict:
@@ -62,30 +63,33 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
                 raise _conflict_message(uow, task_id)
             raise NotFound("Die Aufgabe wurde nicht gefunden.")
         _check_may_work_on(actor, task)
-        if task.form_key != "closure":  # closing stays possible after a consent withdrawal
+        if task.step != "closure":  # closing stays possible after a consent withdrawal
             ensure_processing_allowed(case)
         form = form_for(uow, task.form_key, case)
         result = parse_submission(form, raw)
         if not result.ok:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
-        if task.form_key in NEEDS_CONSENT and case.consent_date is None:
+        if task.needs_consent and case.consent_date is None:
             raise Forbidden("Ohne dokumentierte Einwilligung dürfen keine weiteren Daten gespeichert werden.")
-        goals = goals_of(uow, case) if task.form_key in GOAL_FORMS else {}
-        data = prepare_data(uow, case, task.form_key, result.data, goals)
-        with workflow_of(uow, case, expected_version) as (_model, workflow):
+        goals = goals_of(uow, case) if task.step in GOAL_STEPS else {}
+        data = prepare_data(uow, case, task.step, result.data, goals)
+        process = process_ref(uow, case, task.process_id)
+        with workflow_of(uow, case, expected_version, process) as (model, workflow):
             uow.runtime.complete(workflow, task_id, data)
             finished = uow.runtime.is_completed(workflow)
-            ends = uow.runtime.reached_end_events(workflow) if finished else []
-        uow.session.add(CompletedTask(id=task.id, case_id=case.id, task_spec=task.task_spec, title=task.title,
-                                      form_key=task.form_key, completed_by=actor.id, completed_at=uow.clock.now(),
-                                      due_on=task.due_on, data=data))
+            reason = uow.runtime.closure_reason(model, workflow) if finished else None
+        uow.session.add(CompletedTask(id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec,
+                                      title=task.title, form_key=task.form_key, step=task.step,
+                                      completed_by=actor.id, completed_at=uow.clock.now(), due_on=task.due_on,
+                                      data=data))
         clear_step_failure(uow, case.id)
         record_event(uow, "task_completed", actor.id, case.id, task_id=task.id, task=task.task_spec,
                      title=task.title, form=task.form_key, form_version=form_version(uow, task.form_key))
-        apply_effects(uow, case, task.form_key, data, actor.id, goals)
-        if finished and case.status != "closed":
-            reason = next((END_EVENT_REASONS[e] for e in ends if e in END_EVENT_REASONS), "other")
-            close_case(uow, case, reason, uow.clock.today(), actor.id)
+        apply_effects(uow, case, task.step, data, actor.id, goals)
+        if finished and process.journey and case.status != "closed":
+            close_case(uow, case, reason or "other", uow.clock.today(), actor.id)
+        elif finished and not process.journey:
+            finish_process(uow, case, process.id, actor.id)
         title = task.title
         uow.commit()
         return title

@@ -1,26 +1,56 @@
-"""Running one step of a case's workflow inside a unit of work: load (or reuse), act, save, project."""
+"""Running one step of a process of a case inside a unit of work: load (or reuse), act, save, project.
+
+A case runs its journey (whose process id is the case id) and possibly further processes; each has its own
+workflow, definition version and open tasks. Every step is guarded by the case's version column.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from engine.base import model_by_id
 from engine.clock import BERLIN
-from engine.db import Case
-from engine.errors import Conflict, WorkflowFailure
+from engine.db import Case, CaseProcess
+from engine.errors import Conflict, NotFound, WorkflowFailure
 from engine.workflow import ScriptFailure, TaskNotReady, UnsupportedState, load_workflow, save_workflow
 
 from .projection import sync_open_tasks
 
 
+@dataclass(frozen=True)
+class ProcessRef:
+    """Which workflow of a case a step runs on: its process id, definition version and whether it is the journey."""
+
+    id: str
+    definition_id: int
+    journey: bool
+
+
+def journey_of(case: Case) -> ProcessRef:
+    """The case's journey (its process id is the case id; its version is the case's definition)."""
+    return ProcessRef(case.id, case.definition_id, True)
+
+
+def process_ref(uow, case: Case, process_id: str | None) -> ProcessRef:
+    """The journey for None or the case's id, otherwise the case's further process with that id."""
+    if process_id is None or process_id == case.id:
+        return journey_of(case)
+    process = uow.session.get(CaseProcess, process_id)
+    if process is None or process.case_id != case.id:
+        raise NotFound("Dieser Ablauf gehört nicht zu diesem Fall.")
+    return ProcessRef(process.id, process.definition_id, process.kind == "journey")
+
+
 @contextmanager
-def workflow_of(uow, case: Case, loaded_version: int):
-    """Yield (model, workflow) for a case; persist and re-project when the block ends without error.
+def workflow_of(uow, case: Case, loaded_version: int, process: ProcessRef | None = None):
+    """Yield (model, workflow) of a process of the case; persist and re-project when the block ends without error.
 
     The cached instance is taken out of the cache while we work on it and only put back (under the new case
     version) after the commit, so a failed transaction never leaves a half-changed workflow in memory.
     """
-    model = model_by_id(uow, case.definition_id)
-    workflow = current_workflow(uow, case.id, loaded_version, model)
+    process = process or journey_of(case)
+    model = model_by_id(uow, process.definition_id)
+    workflow = current_workflow(uow, process.id, loaded_version, model)
     try:
         yield model, workflow
     except ScriptFailure as exc:
@@ -28,32 +58,35 @@ def workflow_of(uow, case: Case, loaded_version: int):
     except TaskNotReady as exc:
         # The projection said the task was open but the workflow disagrees: refuse instead of guessing.
         raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
-    persist(uow, case, model, workflow)
+    persist(uow, case, model, workflow, process, previous_version=loaded_version)
 
 
-def current_workflow(uow, case_id: str, version: int, model):
-    """The case's workflow at `version`: the cached instance (now owned by the caller) or loaded from the store."""
-    workflow = uow.runtime.checkout(case_id, version)
+def current_workflow(uow, process_id: str, version: int, model):
+    """A process's workflow at case `version`: the cached instance (now owned by the caller) or loaded."""
+    workflow = uow.runtime.checkout(process_id, version)
     if workflow is not None:
         return workflow
     try:
-        return load_workflow(uow.session, uow.runtime, case_id, model)
+        return load_workflow(uow.session, uow.runtime, process_id, model)
     except (LookupError, UnsupportedState) as exc:
         raise WorkflowFailure(f"Der gespeicherte Prozesszustand des Falls ist nicht lesbar: {exc}") from exc
 
 
-def persist(uow, case: Case, model, workflow, is_new: bool = False) -> None:
-    """Save the workflow delta, refresh open tasks, and cache the instance once the commit succeeded."""
+def persist(uow, case: Case, model, workflow, process: ProcessRef | None = None, is_new: bool = False,
+            previous_version: int | None = None) -> None:
+    """Save the workflow delta, refresh its open tasks, and cache the instance once the commit succeeded."""
+    process = process or journey_of(case)
     try:
         ready = uow.runtime.ready_user_tasks(model, workflow)
     except ScriptFailure as exc:
         raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
                               element_id=exc.element_id) from exc
-    next_timer = save_workflow(uow.session, uow.runtime, case.id, case.definition_id, workflow, uow.clock.now(),
-                               is_new=is_new)
-    sync_open_tasks(uow, case, ready, waiting_review=review_date_of(next_timer))
-    case_id, version = case.id, case.version
-    uow.after_commit(lambda: uow.runtime.checkin(case_id, version, workflow))
+    next_timer = save_workflow(uow.session, uow.runtime, process.id, case.id, process.definition_id, workflow,
+                               uow.clock.now(), is_new=is_new)
+    sync_open_tasks(uow, case, process.id, ready, journey=process.journey,
+                    waiting_review=review_date_of(next_timer))
+    process_id, case_id, version = process.id, case.id, case.version
+    uow.after_commit(lambda: uow.runtime.checkin(process_id, case_id, version, workflow, previous_version))
 
 
 def step_failure(exc: ScriptFailure) -> WorkflowFailure:

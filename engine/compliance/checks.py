@@ -12,6 +12,7 @@ from sqlalchemy import case as when
 from engine.db import Case, Client, CompletedTask, Contact, Event, Goal, User, UserMunicipality
 
 from .context import CheckContext
+from .rule_targets import FORM_PREFIX
 from .rules import Rule
 from .sql import add_duration_sql, text_date, utc_date
 
@@ -28,9 +29,16 @@ def _rows(query, ctx: CheckContext):
     return select(sub.c.case_id, sub.c.state, sub.c.since, sub.c.resolved_on).where(sub.c.state.is_not(None))
 
 
+def is_step(step: str):
+    """Completions of a step as a rule names it: a declared step (`assessment`) or the form of any step (`form:x`)."""
+    if step.startswith(FORM_PREFIX):
+        return CompletedTask.form_key == step[len(FORM_PREFIX):]
+    return CompletedTask.step == step
+
+
 def _first_completion(ctx: CheckContext, step: str, *conditions, name: str = "done"):
     return (select(CompletedTask.case_id.label("case_id"), func.min(CompletedTask.completed_at).label(name))
-            .where(CompletedTask.task_spec == step, CompletedTask.completed_at < ctx.cutoff, *conditions)
+            .where(is_step(step), CompletedTask.completed_at < ctx.cutoff, *conditions)
             .group_by(CompletedTask.case_id).subquery())
 
 
@@ -75,7 +83,7 @@ def review_gap(rule: Rule, ctx: CheckContext):
     p = rule.params
     dated = union_all(*[select(CompletedTask.case_id.label("case_id"),
                                text_date(CompletedTask.data[s["date_field"]].as_string()).label("on"))
-                        .where(CompletedTask.task_spec == s["step"], CompletedTask.completed_at < ctx.cutoff)
+                        .where(is_step(s["step"]), CompletedTask.completed_at < ctx.cutoff)
                         for s in p["steps"]]).subquery()
     anchors = (select(dated.c.case_id, dated.c.on,
                       func.lead(dated.c.on).over(partition_by=dated.c.case_id, order_by=dated.c.on).label("next_on"))
@@ -159,7 +167,7 @@ def contact_logged_within(rule: Rule, ctx: CheckContext):
     for conv in p.get("conversations") or []:
         on = text_date(CompletedTask.data[conv["date_field"]].as_string())
         talks = (select(CompletedTask.case_id.label("case_id"), on.label("on"))
-                 .where(CompletedTask.task_spec == conv["step"], CompletedTask.completed_at < ctx.cutoff).subquery())
+                 .where(is_step(conv["step"]), CompletedTask.completed_at < ctx.cutoff).subquery())
         logged = exists().where(Contact.case_id == talks.c.case_id, Contact.occurred_on == talks.c.on,
                                 Contact.recorded_at < ctx.cutoff)
         due = add_duration_sql(talks.c.on, deadline)

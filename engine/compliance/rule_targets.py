@@ -1,16 +1,22 @@
-"""What rules may refer to: user tasks of the deployed journey, their forms' fields, deadlines, event kinds."""
+"""What rules may refer to: the steps the deployed journey declares, forms and their fields, deadlines, event kinds.
+
+A rule names a step by what the process declares (`assessment`, `review` …, see engine.workflow.declarations), never
+by a BPMN element id, or the completions of any step with a given form as `form:<form key>`.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.base import DEFAULT_DEADLINES, EVENT_LABELS, JOURNEY_KEY, latest_definition, model_for
+from engine.base import DEFAULT_DEADLINES, EVENT_LABELS, journey_definition, model_for
 from engine.workflow import parse_duration
+
+FORM_PREFIX = "form:"
 
 
 @dataclass(frozen=True)
 class RuleTargets:
-    """Names a rule may use: task id → form key, form key → field keys, known event kinds."""
+    """Names a rule may use: step (declared, or form:key) → form key, form key → field keys, known event kinds."""
 
     user_tasks: dict[str, str | None]
     form_fields: dict[str, frozenset[str]]
@@ -18,12 +24,17 @@ class RuleTargets:
 
 
 def targets_for(uow) -> RuleTargets:
-    """The targets of the currently deployed client journey and the shipped forms."""
-    model = model_for(uow, latest_definition(uow.session, JOURNEY_KEY))
-    tasks = {name: info.form_key for name, info in model.user_tasks.items()}
+    """The steps the deployed client journey declares, and every deployed form."""
+    return targets_of(model_for(uow, journey_definition(uow.session)), uow.forms)
+
+
+def targets_of(journey, forms) -> RuleTargets:
+    """The targets of a parsed journey model and a form registry."""
+    tasks = {info.step: info.form_key for info in journey.all_user_tasks() if info.step}
     fields = {}
-    for form_id in uow.forms.ids():
-        form = uow.forms.get(form_id)
+    for form_id in forms.ids():
+        tasks[FORM_PREFIX + form_id] = form_id
+        form = forms.get(form_id)
         fields[form_id] = frozenset(c.key or c.path for c in form.walk() if c.key or c.path)
     return RuleTargets(tasks, fields, frozenset(EVENT_LABELS))
 
@@ -61,7 +72,9 @@ def check_targets(kind: str, params: dict, targets: RuleTargets) -> Iterator[tup
             fields.append(((name, i, "date_field"), dated["step"], dated["date_field"]))
     for path, step in steps:
         if step not in targets.user_tasks:
-            yield path, f"Unbekannter Schritt „{step}“: keine Benutzeraufgabe des bereitgestellten Prozesses."
+            declared = ", ".join(sorted(k for k in targets.user_tasks if not k.startswith(FORM_PREFIX)))
+            yield path, (f"Unbekannter Schritt „{step}“: weder ein im Begleitprozess erklärter Schritt ({declared}) "
+                         f"noch „{FORM_PREFIX}<Formular>“ eines bereitgestellten Formulars.")
     for path, step, name in fields:
         if step not in targets.user_tasks:
             continue

@@ -16,6 +16,7 @@ from .reporting import EligiblePersons, TargetAgreementDocument
 from .step_failure import StepFailure
 from .tenancy import Municipality, Organisation, User, UserMunicipality
 from .workflow_tables import (
+    CaseProcess,
     CompletedTask,
     OpenTask,
     ProcessDefinition,
@@ -30,7 +31,8 @@ __all__ = [
     "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",
     "Municipality", "Organisation", "User", "UserMunicipality",
-    "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask", "WorkflowTaskArchive",
+    "CaseProcess", "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask",
+    "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",
     "StepFailure",
     "CaseAccessGrant", "HandoverBatch", "HandoverCase",

@@ -25,3 +25,4 @@ class RuleSetVersion(Base):
 
 # Rules look up completions of one step across all cases ("every assessment"), not one case's history.
 Index("ix_completed_task_spec_case", CompletedTask.task_spec, CompletedTask.case_id, CompletedTask.completed_at)
+Index("ix_completed_task_step_case", CompletedTask.step, CompletedTask.case_id, CompletedTask.completed_at)

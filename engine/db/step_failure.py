@@ -15,6 +15,8 @@ class StepFailure(Base):
 
     __tablename__ = "step_failure"
     case_id: Mapped[str] = mapped_column(ForeignKey("client_case.id"), primary_key=True)
+    # The process whose step failed (the journey's is the case id).
+    process_id: Mapped[str | None] = mapped_column(String(36))
     task_id: Mapped[str | None] = mapped_column(String(36))
     task_title: Mapped[str | None] = mapped_column(String(200))
     element_id: Mapped[str | None] = mapped_column(String(100))

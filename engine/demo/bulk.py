@@ -1,8 +1,8 @@
 """Bulk copies of cases for load tests and benchmarks: many realistic cases without driving each one.
 
-A template case is copied with everything that belongs to it (client, household, case, workflow state, live
-and archived workflow tasks, open and completed tasks, plan, contacts, notes, events) under new ids —
-SpiffWorkflow task ids included, since open tasks and the workflow's own tree refer to them. Copies keep the
+A template case is copied with everything that belongs to it (client, household, case, its journey process with
+workflow state, live and archived workflow tasks, open and completed tasks, plan, contacts, notes, events) under
+new ids — SpiffWorkflow task ids included, since open tasks and the workflow's own tree refer to them. Copies keep the
 template's dates, organisation, municipality and caseworker; only names and references differ.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from engine.base import append_events
 from engine.db import (
     AssessmentArea,
     Case,
+    CaseProcess,
     Client,
     CompletedTask,
     Contact,
@@ -40,10 +41,12 @@ class _Template:
         self.case = _rows(conn, Case, id=case_id)[0]
         self.client = _rows(conn, Client, id=self.case["client_id"])[0]
         self.household = _rows(conn, HouseholdMember, client_id=self.client["id"])
-        self.state = _rows(conn, WorkflowState, case_id=case_id)[0]
-        self.tasks = _rows(conn, WorkflowTask, case_id=case_id)
-        self.archive = _rows(conn, WorkflowTaskArchive, case_id=case_id) if with_tasks else []
-        self.open_tasks = _rows(conn, OpenTask, case_id=case_id) if with_tasks else []
+        # Only the journey is copied (its process id is the case id).
+        self.process = _rows(conn, CaseProcess, id=case_id)[0]
+        self.state = _rows(conn, WorkflowState, process_id=case_id)[0]
+        self.tasks = _rows(conn, WorkflowTask, process_id=case_id)
+        self.archive = _rows(conn, WorkflowTaskArchive, process_id=case_id) if with_tasks else []
+        self.open_tasks = _rows(conn, OpenTask, process_id=case_id) if with_tasks else []
         self.completed = _rows(conn, CompletedTask, case_id=case_id) if with_tasks else []
         self.goals = _rows(conn, Goal, case_id=case_id) if with_tasks else []
         self.numbered = {model: _rows(conn, model, case_id=case_id) for model in _NUMBERED} if with_tasks else {}
@@ -66,18 +69,19 @@ class _Template:
                           "reference": f"X{n:07d}-{case_id[:8]}"})
         header = dict(self.state["header"], root=ids[self.state["header"]["root"]],
                       last_task=ids.get(self.state["header"]["last_task"]))
-        out[WorkflowState].append({**self.state, "case_id": case_id, "header": header})
+        out[CaseProcess].append({**self.process, "id": case_id, "case_id": case_id})
+        out[WorkflowState].append({**self.state, "process_id": case_id, "case_id": case_id, "header": header})
         if not self.with_tasks:
             return case_id
-        out[WorkflowTask] += [{"case_id": case_id, "task_id": ids[t["task_id"]],
+        out[WorkflowTask] += [{"process_id": case_id, "task_id": ids[t["task_id"]],
                                "payload": _renamed(t["payload"], ids)} for t in self.tasks]
-        out[WorkflowTaskArchive] += [{**t, "case_id": case_id, "task_id": ids[t["task_id"]],
+        out[WorkflowTaskArchive] += [{**t, "process_id": case_id, "task_id": ids[t["task_id"]],
                                       "payload": _renamed(t["payload"], ids)} for t in self.archive]
-        out[OpenTask] += [{**t, "case_id": case_id, "id": ids[t["id"]],
+        out[OpenTask] += [{**t, "case_id": case_id, "process_id": case_id, "id": ids[t["id"]],
                            "assignee_id": responsible if t["assignee_id"] == before else t["assignee_id"]}
                           for t in self.open_tasks]
-        out[CompletedTask] += [{**t, "case_id": case_id, "id": ids.get(t["id"]) or str(uuid.uuid4())}
-                               for t in self.completed]
+        out[CompletedTask] += [{**t, "case_id": case_id, "process_id": case_id if t["process_id"] else None,
+                                "id": ids.get(t["id"]) or str(uuid.uuid4())} for t in self.completed]
         out[Goal] += [{**g, "case_id": case_id, "id": str(uuid.uuid4())} for g in self.goals]
         for model, rows in self.numbered.items():
             out[model] += [{**_without_id(r), "case_id": case_id} for r in rows]
@@ -105,8 +109,8 @@ def clone_cases(container, case_ids: list[str], copies: int, batch: int = 500, w
         uow = container.uow()
         with uow:
             conn = uow.session.connection()
-            for model in (Client, HouseholdMember, Case, WorkflowState, WorkflowTask, WorkflowTaskArchive, OpenTask,
-                          CompletedTask, Goal, *_NUMBERED):
+            for model in (Client, HouseholdMember, Case, CaseProcess, WorkflowState, WorkflowTask, WorkflowTaskArchive,
+                          OpenTask, CompletedTask, Goal, *_NUMBERED):
                 if out[model]:
                     conn.execute(insert(model.__table__), out[model])
             if out[Event]:

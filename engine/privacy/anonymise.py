@@ -16,11 +16,13 @@ from engine.base import record_event
 from engine.db import (
     AssessmentArea,
     Case,
+    CaseProcess,
     Client,
     CompletedTask,
     ConsentRecord,
     Contact,
     Event,
+    FormVersion,
     Goal,
     HouseholdMember,
     Note,
@@ -32,7 +34,8 @@ from engine.db import (
 )
 
 ANONYMISED = "Anonymisiert"
-# Free-text and identifying keys of the shipped forms (text fields and text areas) and of the intake data.
+# Free-text and identifying keys of the shipped forms and of the intake data; the free-text fields of every form
+# a team lead deployed are added at run time (personal_keys), so data of new forms goes too.
 PERSONAL_KEYS = frozenset({
     "first_name", "last_name", "birth_date", "nationality", "languages", "interpreter_language", "phone", "email",
     "accommodation_address", "residence_status_evidence", "name", "intake_note", "situation", "resources", "needs",
@@ -46,6 +49,27 @@ EVENT_KEYS = {"goals_agreed": {"goals"}, "goals_reviewed": {"goal", "status_reas
 # Where SpiffWorkflow keeps form values inside a serialized task or workflow (delta storage: "delta").
 DATA_KEYS = ("data", "internal_data", "delta")
 REASON = "Anonymisierung nach Ablauf der Aufbewahrungsfrist"
+
+
+FREE_TEXT = frozenset({"textfield", "textarea"})
+
+
+def personal_keys(session) -> frozenset[str]:
+    """The shipped personal keys plus every text field and text area of every deployed form version."""
+    keys = set(PERSONAL_KEYS)
+    for (schema,) in session.execute(select(FormVersion.schema)):
+        keys.update(_text_keys(schema.get("components") if isinstance(schema, dict) else None))
+    return frozenset(keys)
+
+
+def _text_keys(components) -> set[str]:
+    found = set()
+    for component in components or ():
+        if isinstance(component, dict):
+            if component.get("type") in FREE_TEXT and isinstance(component.get("key"), str):
+                found.add(component["key"])
+            found |= _text_keys(component.get("components"))
+    return found
 
 
 def scrub(value, keys=PERSONAL_KEYS, inside: bool = True):
@@ -82,7 +106,6 @@ def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
              "phone": None, "email": None, "accommodation_address": None, "residence_status_evidence": None}
     _set(s, Client, Client.id.in_(client_ids), first_name=ANONYMISED, last_name=ANONYMISED, **blank)
     _set(s, HouseholdMember, HouseholdMember.client_id.in_(client_ids), name=ANONYMISED, birth_date=None)
-    in_cases = {"case_id": case_ids}
     _set(s, AssessmentArea, AssessmentArea.case_id.in_(case_ids), situation=None, resources=None, needs=None)
     # A reason or final evaluation that existed stays "there" (the mandated-step rules check its presence).
     _set(s, Goal, Goal.case_id.in_(case_ids), title=ANONYMISED, obligations="", support="", responsible="",
@@ -92,11 +115,18 @@ def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
     _set(s, ConsentRecord, ConsentRecord.case_id.in_(case_ids), note=None, withdrawal_note=None)
     _set(s, Reminder, Reminder.case_id.in_(case_ids), title=ANONYMISED)
     _set(s, TargetAgreementDocument, TargetAgreementDocument.case_id.in_(case_ids), pdf=b"")
-    _scrub_json(s, CompletedTask, CompletedTask.data, (CompletedTask.id,), in_cases, inside=True)
-    _scrub_json(s, WorkflowTask, WorkflowTask.payload, (WorkflowTask.case_id, WorkflowTask.task_id), in_cases)
+    keys = personal_keys(s)
+    _scrub_json(s, CompletedTask, CompletedTask.data, (CompletedTask.id,), CompletedTask.case_id.in_(case_ids),
+                keys, inside=True)
+    # Every process of the cases: the journey and further processes keep form values in their workflows.
+    processes = select(CaseProcess.id).where(CaseProcess.case_id.in_(case_ids))
+    _scrub_json(s, WorkflowTask, WorkflowTask.payload, (WorkflowTask.process_id, WorkflowTask.task_id),
+                WorkflowTask.process_id.in_(processes), keys)
     _scrub_json(s, WorkflowTaskArchive, WorkflowTaskArchive.payload,
-                (WorkflowTaskArchive.case_id, WorkflowTaskArchive.task_id), in_cases)
-    _scrub_json(s, WorkflowState, WorkflowState.header, (WorkflowState.case_id,), in_cases)
+                (WorkflowTaskArchive.process_id, WorkflowTaskArchive.task_id),
+                WorkflowTaskArchive.process_id.in_(processes), keys)
+    _scrub_json(s, WorkflowState, WorkflowState.header, (WorkflowState.process_id,),
+                WorkflowState.case_id.in_(case_ids), keys)
     _set(s, CompletedTask, CompletedTask.case_id.in_(case_ids), note=None)
     events = s.execute(select(Event.id, Event.kind, Event.payload)
                        .where(Event.case_id.in_(case_ids), Event.kind != REDACTION).order_by(Event.id)).all()
@@ -121,14 +151,14 @@ def _set(session, model, condition, **values) -> None:
     session.execute(update(model).where(condition).values(**values).execution_options(synchronize_session=False))
 
 
-def _scrub_json(session, model, column, keys, where: dict, inside: bool = False) -> None:
+def _scrub_json(session, model, column, keys, condition, personal: frozenset[str], inside: bool = False) -> None:
     # Read the JSON of the batch, blank it in Python, write back the rows that changed with one executemany.
     table = model.__table__
-    rows = session.execute(select(*keys, column).where(model.case_id.in_(where["case_id"]))).all()
+    rows = session.execute(select(*keys, column).where(condition)).all()
     changed = []
     for row in rows:
         value = row[-1]
-        cleaned = scrub(value, inside=inside)
+        cleaned = scrub(value, personal, inside=inside)
         if cleaned != value:
             changed.append({**{f"k_{k.key}": row[i] for i, k in enumerate(keys)}, "v": cleaned})
     if changed:

@@ -14,7 +14,7 @@ from sqlalchemy import func, literal_column, select, true, union_all
 
 from engine.db import CompletedTask, Goal
 
-GOAL_FORMS = ("target_agreement", "review", "closure")
+GOAL_STEPS = ("target_agreement", "review", "closure")
 
 
 def goal_states(dialect: str, as_of: datetime):
@@ -31,23 +31,23 @@ def _history(dialect: str, as_of: datetime):
     """Goal rows of the plan forms submitted up to `as_of` for cases with goals changed later, newest first."""
     ct = CompletedTask
     if dialect == "postgresql":
-        rows = sql_case((ct.form_key == "closure", ct.data["final_goals"]), else_=ct.data["goals"])
+        rows = sql_case((ct.step == "closure", ct.data["final_goals"]), else_=ct.data["goals"])
         elem = func.jsonb_array_elements(rows).table_valued("value").alias("elem")
         goal_id = elem.c.value.op("->>")(literal_column("'goal_id'"))
         final_status = elem.c.value.op("->>")(literal_column("'final_status'"))
         status = elem.c.value.op("->>")(literal_column("'status'"))
     else:
-        path = sql_case((ct.form_key == "closure", "$.final_goals"), else_="$.goals")
+        path = sql_case((ct.step == "closure", "$.final_goals"), else_="$.goals")
         elem = func.json_each(ct.data, path).table_valued("value").alias("elem")
         goal_id = func.json_extract(elem.c.value, "$.goal_id")
         final_status = func.json_extract(elem.c.value, "$.final_status")
         status = func.json_extract(elem.c.value, "$.status")
     # Same timestamp (one request, or a frozen test clock): the later step of the journey wins.
-    step = sql_case((ct.form_key == "closure", 3), (ct.form_key == "review", 2), else_=1)
+    step = sql_case((ct.step == "closure", 3), (ct.step == "review", 2), else_=1)
     changed_cases = select(Goal.case_id).where(Goal.updated_at > as_of)
     return (select(goal_id.label("goal_id"),
                    func.coalesce(func.nullif(final_status, ""), status).label("status"),
                    func.row_number().over(partition_by=goal_id,
                                           order_by=(ct.completed_at.desc(), step.desc())).label("rn"))
             .select_from(ct).join(elem, true())
-            .where(ct.form_key.in_(GOAL_FORMS), ct.completed_at <= as_of, ct.case_id.in_(changed_cases)))
+            .where(ct.step.in_(GOAL_STEPS), ct.completed_at <= as_of, ct.case_id.in_(changed_cases)))

@@ -20,8 +20,8 @@ from engine.base import load_deadlines
 from engine.db import Case, Client, OpenTask, Reminder, User
 from engine.workflow import add_duration, parse_duration
 
-# The reminder kind of a task, from its BPMN id; other tasks with a due date are plain "task".
-TASK_KINDS = {"Task_Assessment": "assessment", "Task_TargetAgreement": "target_agreement", "Task_Review": "review"}
+# The reminder kind of a task, from the step its BPMN task declares; other tasks with a due date are plain "task".
+REMINDER_STEPS = ("assessment", "target_agreement", "review")
 COUNSELLING_END = "counselling_end"
 _TITLE_MAX = 300
 
@@ -59,7 +59,7 @@ def _candidates(today: date, deadlines: dict[str, str]):
 
 
 def _kind():
-    return sql_case(*((OpenTask.task_spec == spec, kind) for spec, kind in TASK_KINDS.items()), else_="task")
+    return sql_case((OpenTask.step.in_(REMINDER_STEPS), OpenTask.step), else_="task")
 
 
 def _task_base():
@@ -116,7 +116,7 @@ def _counselling_end(end_condition):
 def _upcoming_reviews(due_condition):
     """Reviews whose task does not exist yet (it appears when its timer fires): announce them ahead."""
     responsible = aliased(User)
-    review_open = exists().where(OpenTask.case_id == Case.id, OpenTask.task_spec == "Task_Review")
+    review_open = exists().where(OpenTask.case_id == Case.id, OpenTask.step == "review")
     return (select(Case.id.label("case_id"), null().cast(String(36)).label("task_id"), _text("review").label("kind"),
                    Case.next_review_due.label("due_on"), _text("Fortschreibung des Integrationsplans").label("subject"),
                    Client.last_name, Client.first_name, responsible.display_name.label("holder"),

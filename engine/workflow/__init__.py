@@ -4,7 +4,7 @@ from .conformance import replay
 from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
-from .lint import Problem, check_files, forbidden_code, lint_definition, removed_field_uses
+from .lint import DeployContext, Problem, check_files, forbidden_code, lint_definition, removed_field_uses
 from .migration import (
     MigrationRefused,
     ResetRefused,
@@ -17,7 +17,16 @@ from .migration import (
     reset_to,
     spec_changes,
 )
-from .model import BPMN_NS, CAMUNDA_NS, DefinitionError, ProcessModel, UserTaskInfo, parse_model
+from .model import (
+    BPMN_NS,
+    CAMUNDA_NS,
+    DefinitionError,
+    ProcessModel,
+    UserTaskInfo,
+    called_processes,
+    main_process_id,
+    parse_model,
+)
 from .runtime import ReadyTask, ScriptFailure, TaskNotReady, WorkflowRuntime
 from .script_engine import ForbiddenExpression, RestrictedEnvironment, check_source, evaluate
 from .store import (
@@ -34,12 +43,13 @@ from .store import (
 from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
-    "add_duration", "blockers", "BPMN_NS", "CAMUNDA_NS", "check_files", "check_source", "DefinitionError",
-    "diff_definitions", "evaluate", "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION",
-    "lint_definition", "load_with_history", "load_workflow", "MAX_BYTES", "migrate", "MigrationRefused",
-    "parse_duration", "parse_model", "parse_xml", "prepare_save", "Problem", "ProcessModel", "prune_history",
-    "reached_from_rows", "reached_in", "read_stored", "ReadyTask", "removed_field_uses", "replay",
-    "reset_targets", "reset_to", "ResetRefused", "ResetTarget", "restore_workflow", "RestrictedEnvironment",
-    "save_workflow", "ScriptFailure", "spec_changes", "TaskNotReady", "unarchive", "UnsafeXml",
-    "UnsupportedState", "UserTaskInfo", "WorkflowCodec", "WorkflowRuntime", "write_saves"
+    "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
+    "DefinitionError", "DeployContext", "diff_definitions", "evaluate", "forbidden_code", "ForbiddenExpression",
+    "FORMAT_VERSION", "lint_definition", "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES",
+    "migrate", "MigrationRefused", "parse_duration", "parse_model", "parse_xml", "prepare_save", "Problem",
+    "ProcessModel", "prune_history", "reached_from_rows", "reached_in", "read_stored", "ReadyTask",
+    "removed_field_uses", "replay", "reset_targets", "reset_to", "ResetRefused", "ResetTarget",
+    "restore_workflow", "RestrictedEnvironment", "save_workflow", "ScriptFailure", "spec_changes",
+    "TaskNotReady", "unarchive", "UnsafeXml", "UnsupportedState", "UserTaskInfo", "WorkflowCodec",
+    "WorkflowRuntime", "write_saves"
 ]

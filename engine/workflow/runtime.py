@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.defaults import UserTask
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .codec import WorkflowCodec
-from .model import ProcessModel, parse_model
+from .messages import throw_to_error_boundary
+from .model import HUMAN_TASKS, ProcessModel, parse_model
 from .script_engine import ForbiddenExpression, RestrictedScriptEngine, evaluate
 from .timers import due_moment
 
@@ -42,6 +42,9 @@ class ReadyTask:
     lane: str | None
     role: str | None
     due_on: date | None
+    step: str | None = None
+    phase: str | None = None
+    needs_consent: bool = True
 
 
 class WorkflowRuntime:
@@ -52,18 +55,19 @@ class WorkflowRuntime:
         self.script_engine = RestrictedScriptEngine()
         self.script_engine.clock = clock  # timers read it (engine.workflow.timers)
         self._models: dict[tuple[int, str] | int, ProcessModel] = {}
-        self._instances: OrderedDict[str, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._instances: OrderedDict[str, tuple[str, int, BpmnWorkflow]] = OrderedDict()  # process -> entry
+        self._by_case: dict[str, set[str]] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._derived: OrderedDict[tuple, object] = OrderedDict()
 
     # --- definitions ---
-    def model(self, definition_id: int, checksum: str, xml: str) -> ProcessModel:
-        """The parsed model of a deployed definition (parsed once per process)."""
+    def model(self, definition_id: int, checksum: str, xml: str, dependencies: tuple[str, ...] = ()) -> ProcessModel:
+        """The parsed model of a deployed definition (parsed once per process); `dependencies` are called processes."""
         key = (definition_id, checksum)
         model = self._models.get(key)
         if model is None:
-            model = parse_model(xml)
+            model = parse_model(xml, dependencies=dependencies)
             self._models[key] = model
             self._models[definition_id] = model
         return model
@@ -72,29 +76,58 @@ class WorkflowRuntime:
         """The model of a deployed definition if already parsed; definitions are immutable once deployed."""
         return self._models.get(definition_id)
 
-    # --- instance cache, keyed by the case version the instance belongs to ---
-    def checkout(self, case_id: str, version: int) -> BpmnWorkflow | None:
-        """Take the cached instance for exactly this case version (removing it: the caller owns it now)."""
+    # --- instance cache: one live workflow per process, tagged with the case version it belongs to ---
+    def checkout(self, process_id: str, version: int) -> BpmnWorkflow | None:
+        """Take the cached instance of a process for exactly this case version (the caller owns it now)."""
         with self._lock:
-            entry = self._instances.pop(case_id, None)
-        if entry and entry[0] == version:
-            return entry[1]
+            entry = self._instances.pop(process_id, None)
+            if entry is not None:
+                self._discard_index(entry[0], process_id)
+        if entry and entry[1] == version:
+            return entry[2]
         return None
 
-    def checkin(self, case_id: str, version: int, workflow: BpmnWorkflow) -> None:
-        """Return an instance after a successful commit, tagged with the new case version."""
+    def checkin(self, process_id: str, case_id: str, version: int, workflow: BpmnWorkflow,
+                previous: int | None = None) -> None:
+        """Return an instance after a successful commit, tagged with the new case version.
+
+        The commit moved the case from `previous` to `version`; the case's other processes that were cached at
+        `previous` did not change in it (every changed workflow is checked in), so they stay valid at `version`.
+        """
         if self._cache_size <= 0:
             return
         with self._lock:
-            self._instances[case_id] = (version, workflow)
-            self._instances.move_to_end(case_id)
+            if previous is not None:
+                for other in self._by_case.get(case_id, ()):
+                    entry = self._instances.get(other)
+                    if other != process_id and entry is not None and entry[1] == previous:
+                        self._instances[other] = (case_id, version, entry[2])
+            self._instances[process_id] = (case_id, version, workflow)
+            self._instances.move_to_end(process_id)
+            self._by_case.setdefault(case_id, set()).add(process_id)
             while len(self._instances) > self._cache_size:
-                self._instances.popitem(last=False)
+                evicted, (evicted_case, _v, _w) = self._instances.popitem(last=False)
+                self._discard_index(evicted_case, evicted)
 
-    def forget(self, case_id: str) -> None:
+    def forget(self, process_id: str) -> None:
         """Drop a cached instance (after a failed transaction the object may be half-changed)."""
         with self._lock:
-            self._instances.pop(case_id, None)
+            entry = self._instances.pop(process_id, None)
+            if entry is not None:
+                self._discard_index(entry[0], process_id)
+
+    def clear_cache(self) -> None:
+        """Drop every cached instance (benchmarks and tests force a round trip through the database with it)."""
+        with self._lock:
+            self._instances.clear()
+            self._by_case.clear()
+
+    def _discard_index(self, case_id: str, process_id: str) -> None:
+        processes = self._by_case.get(case_id)
+        if processes is not None:
+            processes.discard(process_id)
+            if not processes:
+                del self._by_case[case_id]
 
     def derived(self, key: tuple, compute):
         """A result derived from an immutable state (e.g. a case version's replay), computed once per key."""
@@ -121,6 +154,8 @@ class WorkflowRuntime:
         """Complete a ready user task with data and advance; returns the task's spec name."""
         task = self._ready_task(workflow, task_id)
         task.data.update(data)
+        # Due dates "after the previous step" read this; set on every completion, stable afterwards.
+        task.data["step_completed_on"] = self._today().isoformat()
         try:
             task.run()
         except (SpiffWorkflowException, ForbiddenExpression, Exception) as exc:  # noqa: BLE001
@@ -128,34 +163,46 @@ class WorkflowRuntime:
         self._run_engine(workflow)
         return task.task_spec.name
 
+    def _today(self) -> date:
+        clock = getattr(self.script_engine, "clock", None)
+        return clock.today() if clock is not None else date.today()
+
     def _ready_task(self, workflow: BpmnWorkflow, task_id: str):
         try:
             task = workflow.get_task_from_id(UUID(task_id))
         except (ValueError, TypeError, SpiffWorkflowException):
             task = None
-        if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
+        if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, HUMAN_TASKS):
             raise TaskNotReady(task_id)
         return task
 
     def _run_engine(self, workflow: BpmnWorkflow) -> None:
-        try:
-            workflow.do_engine_steps()
-        except SpiffWorkflowException as exc:
-            task = getattr(exc, "task", None)
-            raise ScriptFailure(_describe(exc), getattr(getattr(task, "task_spec", None), "bpmn_id", None)) from exc
-        except ForbiddenExpression as exc:
-            raise ScriptFailure(str(exc)) from exc
+        # Each failure handed to an error boundary cancels one activity, so the loop ends; the bound is a backstop.
+        for _attempt in range(100):
+            try:
+                workflow.do_engine_steps()
+                return
+            except SpiffWorkflowException as exc:
+                task = getattr(exc, "task", None)
+                if task is not None and throw_to_error_boundary(task, _describe(exc)):
+                    continue
+                raise ScriptFailure(_describe(exc), getattr(getattr(task, "task_spec", None), "bpmn_id", None)) from exc
+            except ForbiddenExpression as exc:
+                raise ScriptFailure(str(exc)) from exc
+        raise ScriptFailure("Zu viele Fehler hintereinander; der Prozess wurde angehalten.")
 
     # --- reading a live instance ---
     def ready_user_tasks(self, model: ProcessModel, workflow: BpmnWorkflow) -> list[ReadyTask]:
         """Ready user tasks with title, form, lane, role and evaluated due date."""
         result = []
+        # get_tasks descends into embedded sub-processes and called processes, whose tasks count as the case's.
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            info = model.user_tasks.get(task.task_spec.name)
+            info = model.task_info(task.workflow.spec.name, task.task_spec.name)
             if info is None:
                 continue
             result.append(ReadyTask(str(task.id), task.task_spec.name, info.title, info.form_key, info.lane,
-                                    info.role, self._due_on(info.due_expression, task)))
+                                    info.role, self._due_on(info.due_expression, task), info.step, info.phase,
+                                    info.needs_consent))
         return result
 
     def _due_on(self, expression: str | None, task) -> date | None:
@@ -183,10 +230,10 @@ class WorkflowRuntime:
         """True when the process has reached an end."""
         return workflow.is_completed()
 
-    def reached_end_events(self, workflow: BpmnWorkflow) -> list[str]:
-        """BPMN ids of end events that completed (tells how a case ended)."""
-        return [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                if type(t.task_spec).__name__ == "EndEvent"]
+    def closure_reason(self, model: ProcessModel, workflow: BpmnWorkflow) -> str | None:
+        """The closure reason declared on an end event the process itself reached (not one of a sub-process)."""
+        return next((model.end_reasons[t.task_spec.bpmn_id] for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                     if t.workflow is workflow and t.task_spec.bpmn_id in model.end_reasons), None)
 
     def visited_elements(self, workflow: BpmnWorkflow) -> list[str]:
         """BPMN ids of completed elements, including those pruned into the archive earlier."""

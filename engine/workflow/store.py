@@ -1,7 +1,8 @@
-"""Reading and writing cases' workflows in the database (header row + per-task rows), one case or a batch.
+"""Reading and writing workflows in the database (header row + per-task rows), one process or a batch.
 
-Every function works for a batch of cases so the timer sweep can load and save hundreds of workflows with a
-handful of statements; the single-case paths used by task completion are the same code with one element.
+A workflow belongs to one process of a case (`case_process`; the journey's has the case's id). Every function
+works for a batch so the timer sweep can load and save hundreds of workflows with a handful of statements; the
+single-workflow paths used by task completion are the same code with one element.
 """
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ from .runtime import WorkflowRuntime
 
 _STATES, _TASKS, _ARCHIVE = WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__
 # Statements built once: constructing SQLAlchemy expressions per call costs more than SQLite running them.
-_UPDATE_STATE = (update(_STATES).where(_STATES.c.case_id == bindparam("c"))
+_UPDATE_STATE = (update(_STATES).where(_STATES.c.process_id == bindparam("p"))
                  .values(definition_id=bindparam("definition_id"), serializer_version=bindparam("serializer_version"),
                          header=bindparam("header"), completed=bindparam("completed"),
                          next_timer_at=bindparam("next_timer_at"), visited=bindparam("visited")))
-_UPDATE_TASK = (update(_TASKS).where(_TASKS.c.case_id == bindparam("c"), _TASKS.c.task_id == bindparam("t"))
+_UPDATE_TASK = (update(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
                 .values(payload=bindparam("payload")))
-_DELETE_TASK = delete(_TASKS).where(_TASKS.c.case_id == bindparam("c"), _TASKS.c.task_id == bindparam("t"))
+_DELETE_TASK = delete(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
 
 
 class UnsupportedState(RuntimeError):
@@ -34,8 +35,9 @@ class UnsupportedState(RuntimeError):
 
 @dataclass
 class PendingSave:
-    """One case's workflow, serialized and ready to be written."""
+    """One process's workflow, serialized and ready to be written."""
 
+    process_id: str
     case_id: str
     values: dict
     snapshot: Snapshot
@@ -47,23 +49,24 @@ class PendingSave:
         return self.values["next_timer_at"]
 
 
-def load_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, model: ProcessModel):
-    """Deserialize a case's workflow from its rows (the slow path; the runtime cache avoids it)."""
-    stored = read_stored(session.connection(), [case_id])
-    if case_id not in stored:
-        raise LookupError(case_id)
-    return restore_workflow(runtime, model, *stored[case_id])
+def load_workflow(session: Session, runtime: WorkflowRuntime, process_id: str, model: ProcessModel):
+    """Deserialize a process's workflow from its rows (the slow path; the runtime cache avoids it)."""
+    stored = read_stored(session.connection(), [process_id])
+    if process_id not in stored:
+        raise LookupError(process_id)
+    return restore_workflow(runtime, model, *stored[process_id])
 
 
-def read_stored(conn, case_ids: list[str]) -> dict[str, tuple]:
-    """Stored (state row, task payloads) per case, in two queries for the whole batch."""
-    states = conn.execute(select(_STATES.c.case_id, _STATES.c.serializer_version, _STATES.c.header,
-                                 _STATES.c.visited).where(_STATES.c.case_id.in_(case_ids))).all()
-    payloads: dict[str, dict] = {case_id: {} for case_id in case_ids}
-    for case_id, task_id, payload in conn.execute(select(_TASKS.c.case_id, _TASKS.c.task_id, _TASKS.c.payload)
-                                                  .where(_TASKS.c.case_id.in_(case_ids))):
-        payloads[case_id][task_id] = payload
-    return {state.case_id: (state, payloads[state.case_id]) for state in states}
+def read_stored(conn, process_ids: list[str]) -> dict[str, tuple]:
+    """Stored (state row, task payloads) per process, in two queries for the whole batch."""
+    states = conn.execute(select(_STATES.c.process_id, _STATES.c.serializer_version, _STATES.c.header,
+                                 _STATES.c.visited).where(_STATES.c.process_id.in_(process_ids))).all()
+    payloads: dict[str, dict] = {process_id: {} for process_id in process_ids}
+    for process_id, task_id, payload in conn.execute(
+            select(_TASKS.c.process_id, _TASKS.c.task_id, _TASKS.c.payload)
+            .where(_TASKS.c.process_id.in_(process_ids))):
+        payloads[process_id][task_id] = payload
+    return {state.process_id: (state, payloads[state.process_id]) for state in states}
 
 
 def restore_workflow(runtime: WorkflowRuntime, model: ProcessModel, state, payloads: dict):
@@ -76,19 +79,19 @@ def restore_workflow(runtime: WorkflowRuntime, model: ProcessModel, state, paylo
     return workflow
 
 
-def load_with_history(session: Session, runtime: WorkflowRuntime, case_id: str, model: ProcessModel):
-    """Deserialize a case's workflow with its archived history joined back on (a reset may go back into it).
+def load_with_history(session: Session, runtime: WorkflowRuntime, process_id: str, model: ProcessModel):
+    """Deserialize a process's workflow with its archived history joined back on (a reset may go back into it).
 
     Returns (workflow, ids of tasks that came from the archive). Those count as unsaved, so the next save writes
     the ones still in the tree to the live table; call `unarchive` for them first (a task lives in one table).
     """
     conn = session.connection()
-    stored = read_stored(conn, [case_id])
-    if case_id not in stored:
-        raise LookupError(case_id)
-    state, payloads = stored[case_id]
-    archived = dict(conn.execute(select(_ARCHIVE.c.task_id, _ARCHIVE.c.payload).where(_ARCHIVE.c.case_id == case_id))
-                    .all())
+    stored = read_stored(conn, [process_id])
+    if process_id not in stored:
+        raise LookupError(process_id)
+    state, payloads = stored[process_id]
+    archived = dict(conn.execute(select(_ARCHIVE.c.task_id, _ARCHIVE.c.payload)
+                                 .where(_ARCHIVE.c.process_id == process_id)).all())
     if not archived:
         return restore_workflow(runtime, model, state, payloads), set()
     if state.serializer_version != FORMAT_VERSION:
@@ -107,15 +110,15 @@ def load_with_history(session: Session, runtime: WorkflowRuntime, case_id: str, 
     return workflow, set(archived)
 
 
-def unarchive(session: Session, case_id: str, workflow, archived_ids: set[str]) -> None:
+def unarchive(session: Session, process_id: str, workflow, archived_ids: set[str]) -> None:
     """Remove from the archive the tasks that are back in the workflow (the next save writes them again)."""
     back = [task_id for task_id in archived_ids if UUID(task_id) in workflow.tasks]
     if back:
-        session.connection().execute(delete(_ARCHIVE).where(_ARCHIVE.c.case_id == case_id,
+        session.connection().execute(delete(_ARCHIVE).where(_ARCHIVE.c.process_id == process_id,
                                                             _ARCHIVE.c.task_id.in_(back)))
 
 
-def prepare_save(runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
+def prepare_save(runtime: WorkflowRuntime, process_id: str, case_id: str, definition_id: int, workflow,
                  is_new: bool = False) -> PendingSave:
     """Serialize what changed since the workflow was loaded (no database access)."""
     visited = runtime.visited_elements(workflow)  # before pruning removes completed tasks from the live tree
@@ -123,27 +126,27 @@ def prepare_save(runtime: WorkflowRuntime, case_id: str, definition_id: int, wor
     values = dict(definition_id=definition_id, serializer_version=FORMAT_VERSION, header=snap.header,
                   completed=runtime.is_completed(workflow), next_timer_at=runtime.next_timer(workflow),
                   visited=visited)
-    return PendingSave(case_id, values, snap, is_new)
+    return PendingSave(process_id, case_id, values, snap, is_new)
 
 
 def write_saves(conn, saves: list[PendingSave], now) -> None:
-    """Write headers and changed task rows of many cases with one statement per kind of change."""
-    new_states = [dict(case_id=s.case_id, **s.values) for s in saves if s.is_new]
+    """Write headers and changed task rows of many workflows with one statement per kind of change."""
+    new_states = [dict(process_id=s.process_id, case_id=s.case_id, **s.values) for s in saves if s.is_new]
     if new_states:
         conn.execute(insert(_STATES), new_states)
-    old_states = [dict(c=s.case_id, **s.values) for s in saves if not s.is_new]
+    old_states = [dict(p=s.process_id, **s.values) for s in saves if not s.is_new]
     if old_states:
         conn.execute(_UPDATE_STATE, old_states)
     removed, inserted, changed, archived = [], [], [], []
     for save in saves:
-        case_id, snap = save.case_id, save.snapshot
-        removed += [{"c": case_id, "t": task_id} for task_id in snap.removed]
+        process_id, snap = save.process_id, save.snapshot
+        removed += [{"p": process_id, "t": task_id} for task_id in snap.removed]
         for task_id, payload in snap.changed.items():
             if task_id in snap.inserted:
-                inserted.append({"case_id": case_id, "task_id": task_id, "payload": payload})
+                inserted.append({"process_id": process_id, "task_id": task_id, "payload": payload})
             else:
-                changed.append({"c": case_id, "t": task_id, "payload": payload})
-        archived += [{"case_id": case_id, "task_id": task_id, "payload": payload, "archived_at": now}
+                changed.append({"p": process_id, "t": task_id, "payload": payload})
+        archived += [{"process_id": process_id, "task_id": task_id, "payload": payload, "archived_at": now}
                      for task_id, payload in snap.archived.items()]
     if removed:
         conn.execute(_DELETE_TASK, removed)
@@ -155,9 +158,9 @@ def write_saves(conn, saves: list[PendingSave], now) -> None:
         conn.execute(_UPDATE_TASK, changed)
 
 
-def save_workflow(session: Session, runtime: WorkflowRuntime, case_id: str, definition_id: int, workflow,
-                  now, is_new: bool = False):
+def save_workflow(session: Session, runtime: WorkflowRuntime, process_id: str, case_id: str, definition_id: int,
+                  workflow, now, is_new: bool = False):
     """Write the header and only the changed task rows; returns the next timer's due time (or None)."""
-    pending = prepare_save(runtime, case_id, definition_id, workflow, is_new)
+    pending = prepare_save(runtime, process_id, case_id, definition_id, workflow, is_new)
     write_saves(session.connection(), [pending], now)
     return pending.next_timer_at

@@ -79,6 +79,9 @@ class ClockedCycle(CycleTimerEventDefinition):
         if value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
+            if str(expression).strip().split("/")[1:2] and str(expression).strip().split("/")[1].startswith("P"):
+                # "R2/P1D" has no start: SpiffWorkflow counts from the wall clock, we count from the injected one.
+                start = now + duration
             value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
         ready = False
         if value["cycles"] != 0:

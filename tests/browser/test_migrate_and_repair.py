@@ -48,7 +48,7 @@ def test_preview_select_all_migratable_and_migrate(page, js_errors, shot, contai
     shot("migration-result")
     page.goto(f"/cases/{cases['early']}")
     expect(page.locator("#verlauf")).to_contain_text("Prozessversion gewechselt: Version 1 → 2")
-    expect(page.locator("#prozess")).to_contain_text("Version 2")
+    expect(page.locator("#ablaeufe")).to_contain_text("Version 2")
     assert js_errors == []
 
 

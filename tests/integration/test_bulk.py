@@ -43,7 +43,7 @@ def test_a_copy_holds_everything_of_its_template_and_runs_on(container, clock, w
         state = r.session.get(WorkflowState, copy)
         case = r.session.get(Case, copy)
     assert state.next_timer_at is None and case.phase == "review" and case.reference != template
-    container.runtime._instances.clear()
+    container.runtime.clear_cache()
     drive.review(world.anna, copy, status="achieved", next_step="close")  # the copy's own rows go on
     with container.reader() as r:
         assert r.session.execute(select(OpenTask.task_spec).where(OpenTask.case_id == copy)).scalar_one() \

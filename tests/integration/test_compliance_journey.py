@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from compliance_cases import findings
-
 from journey import Driver
 from support import intake_form
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from compliance_cases import CaseBuilder, findings
 from sqlalchemy import delete
 
+from compliance_cases import CaseBuilder, findings
 from engine.db import UserMunicipality
 
 D = date

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from compliance_cases import findings
 from sqlalchemy import select
 
+from compliance_cases import findings
 from engine.access import (
     HandoverRequest,
     execute_handover,

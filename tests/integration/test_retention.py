@@ -8,9 +8,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from compliance_cases import findings
 from sqlalchemy import func, select
 
+from compliance_cases import findings
 from engine.casework import add_note
 from engine.db import (
     AccessLog,

@@ -77,7 +77,7 @@ def test_failing_case_is_marked_and_does_not_block_the_others(container, clock, 
         uow.session.execute(update(WorkflowState).where(WorkflowState.case_id == bad)
                             .values(serializer_version="unknown"))
         uow.commit()
-    container.runtime._instances.clear()
+    container.runtime.clear_cache()
     clock.set(REVIEW_DUE)
     result = sweep_timers(container, "w1")
     assert (result.fired, result.failed) == (1, [bad])

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.base import EVENT_LABELS
-from engine.compliance import SHIPPED_RULES, RulesError, RuleTargets, parse_rules
+from engine.compliance import SHIPPED_RULES, RulesError, RuleTargets, parse_rules, targets_of
 from engine.config import SHIPPED_BPMN_DIR
 from engine.forms import FormRegistry
 from engine.workflow import parse_model
@@ -16,9 +15,7 @@ SHIPPED = SHIPPED_RULES.read_text(encoding="utf-8")
 def targets() -> RuleTargets:
     """Steps of the shipped journey, fields of the shipped forms, the known event kinds."""
     model = parse_model((SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"))
-    forms = FormRegistry(SHIPPED_BPMN_DIR / "forms")
-    fields = {f: frozenset(c.key or c.path for c in forms.get(f).walk() if c.key or c.path) for f in forms.ids()}
-    return RuleTargets({n: t.form_key for n, t in model.user_tasks.items()}, fields, frozenset(EVENT_LABELS))
+    return targets_of(model, FormRegistry(SHIPPED_BPMN_DIR / "forms"))
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -35,7 +32,7 @@ def test_shipped_rules_cover_every_mandated_step(targets):
 
 @pytest.mark.parametrize("old, new, needle, reason", [
     ("kind: review_gap", "kind: review_gaps", "kind: review_gaps", "Unbekannte Regelart „review_gaps“"),
-    ("step: Task_Closure", "step: Task_Abschluss", "step: Task_Abschluss", "Unbekannter Schritt „Task_Abschluss“"),
+    ("step: closure", "step: abschluss", "step: abschluss", "Unbekannter Schritt „abschluss“"),
     ("[signed_by_client, signed_by_caseworker]", "[signed_by_client, unterschrift]", "unterschrift",
      "Unbekanntes Feld „unterschrift“ im Formular „target_agreement“"),
     ("date_field: assessment_date", "date_field: datum", "date_field: datum", "Unbekanntes Feld „datum“"),

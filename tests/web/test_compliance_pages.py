@@ -7,9 +7,9 @@ import io
 from datetime import date
 
 import pytest
-from compliance_cases import CaseBuilder, findings
 from sqlalchemy import select
 
+from compliance_cases import CaseBuilder, findings
 from engine.db import Case, Event, RuleSetVersion
 from support import count_rows
 

@@ -27,11 +27,13 @@ def bpmn_check(files, forms_dir, from_db: bool) -> None:
     from engine.workflow import check_files
 
     if from_db:
+        from engine.authoring import deploy_context
+
         with open_container().reader() as r:
             forms = r.forms
+            results = check_files(list(files), forms, lambda xml: deploy_context(r.session, None, xml))
     else:
-        forms = FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms")
-    results = check_files(list(files), forms)
+        results = check_files(list(files), FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms"))
     errors = 0
     for path, problems in results.items():
         errors += print_problems(str(path), problems)
@@ -56,12 +58,12 @@ def print_problems(where: str, problems) -> int:
                              "Exit-Status 1, wenn sie abgelehnt wird.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--comment", required=True, help="Was ändert sich? (Pflicht)")
-@click.option("--key", default="client_journey", show_default=True, help="Schlüssel der Prozessdefinition.")
+@click.option("--key", default=None, help="Schlüssel der Prozessdefinition (Standard: die Prozess-id der Datei).")
 def bpmn_deploy(file: Path, comment: str, key: str) -> None:
     """Deploy a BPMN file after the lint gate."""
     from engine.authoring import Refused, deploy_file
     from engine.setup import prepare_database
-    from engine.workflow import MAX_BYTES
+    from engine.workflow import MAX_BYTES, main_process_id
 
     try:
         with open(file, "rb") as fh:
@@ -70,6 +72,7 @@ def bpmn_deploy(file: Path, comment: str, key: str) -> None:
         raise click.ClickException(f"Datei nicht gefunden/lesbar: {exc.strerror or exc}") from None
     container = open_container()
     prepare_database(container)
+    key = key or main_process_id(data) or file.stem
     try:
         definition = deploy_file(container.uow(), key, data, comment, None)
     except Refused as exc:

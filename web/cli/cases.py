@@ -7,7 +7,7 @@ import click
 from sqlalchemy import select
 
 from engine.authoring import migrate_cases, migration_preview
-from engine.base import Actor
+from engine.base import Actor, journey_key
 from engine.bootstrap import bootstrap
 from engine.db import Case
 
@@ -21,17 +21,18 @@ def cases() -> None:
 
 
 @cases.command(help="Laufende Fälle auf eine andere Prozessversion migrieren (mit --dry-run nur die Vorschau).")
-@click.option("--key", default="client_journey", show_default=True, help="Schlüssel der Prozessdefinition.")
+@click.option("--key", default=None, help="Schlüssel der Prozessdefinition (Standard: der Begleitprozess).")
 @click.option("--to", "to_version", type=click.IntRange(1, 1_000_000), default=None,
               help="Zielversion (Standard: neueste).")
 @click.option("--dry-run", is_flag=True, help="Nur die Vorschau zeigen, nichts ändern.")
 @click.option("--case", "references", multiple=True, help="Nur diese Fälle (Aktenzeichen), mehrfach möglich.")
 @click.option("--limit", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="Höchstens so viele Fälle migrieren.")
-def migrate(key: str, to_version: int | None, dry_run: bool, references: tuple[str, ...], limit: int) -> None:
+def migrate(key: str | None, to_version: int | None, dry_run: bool, references: tuple[str, ...], limit: int) -> None:
     """Print the preview table; migrate the cases that can move unless --dry-run; exit 1 if none moved."""
     container = bootstrap()
     with container.reader() as r:
+        key = key or journey_key(r.session)
         case_ids = None
         if references:
             found = dict(r.session.execute(select(Case.reference, Case.id).where(Case.reference.in_(references))).all())
@@ -48,7 +49,7 @@ def migrate(key: str, to_version: int | None, dry_run: bool, references: tuple[s
                    f"{', '.join(row.steps)[:40]:<40}  migrierbar: {verdict}")
     if dry_run:
         return
-    selection = [(row.case_id, row.case_version) for row in preview.rows if row.migratable]
+    selection = [(row.process_id, row.case_version) for row in preview.rows if row.migratable]
     result = migrate_cases(container.uow, CLI_ACTOR, key, preview.target.version, selection, limit=limit)
     for _case_id, reference in result.migrated:
         click.echo(f"migriert: {reference}")

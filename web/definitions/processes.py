@@ -10,6 +10,7 @@ from engine.authoring import (
     AUTHORS,
     Refused,
     adopt_version,
+    check_definition,
     definitions_overview,
     deploy_draft,
     discard_draft,
@@ -20,7 +21,7 @@ from engine.authoring import (
 )
 from engine.db import ProcessDefinition
 from engine.errors import InvalidInput, NotFound
-from engine.workflow import MAX_BYTES, diff_definitions, lint_definition
+from engine.workflow import MAX_BYTES, diff_definitions
 
 from ..deps import actor, reader, uow
 from .blueprint import TooLarge, bp, problems_json
@@ -89,7 +90,7 @@ def check(key: str):
         raise TooLarge(f"Die Datei ist zu groß (erlaubt sind {MAX_BYTES // 1024} KB).")
     with reader() as r:
         editor_source(r, key)  # 404 for an unknown key
-        problems = lint_definition(body["xml"], r.forms)
+        problems = check_definition(r, key, body["xml"])
     errors = sum(p.severity == "error" for p in problems)
     return {"ok": True, "problems": problems_json(problems),
             "message": f"{errors} Fehler gefunden." if errors else "Keine Fehler gefunden."}

@@ -5,7 +5,8 @@ tasks, compensation) or silently ignores (conditions on flows out of tasks). The
 an author sees every problem at once, each at its element id; the parser's own findings are added on top.
 """
 from .check import check_files, lint_definition
+from .context import DeployContext
 from .guards import forbidden_code, removed_field_uses
 from .problems import Problem
 
-__all__ = ["Problem", "check_files", "forbidden_code", "lint_definition", "removed_field_uses"]
+__all__ = ["DeployContext", "Problem", "check_files", "forbidden_code", "lint_definition", "removed_field_uses"]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from engine.forms import FormRegistry
 
 ENGINE_NAMES = frozenset({"deadlines", "intake_date", "case_reference", "eligible", "eligibility_reason",
-                          "next_review_due", "goals"})
+                          "next_review_due", "goals", "step_completed_on"})
 # The runtime lacks these builtins anyway; naming them in a definition is an attempt worth refusing early.
 DANGEROUS_BUILTINS = frozenset({
     "open", "exec", "eval", "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars",
@@ -104,6 +104,10 @@ def code_sites(root):
         for child in timer:
             if local(child) in TIMER_EXPECTS:
                 yield timer.getparent(), "Zeitausdruck", child.text, local(child)
+    for definition in root.iter(bpmn("messageEventDefinition")):
+        expression = definition.get(f"{{{CAMUNDA_NS}}}expression")
+        if expression is not None and expression.strip():
+            yield definition.getparent(), "Nachrichteninhalt", expression, "eval"
     for tag in ("loopCardinality", "completionCondition", "loopCondition"):
         for el in root.iter(bpmn(tag)):
             activity = el.getparent().getparent()

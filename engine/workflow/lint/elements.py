@@ -1,8 +1,9 @@
 """Which BPMN elements the runtime can execute, and what SpiffWorkflow's own parser refuses."""
 from __future__ import annotations
 
-from ..model import DefinitionError, parse_model
-from .problems import Problem, bpmn, error, local
+from ..model import DefinitionError, called_processes, parse_model
+from .context import DeployContext
+from .problems import Problem, bpmn, error, local, warning
 
 SUPPORTED = frozenset({
     "startEvent", "endEvent", "userTask", "scriptTask", "manualTask", "task", "exclusiveGateway",
@@ -10,6 +11,9 @@ SUPPORTED = frozenset({
     "intermediateThrowEvent", "boundaryEvent", "subProcess", "callActivity", "sequenceFlow", "laneSet",
     "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
     "documentation", "extensionElements", "ioSpecification", "property", "group",
+    # Children of a sub-process that are not flow nodes: its own flows and loop characteristics.
+    "incoming", "outgoing", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+    "dataInputAssociation", "dataOutputAssociation",
 })
 # These run only when they send or receive a message.
 MESSAGE_TASKS = frozenset({"sendTask", "receiveTask"})
@@ -33,7 +37,9 @@ UNSUPPORTED_EVENTS = {
 # Elements that never hold a token, so "unreachable" means nothing for them.
 _NOT_FLOW_NODES = frozenset({"sequenceFlow", "laneSet", "dataObject", "dataObjectReference",
                              "dataStoreReference", "textAnnotation", "association", "documentation",
-                             "extensionElements", "ioSpecification", "property", "group"})
+                             "extensionElements", "ioSpecification", "property", "group", "incoming", "outgoing",
+                             "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+                             "dataInputAssociation", "dataOutputAssociation"})
 FLOW_NODES = (SUPPORTED - _NOT_FLOW_NODES) | MESSAGE_TASKS | frozenset(UNSUPPORTED)
 
 
@@ -44,28 +50,34 @@ def unsupported(container) -> list[Problem]:
         name = local(el)
         if name is None:
             continue
+        element_id = el.get("id") or container.get("id")
         if name in UNSUPPORTED:
-            problems.append(error(el.get("id"), UNSUPPORTED[name]))
+            problems.append(error(element_id, UNSUPPORTED[name]))
         elif name in MESSAGE_TASKS:
             if el.get("messageRef") is None and el.find(bpmn("messageEventDefinition")) is None:
-                problems.append(error(el.get("id"), "Sende- und Empfangsaufgaben ohne Nachricht werden "
-                                                     "nicht unterstützt."))
+                problems.append(error(element_id, "Sende- und Empfangsaufgaben ohne Nachricht werden "
+                                                  "nicht unterstützt."))
         elif name not in SUPPORTED:
-            problems.append(error(el.get("id"), f"Das Element '{name}' wird von der Laufzeit nicht "
-                                                 "unterstützt."))
+            problems.append(error(element_id, f"Das Element '{name}' wird von der Laufzeit nicht "
+                                              "unterstützt."))
         for definition in el:
             if local(definition) in UNSUPPORTED_EVENTS:
-                problems.append(error(el.get("id"), UNSUPPORTED_EVENTS[local(definition)]))
+                problems.append(error(element_id, UNSUPPORTED_EVENTS[local(definition)]))
     return problems
 
 
-def parser_problems(raw: bytes, processes: list) -> list[Problem]:
+def parser_problems(raw: bytes, processes: list, context: DeployContext) -> list[Problem]:
     """What SpiffWorkflow's own parser refuses, for every process our runtime might start."""
     executable = [p for p in processes if p.get("isExecutable") == "true"] or processes
+    external = called_processes(raw)
+    if external and not context.documents:
+        # Without the installation the called processes are unknown; the deploy gate checks them.
+        return [warning(processes[0].get("id"), f"Ruft bereitgestellte Prozesse auf ({', '.join(sorted(external))}); "
+                                                "ob es sie gibt, prüft die Bereitstellung (oder „--db“).")]
     problems = []
     for process in executable:
         try:
-            parse_model(raw, process.get("id"))
+            parse_model(raw, process.get("id"), dependencies=context.documents)
         except DefinitionError as exc:
             problems += [error(element_id, message) for element_id, message in exc.problems]
         except Exception as exc:  # noqa: BLE001 - a hostile file must yield a finding, never a traceback

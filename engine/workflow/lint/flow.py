@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..declarations import CAMUNDA_NS
 from .problems import Problem, bpmn, error, local, warning
 
 CONDITIONAL_GATEWAYS = frozenset({"exclusiveGateway", "inclusiveGateway"})
@@ -41,8 +42,9 @@ def gateways(nodes: dict, flows: list) -> list[Problem]:
     return problems
 
 
-def unreachable(nodes: dict, flows: list) -> list[Problem]:
-    """Flow nodes no token can reach from a start event (boundary events ride on their activity)."""
+def unreachable(container, nodes: dict, flows: list) -> list[Problem]:
+    """Flow nodes no token can reach from a start event (boundary events ride on their activity), and a process
+    whose end no token can reach (its cases would never finish)."""
     successors = defaultdict(list)
     for flow in flows:
         successors[flow.get("sourceRef")].append(flow.get("targetRef"))
@@ -62,7 +64,15 @@ def unreachable(nodes: dict, flows: list) -> list[Problem]:
         if node_id in nodes and node_id not in seen:
             seen.add(node_id)
             stack.extend(successors[node_id])
-    return [error(i, "Dieses Element ist vom Start aus nicht erreichbar.") for i in nodes if i not in seen]
+    problems = [error(i, "Dieses Element ist vom Start aus nicht erreichbar.") for i in nodes if i not in seen]
+    ends = [i for i, el in nodes.items() if local(el) == "endEvent"]
+    if local(container) == "process" and not ends:
+        problems.append(error(container.get("id"), "Der Prozess hat kein Endereignis: ein Fall käme nie zum "
+                                                   "Abschluss. Bitte ein Endereignis anlegen."))
+    elif ends and not any(i in seen for i in ends) and roots:
+        problems.append(error(container.get("id"), "Kein Endereignis ist vom Start aus erreichbar: ein Fall käme "
+                                                   "nie zum Abschluss."))
+    return problems
 
 
 def event_refs(root, definition: str, ref: str, tags: tuple[str, ...]) -> dict[str, str]:
@@ -90,4 +100,20 @@ def uncaught_events(root) -> list[Problem]:
         problems += [error(el_id, f"{word} '{name}' wird in dieser Definition nie gesendet; die Laufzeit "
                                    "nimmt keine Ereignisse von außen an.")
                      for name, el_id in caught.items() if name not in thrown]
+    return problems
+
+
+MESSAGE_THROWS = ("intermediateThrowEvent", "endEvent")
+
+
+def message_payloads(root) -> list[Problem]:
+    """Message throw events need the expression whose value the message carries (the runtime evaluates it)."""
+    problems = []
+    for tag in MESSAGE_THROWS:
+        for el in root.iter(bpmn(tag)):
+            for definition in el.findall(bpmn("messageEventDefinition")):
+                if not (definition.get(f"{{{CAMUNDA_NS}}}expression") or "").strip():
+                    problems.append(error(el.get("id"), "Die Nachricht hat keinen Inhalt: bitte bei der Nachricht "
+                                                        "einen Ausdruck angeben (camunda:expression), z. B. "
+                                                        "„True“ oder den Namen eines Feldes."))
     return problems
