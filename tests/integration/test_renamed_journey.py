@@ -9,6 +9,7 @@ report figures. Nothing in the code may know an element id of the shipped file.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from datetime import UTC, datetime
@@ -18,7 +19,6 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from compliance_cases import findings
-from conftest import PG_URL, make_world
 from engine.base import journey_key
 from engine.bootstrap import bootstrap
 from engine.clock import FakeClock
@@ -29,7 +29,9 @@ from engine.setup import prepare_database
 from engine.time import run_reminder_pass
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import intake_form
+from world import make_world
 
+PG_URL = os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL")
 _REFERENCES = ("id", "sourceRef", "targetRef", "default", "attachedToRef", "bpmnElement", "processRef",
                "calledElement", "messageRef", "errorRef", "signalRef")
 

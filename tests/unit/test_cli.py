@@ -108,8 +108,11 @@ def test_db_upgrade_prepares_a_fresh_sqlite_file(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Datenbank ist aktuell." in result.stdout
     with sqlite3.connect(tmp_path / "x.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM process_definition").fetchone() == (1,)
+        shipped = set(db.execute("SELECT key, version FROM process_definition"))
+    assert shipped == {("client_journey", 1), ("recognition", 1)}  # every shipped process, once
     assert run(tmp_path, "db", "upgrade").returncode == 0  # running it again changes nothing
+    with sqlite3.connect(tmp_path / "x.sqlite") as db:
+        assert set(db.execute("SELECT key, version FROM process_definition")) == shipped
 
 
 @pytest.fixture(scope="module")
@@ -173,9 +176,10 @@ def test_users_create_refuses_a_taken_username(tmp_path, database_with_org):
     assert _usernames(database_with_org) == ["neu"]
 
 
-def _versions(path: Path) -> list[tuple[int, str | None]]:
+def _versions(path: Path, key: str = "client_journey") -> list[tuple[int, str | None]]:
     with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT version, comment FROM process_definition ORDER BY version"))
+        return list(db.execute("SELECT version, comment FROM process_definition WHERE key = ? ORDER BY version",
+                               (key,)))
 
 
 def test_bpmn_deploy_refuses_a_file_with_errors_and_deploys_a_good_one(tmp_path, migrated):
@@ -203,3 +207,73 @@ def test_bpmn_check_against_the_database_forms(tmp_path, migrated):
     shutil.copy(migrated, tmp_path / "x.sqlite")
     result = run(tmp_path, "bpmn", "check", "--db", str(SHIPPED))
     assert result.returncode == 0 and f"{SHIPPED}: in Ordnung" in result.stdout
+
+
+CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs"
+SELF_CALL = f"""<bpmn:definitions xmlns:bpmn="{BPMN}" xmlns:camunda="{CAMUNDA}" id="D" targetNamespace="https://t">
+  <bpmn:process id="kreis" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:callActivity id="Call_Again" name="Noch einmal" calledElement="kreis"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Call_Again"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="Call_Again" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_bpmn_check_passes_an_embedded_sub_process_with_flows(tmp_path):
+    result = run(tmp_path, "bpmn", "check", "--forms", str(CONSTRUCTS / "forms"), str(CONSTRUCTS / "c_subprocess.bpmn"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "c_subprocess.bpmn: in Ordnung" in result.stdout
+
+
+def test_bpmn_check_refuses_a_cyclic_call_activity_in_one_german_line(tmp_path):
+    (tmp_path / "kreis.bpmn").write_text(SELF_CALL, encoding="utf-8")
+    result = run(tmp_path, "bpmn", "check", "kreis.bpmn")
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "Fehler" in line]
+    assert lines == ["kreis.bpmn: [Call_Again] Fehler: Dieser Aufruf führt zurück zum eigenen Prozess (kreis → kreis); "
+                     "der Ablauf würde sich endlos selbst starten."]
+    assert no_traceback(result)
+
+
+def test_bpmn_deploy_of_a_journey_without_intake_is_refused_and_intake_keeps_working(tmp_path, migrated):
+    shutil.copy(migrated, tmp_path / "x.sqlite")
+    broken = SHIPPED.read_text(encoding="utf-8").replace(
+        '<camunda:property name="integraflow.step" value="intake" />', "")
+    (tmp_path / "ohne_aufnahme.bpmn").write_text(broken, encoding="utf-8")
+    result = run(tmp_path, "bpmn", "deploy", "ohne_aufnahme.bpmn", "--comment", "ohne Erstaufnahme",
+                 "--key", "client_journey")
+    assert result.returncode == 1
+    assert "[client_journey] Fehler: Der Begleitprozess hat keine Erstaufnahme" in result.stdout
+    assert no_traceback(result)
+    assert _versions(tmp_path / "x.sqlite") == [(1, "Ausgelieferte Version")]
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN_CASE], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "INTEGRAFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.strip().startswith("Fall ")
+
+
+# Opens a case on the database through the services, as "Neuer Fall" does (the intake still works).
+OPEN_CASE = """
+import sys
+sys.path.insert(0, 'tests')
+from engine.bootstrap import bootstrap
+from engine.casework import open_case
+from engine.access import actor_of, create_user
+from engine.db import Municipality, Organisation
+from support import intake_form
+c = bootstrap()
+uow = c.uow()
+with uow:
+    org = Organisation(name='Träger', kind='provider'); uow.session.add(org); uow.session.flush()
+    town = Municipality(name='Astadt', organisation_id=org.id); uow.session.add(town); uow.session.commit()
+    org_name, town_id = org.name, town.id
+user_id = create_user(c.uow(), 'anna', 'Anna', 'caseworker', org_name, 'ein-langes-passwort-123')
+with c.reader() as r:
+    from engine.db import User
+    actor = actor_of(r.session.get(User, user_id))
+case_id = open_case(c.uow(), intake_form(town_id), actor)
+print('Fall', case_id)
+"""

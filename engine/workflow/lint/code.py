@@ -154,4 +154,8 @@ def expressions(root, forms: FormRegistry | None) -> list[Problem]:
         if not found and forms is not None and label == "Bedingung" and el.get("sourceRef") in gateways:
             problems += [warning(element_id, f"Bedingung verwendet Feld '{name}', das kein Formular erfasst")
                          for name in sorted(unknown_names(source, set(), "eval") - known)]
+        if not found and forms is not None and label == "Fälligkeitsausdruck":
+            problems += [warning(element_id, f"Die Fälligkeit verwendet das Feld '{name}', das kein Formular "
+                                             "dieses Prozesses erfasst; die Aufgabe könnte nicht angelegt werden.")
+                         for name in sorted(unknown_names(source, set(), "eval") - known)]
     return problems

@@ -58,7 +58,7 @@ def unreachable(container, nodes: dict, flows: list) -> list[Problem]:
         targets = {t for ts in successors.values() for t in ts}
         roots += [i for i in nodes if i not in targets]
     seen: set[str] = set()
-    stack = roots
+    stack = list(roots)
     while stack:
         node_id = stack.pop()
         if node_id in nodes and node_id not in seen:

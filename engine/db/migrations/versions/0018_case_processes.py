@@ -51,6 +51,7 @@ def upgrade():
             batch.drop_constraint(op.f(f"fk_{table}_case_id_client_case"), type_="foreignkey")
             batch.alter_column("case_id", new_column_name="process_id", existing_type=sa.String(36),
                                existing_nullable=False)
+        with op.batch_alter_table(table) as batch:  # SQLite: a second pass, or the renamed column loses its key
             batch.create_foreign_key(op.f(f"fk_{table}_process_id_case_process"), "case_process",
                                      ["process_id"], ["id"])
     with op.batch_alter_table("workflow_state") as batch:
