@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.db import Case, DefinitionDraft, FormDraft, FormVersion, ProcessDefinition, User
+from engine.db import CaseProcess, DefinitionDraft, FormDraft, FormVersion, ProcessDefinition, User
 from engine.workflow import BPMN_NS, CAMUNDA_NS, UnsafeXml, parse_xml
 
 # Forms the application itself shows outside any process (grep: form_for(…, "intake"), form_for(…, "contact")).
@@ -60,9 +60,10 @@ def latest_definitions(session: Session) -> list[ProcessDefinition]:
 
 
 def running_cases(session: Session) -> dict[int, int]:
-    """Open cases per definition version id: one GROUP BY on client_case, no workflow is loaded."""
-    rows = session.execute(select(Case.definition_id, func.count()).where(Case.status != "closed")
-                           .group_by(Case.definition_id))
+    """Running instances per definition version id (journeys of open cases and further processes): one GROUP BY
+    on case_process, no workflow is loaded."""
+    rows = session.execute(select(CaseProcess.definition_id, func.count()).where(CaseProcess.status == "running")
+                           .group_by(CaseProcess.definition_id))
     return {definition_id: count for definition_id, count in rows}
 
 

@@ -99,8 +99,8 @@ def migrate_case(uow, actor: Actor, process_id: str, target_id: int, expected_ve
         record_event(uow, "case_migrated", actor.id, case.id, from_definition_id=source.id,
                      from_version=source.version, to_definition_id=target.id, to_version=target.version,
                      actor=actor.username, revert=revert, reason=reason, process_id=process.id,
-                     title=f"{source.name}: Version {source.version} → {target.version}"
-                           + (" (zurückgenommen)" if revert else ""))
+                     title=("" if process.kind == "journey" else f"{source.name}: ")
+                           + f"Version {source.version} → {target.version}" + (" (zurückgenommen)" if revert else ""))
         reference = case.reference
         uow.commit()
         return reference

@@ -22,6 +22,7 @@ from engine.workflow import WorkflowRuntime
 
 from .district import already_loaded, create_staff
 from .player import Player
+from .recognition import start_recognitions
 from .stories import CLOSED_REASONS, new_story, story_kinds
 
 
@@ -68,6 +69,7 @@ def load_demo(container, cases: int = 40, seed: int = 7) -> DemoSummary:
     # Reviews that came due between the last story step and now fire as the running scheduler would.
     clock.set(max(clock.now(), container.clock.now()))
     sweep_timers(demo, "demo")
+    start_recognitions(demo, actors)
     return dataclasses.replace(summarise(container), seconds=round(time.perf_counter() - started, 2))
 
 

@@ -26,7 +26,9 @@ PER_CASE = (Event, WorkflowTask, WorkflowTaskArchive, OpenTask, CompletedTask, G
 
 def _counts(container, case_id):
     with container.reader() as r:
-        return [r.session.execute(select(func.count()).select_from(model).where(model.case_id == case_id))
+        # The workflow tables are keyed by process; a case's journey has the case's id.
+        return [r.session.execute(select(func.count()).select_from(model)
+                                  .where(getattr(model, "case_id", getattr(model, "process_id", None)) == case_id))
                 .scalar_one() for model in PER_CASE]
 
 

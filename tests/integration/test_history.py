@@ -10,7 +10,9 @@ from support import intake_form
 
 def _rows(container, model, case_id) -> int:
     with container.reader() as r:
-        return r.session.execute(select(func.count()).select_from(model).where(model.case_id == case_id)).scalar_one()
+        # Workflow rows belong to the case's journey, whose process id is the case id.
+        key = model.process_id if hasattr(model, "process_id") and not hasattr(model, "case_id") else model.case_id
+        return r.session.execute(select(func.count()).select_from(model).where(key == case_id)).scalar_one()
 
 
 class _StatementLog:

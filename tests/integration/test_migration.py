@@ -128,7 +128,7 @@ def test_case_with_archived_history_moves_and_its_history_stays_intact(container
     with container.reader() as r:
         xml = r.session.get(ProcessDefinition, _case(container, case_id).definition_id).bpmn_xml
         archived = r.session.execute(select(WorkflowTaskArchive.task_id, WorkflowTaskArchive.payload)
-                                     .where(WorkflowTaskArchive.case_id == case_id)).all()
+                                     .where(WorkflowTaskArchive.process_id == case_id)).all()
     uow = container.uow()
     with uow:
         v3 = deploy_definition(uow, "client_journey", xml.replace('name="Abschluss"', 'name="Abschluss und Übergabe"'),
@@ -139,7 +139,7 @@ def test_case_with_archived_history_moves_and_its_history_stays_intact(container
     migrate_case(container.uow(), world.carla, case_id, v3)
     with container.reader() as r:
         again = r.session.execute(select(WorkflowTaskArchive.task_id, WorkflowTaskArchive.payload)
-                                  .where(WorkflowTaskArchive.case_id == case_id)).all()
+                                  .where(WorkflowTaskArchive.process_id == case_id)).all()
     assert archived and sorted(again) == sorted(archived)
     drive.review(world.anna, case_id, status="achieved", next_step="close", date="2026-11-01")
     assert drive.open_task(case_id).title == "Abschluss und Übergabe"
@@ -207,7 +207,8 @@ def test_preview_against_the_draft_before_deploying_it(container, world):
     rows = {r.case_id: r for r in preview.rows}
     assert rows[cases["early"]].migratable and not rows[cases["waiting"]].migratable
     with container.reader() as r:
-        assert r.session.execute(select(ProcessDefinition.version)).scalars().all() == [1]
+        assert r.session.execute(select(ProcessDefinition.version)
+                                 .where(ProcessDefinition.key == "client_journey")).scalars().all() == [1]
 
 
 def test_preview_refuses_a_draft_that_cannot_run(container, world):

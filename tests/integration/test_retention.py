@@ -70,7 +70,10 @@ def _case_text(container, case_id: str) -> str:
         for model in (Goal, Contact, Note, ConsentRecord, CompletedTask):
             parts += [row.__dict__ for row in s.execute(select(model).where(model.case_id == case_id)).scalars()]
         for column in (WorkflowTask.payload, WorkflowTaskArchive.payload, WorkflowState.header, Event.payload):
-            parts += list(s.execute(select(column).where(column.class_.case_id == case_id)).scalars())
+            owner = column.class_
+            # The workflow tables belong to the case's processes; the journey's has the case's id.
+            key = owner.case_id if hasattr(owner, "case_id") else owner.process_id
+            parts += list(s.execute(select(column).where(key == case_id)).scalars())
     return json.dumps(parts, default=str, ensure_ascii=False)
 
 

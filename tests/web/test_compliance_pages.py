@@ -102,7 +102,7 @@ def test_invalid_rules_are_refused_with_line_and_previous_rules_stay(signed_in, 
     client = signed_in("erik")
     with container.reader() as r:
         source = r.session.execute(select(RuleSetVersion.source)).scalar_one()
-    broken = source.replace("step: Task_Assessment\n      deadline", "step: Task_Erstgespraech\n      deadline")
+    broken = source.replace("step: assessment\n      deadline", "step: Task_Erstgespraech\n      deadline")
     line = broken[:broken.index("Task_Erstgespraech")].count("\n") + 1
     response = client.post("/compliance/regeln", data={"source": broken, "comment": "Schritt umbenannt"})
     assert response.status_code == 422
@@ -154,6 +154,6 @@ def test_team_lead_records_extension_and_the_period_rule_is_satisfied(signed_in,
 def test_rules_page_lists_rules_in_force_for_supervisors_without_editor(signed_in):
     page = _text(signed_in("carla").get("/compliance/regeln"))
     assert "Keine Lücke zwischen Überprüfungen" in page
-    assert "Task_TargetAgreement (plan_date), Task_Review (review_date)" in page
+    assert "target_agreement (plan_date), review (review_date)" in page
     assert "signed_by_client, signed_by_caseworker" in page
     assert 'name="source"' not in page

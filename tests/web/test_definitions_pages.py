@@ -174,7 +174,8 @@ def test_view_adopt_and_compare(container, signed_in):
     _save(client, RENAMED)
     client.post("/prozesse/client_journey/bereitstellen", data={"draft_version": "1", "comment": "v2"})
     with container.reader() as r:
-        v1, v2 = r.session.execute(select(ProcessDefinition.id).order_by(ProcessDefinition.version)).scalars()
+        v1, v2 = r.session.execute(select(ProcessDefinition.id).where(ProcessDefinition.key == "client_journey")
+                                   .order_by(ProcessDefinition.version)).scalars()
     view = _text(client.get(f"/prozesse/versionen/{v1}"))
     assert 'data-readonly="1"' in view and "Als Entwurf übernehmen" in view
     client.post(f"/prozesse/versionen/{v1}/uebernehmen", data={"draft_version": ""})
