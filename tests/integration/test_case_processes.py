@@ -38,7 +38,8 @@ LANGUAGE_CHECK = """<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/2
     <bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>
     <bpmn:userTask id="Check" name="Sprachstand erheben" camunda:formKey="sprachstand"
                    camunda:candidateGroups="caseworker"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="Check"/><bpmn:sequenceFlow id="f2" sourceRef="Check" targetRef="e"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="Check"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="Check" targetRef="e"/>
   </bpmn:process>
 </bpmn:definitions>"""
 ADVICE = {"advice_date": "2026-01-20", "profession": "Krankenpflegerin", "qualification_country": "Syrien",

@@ -43,8 +43,8 @@ def test_data_from_before_the_declarations_and_case_processes_is_brought_along(t
         conn.execute(text("INSERT INTO client (id, first_name, last_name, interpreter_needed, residence_status) "
                           "VALUES ('c1', 'Amina', 'Alt', 0, 'recognised_refugee')"))
         conn.execute(text("INSERT INTO client_case (id, reference, client_id, municipality_id, organisation_id, "
-                          "definition_id, status, phase, intake_date, eligible, eligibility_reason, opened_at, updated_at, "
-                          "version) VALUES ('k1', '2026-0001', 'c1', 1, 1, 1, 'open', 'assessment', "
+                          "definition_id, status, phase, intake_date, eligible, eligibility_reason, opened_at, "
+                          "updated_at, version) VALUES ('k1', '2026-0001', 'c1', 1, 1, 1, 'open', 'assessment', "
                           "'2026-01-15', 1, 'ok', :now, :now, 3)"), {"now": now})
         conn.execute(text("INSERT INTO workflow_state (case_id, definition_id, serializer_version, header, completed) "
                           "VALUES ('k1', 1, 'x', '{}', 0)"))
