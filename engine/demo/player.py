@@ -39,12 +39,12 @@ class Player:
         story.case_id = open_case(self.demo.uow(), intake_form(story.person, self.places[story.municipality]),
                                   self.actors[story.caseworker])
 
-    def _complete(self, story: Story, spec: str, build, actor=None) -> None:
-        """Complete the case's open task `spec` as a user would: open the form, fill it in, submit."""
+    def _complete(self, story: Story, step: str, build, actor=None) -> None:
+        """Complete the journey's open task of the declared `step` as a user would: open, fill in, submit."""
         actor = actor or self.actors[story.caseworker]
         with self.demo.reader() as reader:
             task_id = reader.session.execute(select(OpenTask.id).where(
-                OpenTask.case_id == story.case_id, OpenTask.task_spec == spec)).scalar_one()
+                OpenTask.case_id == story.case_id, OpenTask.step == step)).scalar_one()
             opened = task_form(reader, actor, story.case_id, task_id)
             values, version = opened.values, opened.version
         complete_task(self.demo.uow(), story.case_id, task_id, MultiDict(build(values)), actor, version)
@@ -52,28 +52,28 @@ class Player:
     def _eligibility(self, story: Story, params: dict) -> None:
         supervisor = self.supervisors[self.actors[story.caseworker].organisation_id]
         note = ELIGIBILITY_NOTES[params["approve"]]
-        self._complete(story, "Task_EligibilityReview", lambda _v: [
+        self._complete(story, "eligibility_review", lambda _v: [
             ("eligibility_decision", "approve" if params["approve"] else "reject"), ("eligibility_note", note)],
             actor=supervisor)
 
     def _consent(self, story: Story, params: dict) -> None:
-        self._complete(story, "Task_Consent", lambda v: consent_form(v, params["given"], story.rng))
+        self._complete(story, "consent", lambda v: consent_form(v, params["given"], story.rng))
         if params["given"]:
             story.consent_on = self.clock.today()
 
     def _assessment(self, story: Story, _params: dict) -> None:
         rng = story.rng
         story.areas = ["language"] + rng.sample([a for a in ASSESSMENT if a != "language"], rng.randint(2, 4))
-        self._complete(story, "Task_Assessment", lambda v: assessment_form(v, story.areas, rng))
+        self._complete(story, "assessment", lambda v: assessment_form(v, story.areas, rng))
 
     def _plan(self, story: Story, _params: dict) -> None:
-        self._complete(story, "Task_TargetAgreement", lambda v: plan_form(v, story.areas, story.rng))
+        self._complete(story, "target_agreement", lambda v: plan_form(v, story.areas, story.rng))
 
     def _review(self, story: Story, params: dict) -> None:
-        self._complete(story, "Task_Review", lambda v: review_form(v, params, story.rng))
+        self._complete(story, "review", lambda v: review_form(v, params, story.rng))
 
     def _closure(self, story: Story, params: dict) -> None:
-        self._complete(story, "Task_Closure", lambda v: closure_form(v, params["reason"], story.rng))
+        self._complete(story, "closure", lambda v: closure_form(v, params["reason"], story.rng))
 
     def _contact(self, story: Story, params: dict) -> None:
         occurred = max(self.clock.today() - timedelta(days=params["lag"]), story.consent_on)
