@@ -13,6 +13,15 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+# Imported at module level: a broken import must fail at start-up, not silently in every job run.
+from engine.audit import check_all_cases, run_verification
+from engine.privacy import anonymise_due_cases
+
+from .digests import queue_digests
+from .outbox import send_pending
+from .reminders import run_reminder_pass
+from .timers import sweep_all_due
+
 log = logging.getLogger("integraflow.scheduler")
 
 
@@ -35,32 +44,22 @@ def _guarded(name: str, job):
 
 
 def _sweep(container, worker: str):
-    from .timers import sweep_all_due
-
     return sweep_all_due(container, worker)
 
 
 def _reminders(container):
-    from .reminders import run_reminder_pass
-
     return run_reminder_pass(container)
 
 
 def _digests(container):
-    from .mail import queue_digests
-
     return queue_digests(container)
 
 
 def _send(container):
-    from .mail import send_pending
-
     return send_pending(container)
 
 
 def _audit(container):
-    from engine.audit import check_all_cases, run_verification
-
     run, _report = run_verification(container, "scheduler")
     if not run.ok:
         log.error("audit chain broken: %s", run.problem)
@@ -68,8 +67,6 @@ def _audit(container):
 
 
 def _retention(container):
-    from engine.privacy import anonymise_due_cases
-
     run = anonymise_due_cases(container)
     if run.cases:
         log.info("anonymised %d cases of %d clients (closed on or before %s)", run.cases, run.clients, run.cutoff)
