@@ -48,6 +48,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     babel.init_app(app, locale_selector=_select_locale)
 
     from . import (
+        accessibility,
         admin,
         audit,
         auth,
@@ -70,7 +71,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions):
+                   privacy, definitions, accessibility):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)
