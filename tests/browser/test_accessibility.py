@@ -30,6 +30,8 @@ from engine.setup import prepare_database
 from web import create_app
 from web.access_matrix import MATRIX
 
+from migration_cases import deploy_v2
+
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +75,7 @@ def demo_site(request, tmp_path_factory, sqlite_template):
             conn.execute(text("DELETE FROM process_definition WHERE version > 1"))
     prepare_database(container)
     load_demo(container, cases=DEMO_CASES)
+    deploy_v2(container)  # a second version: the comparison, migration preview and version lists have content
     app = create_app({"SECRET_KEY": "a11y-test"}, container=container)
     with serve(app) as base_url:
         yield app, container, base_url
