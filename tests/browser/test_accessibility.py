@@ -27,11 +27,9 @@ from engine.config import Settings
 from engine.db import Base, Case, OpenTask, ProcessDefinition, User
 from engine.demo import DEMO_PASSWORD, load_demo
 from engine.setup import prepare_database
+from migration_cases import deploy_v2
 from web import create_app
 from web.access_matrix import MATRIX
-
-from migration_cases import deploy_v2
-
 
 pytestmark = pytest.mark.browser
 
