@@ -51,6 +51,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         accessibility,
         admin,
         audit,
+        caseload,
         auth,
         cases,
         compliance,
@@ -71,7 +72,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility):
+                   privacy, definitions, accessibility, caseload):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)

@@ -56,6 +56,7 @@ class Rule:
 MATRIX: dict[str, Rule] = {
     "auth.logout": Rule(post=ALL),
     "worklist.index": Rule(get=ALL),
+    "caseload.index": Rule(get=OVERSIGHT),
     "worklist.claim": Rule(post=EDITORS),
     "worklist.unclaim": Rule(post=EDITORS),
     "worklist.assign": Rule(post=SUPERVISOR, message="Nur die Teamleitung kann Aufgaben zuweisen."),
