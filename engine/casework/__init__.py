@@ -14,9 +14,9 @@ from .tasks import assign_task, claim_task, colleagues, complete_task, unclaim_t
 from .workflow_steps import current_workflow, persist, review_date_of, step_failure, workflow_of
 
 __all__ = [
-    "add_note", "assign_task", "CASELOAD_ROLES", "Caseload", "CaseworkerLoad", "case_view", "claim_task", "clear_step_failure", "colleagues", "complete_task",
-    "current_workflow", "definition_xml", "extend_counselling", "form_for", "log_contact", "municipalities_for",
-    "open_case", "open_tasks_of", "persist", "PHASE_LABELS", "plan_projection", "review_date_of",
-    "search_cases", "step_failure", "task_form", "task_kinds", "team_caseload", "unclaim_task", "workflow_of", "worklist",
-    "WorklistFilter", "write_projections"
+    "add_note", "assign_task", "CASELOAD_ROLES", "Caseload", "CaseworkerLoad", "case_view", "claim_task",
+    "clear_step_failure", "colleagues", "complete_task", "current_workflow", "definition_xml", "extend_counselling",
+    "form_for", "log_contact", "municipalities_for", "open_case", "open_tasks_of", "persist", "PHASE_LABELS",
+    "plan_projection", "review_date_of", "search_cases", "step_failure", "task_form", "task_kinds", "team_caseload",
+    "unclaim_task", "workflow_of", "worklist", "WorklistFilter", "write_projections"
 ]

@@ -6,7 +6,6 @@ district's compliance and administration see every organisation.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
