@@ -6,8 +6,10 @@ compliance officer load them, first request and warm.
 
 Runs the real app in-process (Flask test client, signed in), so the numbers are server time without the network.
 "Seite komplett" is the page plus its three chart images, requested one after another (a browser fetches them in
-parallel, so it sees less). The first request of a fresh process pays for imports, font loading and caches; it is
-printed separately. Numbers are printed, never asserted.
+parallel, so it sees less). The first request of a fresh process pays for imports and font loading (`integraflow
+serve` warms both at start); it is printed separately. "warm" repeats the request on unchanged data (results kept
+per data state, engine/base/memo.py); "neu" empties that memory before each request, as after any change to the
+data. Numbers are printed, never asserted.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from flask_login import FlaskLoginClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from engine.access import actor_of  # noqa: E402
+from engine.base import forget_all  # noqa: E402
 from engine.bootstrap import bootstrap  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import User  # noqa: E402
@@ -50,12 +53,19 @@ def _page_with_charts(client) -> float:
     return _get(client, "/compliance/") + sum(_get(client, f"/compliance/diagramm/{name}.svg") for name in CHARTS)
 
 
-def _line(label: str, first: float, warm: list[float]) -> str:
-    ordered = sorted(warm)
+def _stats(samples: list[float]) -> str:
+    ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    p50 = statistics.median(ordered)
-    return (f"  {label:<34} erster Aufruf {first * 1000:7.0f} ms   "
-            f"warm: p50 {p50 * 1000:6.0f} ms   p95 {p95 * 1000:6.0f} ms")
+    return f"p50 {statistics.median(ordered) * 1000:6.0f} ms p95 {p95 * 1000:6.0f} ms"
+
+
+def _fresh(work) -> float:
+    forget_all()
+    return work()
+
+
+def _line(label: str, first: float, warm: list[float], fresh: list[float]) -> str:
+    return f"  {label:<28} erster Aufruf {first * 1000:6.0f} ms   warm: {_stats(warm)}   neu: {_stats(fresh)}"
 
 
 def main() -> None:
@@ -86,7 +96,8 @@ def main() -> None:
         for label, work in measurements:
             first = work()
             warm = [work() for _ in range(args.rounds)]
-            print(_line(label, first, warm))
+            fresh = [_fresh(work) for _ in range(args.rounds)]
+            print(_line(label, first, warm, fresh))
 
 
 if __name__ == "__main__":

@@ -237,3 +237,44 @@ def _form_with_required_fields(container) -> str:
             Case.responsible_user_id == mueller, OpenTask.form_key.in_(("assessment", "target_agreement", "review"))
         ).order_by(OpenTask.created_at)).scalars().first()
     return f"/cases/{task.case_id}/tasks/{task.id}"
+
+
+def test_keyboard_reaches_menu_worklist_task_and_saves_with_visible_focus(chromium, demo_site):
+    """On a phone, by keyboard only: skip link, the folded menu (Enter opens, Escape closes and returns focus), a task
+    from the worklist, and every focused control shows a visible focus ring."""
+    _app, container, base_url = demo_site
+    context = chromium.new_context(locale="de-DE", base_url=base_url, viewport=PHONE)
+    try:
+        page = _sign_in(context, USERS["caseworker"])
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.className") == "skip"
+        toggle = page.locator(".nav-toggle")
+        assert toggle.is_visible() and not page.locator("#site-menu nav").is_visible()
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true" and page.locator("#site-menu nav").is_visible()
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent.trim()") == "Arbeitsliste"
+        assert _focus_ring(page) != "none"
+        page.keyboard.press("Escape")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("() => document.activeElement.classList.contains('nav-toggle')")
+        for _ in range(40):  # Tab on until the first task of the worklist
+            page.keyboard.press("Tab")
+            if "/tasks/" in (page.evaluate("() => document.activeElement.getAttribute('href')") or ""):
+                break
+        else:
+            raise AssertionError("the worklist's first task is not reachable by Tab")
+        assert _focus_ring(page) != "none"
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r".*/tasks/.*"))
+        submit = page.locator(".action-bar button[type=submit]")
+        box = submit.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]  # sticky: on screen without scrolling
+        assert box["height"] >= 44
+    finally:
+        context.close()
+
+
+def _focus_ring(page) -> str:
+    return page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
