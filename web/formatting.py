@@ -44,3 +44,12 @@ def iso_duration(text: str | None) -> str:
     parts = [format_unit(amount, f"duration-{unit}", length="long", locale=_locale())
              for amount, unit in ((years, "year"), (months, "month"), (weeks, "week"), (days, "day")) if amount]
     return format_list(parts, locale=_locale()) if parts else format_unit(0, "duration-day", locale=_locale())
+
+
+def duration_parts(text: str | None) -> tuple[int, int]:
+    """(years, months) of a retention period such as P3Y or P2Y6M (days are not used there)."""
+    try:
+        years, months, _days = parse_duration(text or "")
+    except ValueError:
+        return 0, 0
+    return years + months // 12, months % 12
