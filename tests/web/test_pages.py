@@ -626,7 +626,7 @@ def test_contact_after_consent_appears_on_the_case_page(anna, container, consent
     assert page.status_code == 200
     text = _text(page)
     assert "Der Kontakt wurde dokumentiert." in text
-    assert "14.01.2026" in text and "Telefonat" in text and "45 min" in text and "Kursanmeldung besprochen" in text
+    assert "14.01.2026" in text and "Telefonat" in text and "45 Min." in text and "Kursanmeldung besprochen" in text
     assert "Kontakt dokumentiert" in text  # timeline
     assert count_rows(container, Contact, case_id=consented) == 1
 
