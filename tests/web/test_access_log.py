@@ -101,7 +101,7 @@ def test_the_officer_filters_by_case_user_and_date(container, world, signed_in, 
     officer = signed_in("paula")
     page = _text(officer.get(f"/datenschutz/zugriffe?reference={reference.lower()}"))
     assert "3 Einträge" in page and "Dora Dietz (dora)" in page and "nicht gefunden / fremd" in page
-    assert "1 Einträge" in _text(officer.get("/datenschutz/zugriffe?user=carla"))
+    assert "1 Eintrag" in _text(officer.get("/datenschutz/zugriffe?user=carla"))
     page = _text(officer.get("/datenschutz/zugriffe?von=2026-06-15&bis=2026-07-01"))
     assert "2 Einträge" in page and "Anna Adler (anna)" not in page
     page = _text(officer.get("/datenschutz/zugriffe?von=morgen"))
