@@ -56,6 +56,9 @@ class Settings:
     # Reverse proxies in front of the app (0: none). Only then are X-Forwarded-For/-Proto trusted, so the per-IP
     # login limit counts the visitor's address, not the proxy's (which would lock everyone out at once).
     proxy_hops: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_PROXY_HOPS", 0))
+    # Who answers barriers reported through the accessibility statement (Erklärung zur Barrierefreiheit).
+    accessibility_contact: str | None = field(
+        default_factory=lambda: os.environ.get("INTEGRAFLOW_ACCESSIBILITY_CONTACT") or None)
 
     @property
     def is_sqlite(self) -> bool:

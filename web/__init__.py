@@ -48,9 +48,11 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     babel.init_app(app, locale_selector=_select_locale)
 
     from . import (
+        accessibility,
         admin,
         audit,
         auth,
+        caseload,
         cases,
         compliance,
         deadlines,
@@ -70,7 +72,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions):
+                   privacy, definitions, accessibility, caseload):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)

@@ -35,7 +35,7 @@ AUTHORS = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
-PUBLIC = frozenset({"static", "favicon", "auth.login"})
+PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement"})
 AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
@@ -56,6 +56,7 @@ class Rule:
 MATRIX: dict[str, Rule] = {
     "auth.logout": Rule(post=ALL),
     "worklist.index": Rule(get=ALL),
+    "caseload.index": Rule(get=OVERSIGHT),
     "worklist.claim": Rule(post=EDITORS),
     "worklist.unclaim": Rule(post=EDITORS),
     "worklist.assign": Rule(post=SUPERVISOR, message="Nur die Teamleitung kann Aufgaben zuweisen."),

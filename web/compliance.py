@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.base import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, visible_case
+from engine.base import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, event_log_head, remember, visible_case
 from engine.casework import extend_counselling
 from engine.compliance import (
     KIND_LABELS,
@@ -32,6 +34,9 @@ from .deps import actor, container, reader, uow
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 STATE_LABELS = {"violation": "Verstoß", "at_risk": "gefährdet"}
+CHART_NAMES = ("verstoesse", "ziele", "abschluesse")
+# The browser asks again after a minute and gets "304 Not Modified" while the data is unchanged.
+CHART_CACHING = "private, max-age=60"
 
 
 def _params():
@@ -82,26 +87,35 @@ def findings_csv():
 @bp.route("/diagramm/<name>.svg")
 @login_required
 def chart(name: str):
-    """One of the dashboard's charts as SVG, for the same filters as the page."""
+    """One of the dashboard's charts as SVG, for the same filters as the page; drawn once per data state."""
+    if name not in CHART_NAMES:
+        abort(404)
     params = _params()
     with reader() as r:
-        if name == "verstoesse":
-            _active, findings = compute_findings(r, params)
-            months = violations_per_month(findings, params.as_of)
-            svg = bar_chart("Verstöße nach Monat des Beginns", [m for m, _ in months], [c for _, c in months])
-        elif name == "ziele":
-            goals = goals_by_area_and_status(r, params)
-            areas = [a for a in LIFE_AREAS if a in goals]
-            series = [(label, [goals[a].get(s, 0) for a in areas]) for s, label in GOAL_STATUS_LABELS.items()]
-            svg = stacked_bars("Ziele nach Handlungsfeld und Status", [LIFE_AREAS[a] for a in areas] or ["–"],
-                               series if areas else [(label, [0]) for _s, label in GOAL_STATUS_LABELS.items()])
-        elif name == "abschluesse":
-            closures = closures_by_reason(r, params)
-            svg = hbar_chart("Abschlüsse nach Grund", [CLOSURE_REASONS.get(k, k or "ohne Grund") for k in closures],
-                             list(closures.values()))
-        else:
-            abort(404)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
+        # Everything the chart depends on: its filters, the rules version, the head of the event log.
+        key = ("chart", name, replace(params, page=1, rule=None, state="all"), active_rules(r).version.id,
+               event_log_head(r.session))
+        etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+        if etag in request.if_none_match:
+            return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": CHART_CACHING})
+        svg = remember(key, lambda: _draw(r, name, params))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": CHART_CACHING, "ETag": f'"{etag}"'})
+
+
+def _draw(r, name: str, params) -> bytes:
+    if name == "verstoesse":
+        _active, findings = compute_findings(r, params)
+        months = violations_per_month(findings, params.as_of)
+        return bar_chart("Verstöße nach Monat des Beginns", [m for m, _ in months], [c for _, c in months])
+    if name == "ziele":
+        goals = goals_by_area_and_status(r, params)
+        areas = [a for a in LIFE_AREAS if a in goals]
+        series = [(label, [goals[a].get(s, 0) for a in areas]) for s, label in GOAL_STATUS_LABELS.items()]
+        return stacked_bars("Ziele nach Handlungsfeld und Status", [LIFE_AREAS[a] for a in areas] or ["–"],
+                            series if areas else [(label, [0]) for _s, label in GOAL_STATUS_LABELS.items()])
+    closures = closures_by_reason(r, params)
+    return hbar_chart("Abschlüsse nach Grund", [CLOSURE_REASONS.get(k, k or "ohne Grund") for k in closures],
+                      list(closures.values()))
 
 
 @bp.route("/regeln", methods=["GET", "POST"])

@@ -20,9 +20,11 @@ def bar_chart(title: str, labels: list[str], values: list[int]) -> bytes:
     ax = fig.add_subplot()
     bars = ax.bar(range(len(values)), values, color=GREYS[0], edgecolor="black", linewidth=.6)
     ax.bar_label(bars, labels=[str(v) if v else "" for v in values], padding=2)
-    ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 6 else 0, ha="right"
-                  if len(labels) > 6 else "center")
+    rotated = len(labels) > 6
+    ax.set_xticks(range(len(labels)), labels, rotation=45 if rotated else 0, ha="right" if rotated else "center")
     _finish(fig, ax, title, max(values or [0]))
+    _margins(fig, left_chars=len(str(max(values or [0]))) + 1,
+             bottom_chars=max(map(len, labels), default=0) * (0.75 if rotated else 0) + 1.6)
     return _svg(fig)
 
 
@@ -38,7 +40,7 @@ def hbar_chart(title: str, labels: list[str], values: list[int]) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, max(max(values or [0]) * 1.15, 1))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
+    _margins(fig, left_chars=max(map(len, labels), default=0) + 1, bottom_chars=1.6)
     return _svg(fig)
 
 
@@ -55,12 +57,14 @@ def stacked_bars(title: str, labels: list[str], series: list[tuple[str, list[int
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(series), 5), frameon=False,
-              handleheight=1.4, handlelength=2.2)
+    # The legend sits at the figure's foot, below the axis labels (room reserved by _margins).
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=min(len(series), 5), frameon=False,
+               handleheight=1.4, handlelength=2.2)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.spines[["top", "right"]].set_visible(False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
+    rows = -(-len(series) // min(len(series), 5))
+    _margins(fig, left_chars=max(map(len, labels), default=0) + 1, bottom_chars=5 + 6 * rows)
     return _svg(fig)
 
 
@@ -69,7 +73,16 @@ def _finish(fig, ax, title: str, top: int) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_ylim(0, max(top * 1.2, 1))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
+
+
+def _margins(fig, left_chars: float, bottom_chars: float) -> None:
+    """Room for the axis labels, estimated from their length in characters (DejaVu Sans at 10 pt is about
+    0.07 inch per character). matplotlib's tight_layout measures by drawing the whole figure once more, which
+    took as long as the drawing itself; the charts are redrawn whenever the data changes."""
+    width, height = fig.get_size_inches()
+    char = 0.068
+    fig.subplots_adjust(left=min(0.5, (left_chars * char + 0.25) / width), right=0.97,
+                        bottom=min(0.6, (bottom_chars * char + 0.1) / height), top=1 - 0.45 / height)
 
 
 def _svg(fig) -> bytes:

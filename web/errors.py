@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -54,4 +54,16 @@ def _page(status: int, message: str, problems=None):
         # The editors' JSON endpoints: the shape their scripts read (ok, message, problems with element ids).
         return {"ok": False, "message": message,
                 "problems": [p if isinstance(p, dict) else asdict(p) for p in problems or ()]}, status
-    return render_template("errors/error.html", status=status, message=message), status
+    return render_template("errors/error.html", status=status, message=message, back=_way_back()), status
+
+
+def _way_back() -> tuple[str, str] | None:
+    """Where to go on from an error (url, "case" | "previous"): the case it concerns, else the page the person came
+    from (same site only)."""
+    case_id = (request.view_args or {}).get("case_id")
+    if case_id and request.endpoint != "cases.detail":
+        return url_for("cases.detail", case_id=case_id), "case"
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url) and referrer.rstrip("/") != request.url.rstrip("/"):
+        return referrer, "previous"
+    return None

@@ -15,6 +15,9 @@ from engine.casework import PHASE_LABELS
 from engine.clock import BERLIN
 from engine.reporting import OUTCOMES
 
+from .error_summary import error_summary
+from .formatting import duration_parts, iso_duration, minutes, number, seconds
+
 
 def de_date(value) -> str:
     """TT.MM.JJJJ for dates and datetimes (in Europe/Berlin)."""
@@ -54,8 +57,11 @@ RELATION_LABELS = {"partner": "Partner/in", "child": "Kind", "parent": "Elternte
 
 def register(app) -> None:
     """Make filters and label tables available in templates."""
-    app.jinja_env.filters.update(de_date=de_date, de_datetime=de_datetime, labels=labels)
+    app.jinja_env.filters.update(de_date=de_date, de_datetime=de_datetime, labels=labels, number=number,
+                                 seconds=seconds, minutes=minutes, iso_duration=iso_duration,
+                                 duration_parts=duration_parts)
     app.jinja_env.globals.update(LIFE_AREAS=LIFE_AREAS, GOAL_STATUS=GOAL_STATUS_LABELS, CLOSURE_REASONS=CLOSURE_REASONS,
                                  PHASES=PHASE_LABELS, ROLE_LABELS=ROLE_LABELS, EVENT_LABELS=EVENT_LABELS,
                                  RESIDENCE_STATUS=RESIDENCE_STATUS_LABELS, CONTACT_KINDS=CONTACT_KIND_LABELS,
-                                 RELATIONS=RELATION_LABELS, OUTCOMES=OUTCOME_LABELS)
+                                 RELATIONS=RELATION_LABELS, OUTCOMES=OUTCOME_LABELS,
+                                 error_summary=error_summary)

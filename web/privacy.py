@@ -139,6 +139,19 @@ def access_log_csv_view():
                     headers={"Content-Disposition": 'attachment; filename="zugriffsprotokoll.csv"'})
 
 
+def _retention_input(form) -> str:
+    """The period as an ISO duration: from the form's years and months, or as typed (ISO, e.g. from a script)."""
+    if "retention" in form:
+        return form.get("retention", "")
+    years, months = (form.get(name, "").strip() or "0" for name in ("jahre", "monate"))
+    if not (years.isdigit() and months.isdigit()) or len(years) > 3 or len(months) > 3:
+        raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",
+                           {"retention": "Bitte Jahre und Monate als ganze Zahlen angeben."},
+                           {"retention": f"{years} / {months}"})
+    parts = "".join(f"{int(n)}{unit}" for n, unit in ((years, "Y"), (months, "M")) if int(n))
+    return f"P{parts or '0Y'}"
+
+
 @bp.route("/datenschutz/aufbewahrung", methods=["GET", "POST"])
 @login_required
 def retention():
@@ -146,7 +159,7 @@ def retention():
     errors, status, value = {}, 200, None
     if request.method == "POST":
         try:
-            set_retention(uow(), actor(), request.form.get("retention", ""))
+            set_retention(uow(), actor(), _retention_input(request.form))
         except InvalidInput as exc:
             errors, status, value = exc.errors, 422, exc.values.get("retention")
         else:

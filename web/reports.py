@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.base import event_log_head, remember
 from engine.errors import InvalidInput
 from engine.reporting import (
     DEFINITIONS,
@@ -75,7 +76,12 @@ def index():
 def export(fmt: str):
     """The report as a CSV, XLSX or PDF download (same parameters as the page)."""
     with reader() as r:
-        exported = export_report(state_report(r, actor(), request.args), fmt)
+        # The same request on unchanged data gives the same document (its "Stand" is the moment the figures were
+        # computed; every later change moves the event log's head and so makes a new one): rendered once.
+        who = actor()
+        key = ("report-export", fmt, who.role, who.organisation_id, tuple(sorted(request.args.items(multi=True))),
+               event_log_head(r.session))
+        exported = remember(key, lambda: export_report(state_report(r, who, request.args), fmt))
     return Response(exported.content, mimetype=exported.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
 

@@ -7,5 +7,7 @@ set INTEGRAFLOW_SCHEDULER_IN_PROCESS=0 and run `integraflow scheduler` as its ow
 from __future__ import annotations
 
 from . import create_app
+from .warmup import start_warmup
 
 app = create_app()
+start_warmup()

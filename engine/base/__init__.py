@@ -9,6 +9,7 @@ from .event_chain import GENESIS, HEAD_ID, append_events, chain_hash, payload_di
 from .events import EVENT_LABELS, record_event
 from .form_input import load_form
 from .forms_in_force import FormCatalog, latest_form_rows, load_latest_forms
+from .memo import event_log_head, forget_all, remember
 from .process_models import (
     CASE_PROCESS,
     JOURNEY,
@@ -37,9 +38,10 @@ from .vocabulary import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, RESIDEN
 __all__ = [
     "Actor", "append_events", "bump_case_version", "CASE_EDITORS", "CASE_PROCESS", "chain_hash", "close_case",
     "CLOSURE_REASONS", "DEFAULT_DEADLINES", "DISTRICT_WIDE", "ensure_processing_allowed", "EVENT_LABELS",
-    "FormCatalog", "GENESIS", "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY", "journey_definition", "journey_key",
-    "latest_definition", "latest_form_rows", "LIFE_AREAS", "load_deadlines", "load_form", "load_latest_forms",
-    "model_by_id", "model_for", "payload_digest", "read_head", "read_only_refusal", "read_only_until",
-    "readable_case", "record_event", "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE",
-    "ROLE_LABELS", "scope_cases", "scope_open_tasks", "visible_case"
+    "event_log_head", "forget_all", "FormCatalog", "GENESIS", "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY",
+    "journey_definition", "journey_key", "latest_definition", "latest_form_rows", "LIFE_AREAS",
+    "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for", "payload_digest",
+    "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event", "remember",
+    "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases",
+    "scope_open_tasks", "visible_case"
 ]

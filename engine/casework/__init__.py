@@ -1,5 +1,5 @@
 """The caseworker's work on a case: intake, task completion and assignment, the integration plan, contacts and notes,
-counselling period; the worklist and the case page's read models.
+counselling period; the worklist, the case page's and the team caseload's read models.
 """
 from .case_page import case_view, definition_xml, task_form
 from .case_processes import (
@@ -12,6 +12,7 @@ from .case_processes import (
     start_process,
     startable_processes,
 )
+from .caseload import CASELOAD_ROLES, Caseload, CaseworkerLoad, team_caseload
 from .contacts import add_note, log_contact
 from .counselling import extend_counselling
 from .form_options import form_for
@@ -33,11 +34,12 @@ from .workflow_steps import (
 )
 
 __all__ = [
-    "add_note", "assign_task", "case_view", "claim_task", "clear_step_failure", "colleagues", "complete_task",
-    "current_workflow", "definition_xml", "extend_counselling", "finish_process", "form_for", "intake_form_key",
-    "journey_of", "log_contact", "municipalities_for", "open_case", "open_tasks_of", "persist", "PHASE_LABELS",
-    "plan_projection", "process_ref", "ProcessChoice", "processes_of", "ProcessRef", "ProcessView",
-    "review_date_of", "search_cases", "start_data", "start_process", "startable_processes", "STATUS_LABELS",
-    "step_failure", "STEP_FIELDS", "task_form", "task_kinds", "unclaim_task", "workflow_of", "worklist",
+    "add_note", "assign_task", "case_view", "Caseload", "CASELOAD_ROLES", "CaseworkerLoad", "claim_task",
+    "clear_step_failure", "colleagues", "complete_task", "current_workflow", "definition_xml",
+    "extend_counselling", "finish_process", "form_for", "intake_form_key", "journey_of", "log_contact",
+    "municipalities_for", "open_case", "open_tasks_of", "persist", "PHASE_LABELS", "plan_projection",
+    "process_ref", "ProcessChoice", "processes_of", "ProcessRef", "ProcessView", "review_date_of",
+    "search_cases", "start_data", "start_process", "startable_processes", "STATUS_LABELS", "step_failure",
+    "STEP_FIELDS", "task_form", "task_kinds", "team_caseload", "unclaim_task", "workflow_of", "worklist",
     "WorklistFilter", "write_projections"
 ]

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from engine.base import load_deadlines
+from engine.base import event_log_head, load_deadlines, remember
 from engine.db import Case, Client, Municipality, Organisation, User
 
 from .context import CheckContext
@@ -61,9 +61,12 @@ class Dashboard:
 def compute_findings(uow, params: DashboardParams) -> tuple[ActiveRules, list[Finding]]:
     """Evaluate the rules in force on the cases in scope, as of the chosen date, then the quarter filter."""
     active = active_rules(uow)
-    ctx = CheckContext(params.as_of, active.rules.at_risk_days, load_deadlines(uow.session),
-                       tuple(params.case_filters()))
-    findings = evaluate(uow.session, active.rules, ctx)
+    deadlines = load_deadlines(uow.session)
+    ctx = CheckContext(params.as_of, active.rules.at_risk_days, deadlines, tuple(params.case_filters()))
+    # The page and its charts ask for the same evaluation: computed once while nothing changed.
+    key = ("findings", replace(params, rule=None, state="all", page=1, quarter=None), active.version.id,
+           tuple(sorted(deadlines.items())), event_log_head(uow.session))
+    findings = list(remember(key, lambda: tuple(evaluate(uow.session, active.rules, ctx))))
     if params.quarter:
         start, end = quarter_bounds(params.quarter)
         findings = [f for f in findings if f.since and start <= f.since <= end]

@@ -125,6 +125,10 @@ def parse_params(raw, actor: Actor, today: date) -> DashboardParams:
         as_of = min(quarter_bounds(data["as_of_quarter"])[1], today)
     if as_of is not None and as_of > today:
         raise InvalidInput("Der Stichtag darf nicht in der Zukunft liegen.", {"as_of": "Nicht in der Zukunft."})
+    if as_of is not None and as_of.year < 2000:
+        # A real date, only far too early (a typo like 0001): say so instead of calling it invalid.
+        raise InvalidInput(f"Der Stichtag {as_of:%d.%m.}{as_of.year:04d} liegt vor 2000; so früh gibt es keine "
+                           "Daten. Bitte ein späteres Datum wählen.", {"as_of": "Frühestens 2000."})
     if actor.role not in DISTRICT_WIDE:
         data["organisation_id"] = actor.organisation_id   # supervisors see their organisation only
     return DashboardParams(as_of=as_of or today, explicit_as_of=as_of is not None, **data)

@@ -105,16 +105,25 @@ def load_params(raw: Mapping, now: datetime) -> ReportParams:
     return params
 
 
+EARLIEST_YEAR = 2000
+
+
 def _parse_as_of(text: str, now: datetime) -> datetime:
     """A date (end of that day, Berlin) or a Berlin-local date and time; clamped to now, never in the future."""
     try:
         if "T" in text or " " in text:
             moment = datetime.fromisoformat(text.replace(" ", "T"))
-            moment = (moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)).astimezone(UTC)
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=BERLIN))
         else:
-            moment = datetime.combine(date.fromisoformat(text), time(23, 59, 59), tzinfo=BERLIN).astimezone(UTC)
+            day = datetime.strptime(text, "%d.%m.%Y").date() if "." in text else date.fromisoformat(text)
+            moment = datetime.combine(day, time(23, 59, 59), tzinfo=BERLIN)
     except ValueError:
         _fail({"as_of": "Der Stichtag ist ungültig (erwartet TT.MM.JJJJ bzw. JJJJ-MM-TT)."})
+    if moment.year < EARLIEST_YEAR:
+        # A real date, only far too early (e.g. a typo like 0001): say so instead of calling it invalid.
+        _fail({"as_of": f"Der Stichtag {moment:%d.%m.}{moment.year:04d} liegt vor {EARLIEST_YEAR}; so früh gibt es "
+                        "keine Daten. Bitte ein späteres Datum wählen."})
+    moment = moment.astimezone(UTC)
     if moment.astimezone(BERLIN).date() > now.astimezone(BERLIN).date():
         _fail({"as_of": "Der Stichtag darf nicht in der Zukunft liegen."})
     return min(moment.replace(microsecond=0), now)

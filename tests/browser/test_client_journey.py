@@ -136,7 +136,7 @@ def test_caseworker_takes_client_from_intake_to_closure(page, js_errors, shot, c
     _start_task(page, "Bedarfsanalyse")
     _assessment_without_summary(page)
     page.get_by_role("button", name="Erledigen").click()
-    expect(page.locator(".flash-error")).to_contain_text("Bitte korrigieren Sie die markierten Felder.")
+    expect(page.locator("#error-summary")).to_contain_text("Bitte korrigieren Sie die markierten Felder.")
     expect(page.locator("#assessment_summary-error")).to_have_text("Bitte füllen Sie dieses Feld aus.")
     expect(page.locator('[name="language.situation"]')).to_have_value("A2-Kurs abgebrochen")
     expect(page.locator("input[name=assessment_date]")).to_have_value("2026-01-20")

@@ -101,7 +101,7 @@ def test_the_officer_filters_by_case_user_and_date(container, world, signed_in, 
     officer = signed_in("paula")
     page = _text(officer.get(f"/datenschutz/zugriffe?reference={reference.lower()}"))
     assert "3 Einträge" in page and "Dora Dietz (dora)" in page and "nicht gefunden / fremd" in page
-    assert "1 Einträge" in _text(officer.get("/datenschutz/zugriffe?user=carla"))
+    assert "1 Eintrag" in _text(officer.get("/datenschutz/zugriffe?user=carla"))
     page = _text(officer.get("/datenschutz/zugriffe?von=2026-06-15&bis=2026-07-01"))
     assert "2 Einträge" in page and "Anna Adler (anna)" not in page
     page = _text(officer.get("/datenschutz/zugriffe?von=morgen"))
@@ -135,3 +135,16 @@ def test_the_retention_page_shows_and_changes_the_period(container, world, signe
     assert officer.post("/datenschutz/aufbewahrung", data={"retention": "P4Y"}).status_code == 302
     assert "P4Y" in _text(officer.get("/datenschutz/aufbewahrung"))
     assert signed_in("erik").get("/datenschutz/aufbewahrung").status_code == 403
+
+
+def test_the_retention_period_is_set_in_years_and_months(container, world, signed_in, case_id):
+    officer = signed_in("paula")
+    page = _text(officer.get("/datenschutz/aufbewahrung"))
+    assert "3 Jahre" in page and 'name="jahre"' in page and 'value="3"' in page
+    assert officer.post("/datenschutz/aufbewahrung", data={"jahre": "2", "monate": "6"}).status_code == 302
+    page = _text(officer.get("/datenschutz/aufbewahrung"))
+    assert "2 Jahre und 6 Monate" in page and "(P2Y6M)" in page
+    bad = officer.post("/datenschutz/aufbewahrung", data={"jahre": "zwei", "monate": ""})
+    assert bad.status_code == 422 and "Bitte Jahre und Monate als ganze Zahlen angeben." in _text(bad)
+    short = officer.post("/datenschutz/aufbewahrung", data={"jahre": "0", "monate": "3"})
+    assert short.status_code == 422 and "zwischen einem und dreißig Jahren" in _text(short)

@@ -125,7 +125,7 @@ def test_bulk_handover_preview_then_confirm(signed_in, container, world, case_id
     preview = signed_in("carla").post("/uebergabe/vorschau", data={
         "kind": "caseworker", "caseworker_id": world.anna.id, "to_user_id": world.ben.id, "note": NOTE})
     text = _text(preview)
-    assert preview.status_code == 200 and "1 Fälle mit 1 offenen Aufgaben" in text and "Ben Berg" in text
+    assert preview.status_code == 200 and "1 Fall mit 1 offenen Aufgabe" in text and "Ben Berg" in text
     batch_id = text.split('name="batch_id" value="')[1].split('"')[0]
     assert signed_in("bernd").post("/uebergabe/ausfuehren", data={"batch_id": batch_id}).status_code == 404
     done = signed_in("carla").post("/uebergabe/ausfuehren", data={"batch_id": batch_id}, follow_redirects=True)

@@ -40,6 +40,9 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(_describe_demo(load_demo(container)))
     app = create_app(container=container)
     logging.basicConfig(level=logging.INFO)
+    from ..warmup import start_warmup
+
+    start_warmup()
     if container.settings.scheduler_in_process:
         from engine.time import build_scheduler
 

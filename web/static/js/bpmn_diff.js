@@ -123,8 +123,15 @@
       return;
     }
     Array.prototype.forEach.call(list.querySelectorAll('li[data-element-id]'), function (item) {
-      item.setAttribute('tabindex', '0');
-      item.setAttribute('role', 'button');
+      // A real button per entry: the list keeps list semantics (an <li role="button"> would break them) and
+      // keyboard users reach each change with Tab; a click anywhere on the entry does the same.
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link diff-show';
+      button.textContent = 'Im Diagramm zeigen';
+      button.setAttribute('aria-label', 'Im Diagramm zeigen: ' + (item.getAttribute('data-element-name') ||
+        item.getAttribute('data-element-id')));
+      item.appendChild(button);
       function activate() {
         Array.prototype.forEach.call(list.querySelectorAll('li.is-focused'), function (other) {
           other.classList.remove('is-focused');
@@ -133,12 +140,6 @@
         centre(oldViewer, newViewer, item.getAttribute('data-element-id'));
       }
       item.addEventListener('click', activate);
-      item.addEventListener('keydown', function (event) {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          activate();
-        }
-      });
     });
   }
 

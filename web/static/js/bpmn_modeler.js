@@ -92,12 +92,23 @@
   }
 
   /** Fit the whole diagram into the canvas (never enlarge), leaving room for the palette on the left. */
+  // The palette's real right edge (one or two columns, depending on the canvas height) plus a margin, so the
+  // fitted diagram's lane labels start beside it, never under it.
+  function paletteRoom() {
+    var palette = container.querySelector('.djs-palette');
+    if (!palette || !palette.offsetWidth) {
+      return PALETTE_ROOM;
+    }
+    var right = palette.getBoundingClientRect().right - container.getBoundingClientRect().left;
+    return Math.max(PALETTE_ROOM, Math.round(right) + 16);
+  }
+
   function fitViewport() {
     var canvas = modeler.get('canvas');
     var box = canvas.viewbox();
     var inner = box.inner;
     var outer = box.outer;
-    var left = readonly ? 20 : PALETTE_ROOM;
+    var left = readonly ? 20 : paletteRoom();
     if (!outer.width || !outer.height || !inner.width || !inner.height) {
       return; // container without size (hidden) or empty diagram: keep the default zoom
     }
@@ -288,6 +299,9 @@
       .then(function (xml) { return modeler.importXML(xml); })
       .then(function () {
         fitViewport();
+        if (window.iflDiagramControls) {
+          window.iflDiagramControls.attach(modeler, container, { fit: fitViewport });
+        }
         wireButtons();
         window.addEventListener('resize', function () { modeler.get('canvas').resized(); });
         container.setAttribute('data-modeler-state', 'ready');

@@ -4,7 +4,8 @@
  * Needs (load before this file, all from our own static files, no CDN):
  *   vendor/bpmn-js/diagram-js.css, vendor/bpmn-js/bpmn-js.css,
  *   vendor/bpmn-js/bpmn-font/css/bpmn.css, css/diagram.css,
- *   vendor/bpmn-js/bpmn-navigated-viewer.production.min.js  (global `BpmnJS`)
+ *   vendor/bpmn-js/bpmn-navigated-viewer.production.min.js  (global `BpmnJS`),
+ *   js/diagram_controls.js (fit/zoom/current-step buttons; optional)
  *
  * Markup contract (no inline script needed, CSP friendly):
  *
@@ -102,13 +103,24 @@
         return viewer.importXML(xml);
       })
       .then(function () {
-        var canvas = viewer.get('canvas');
+        applyMarkers(container, viewer);
         try {
-          canvas.zoom('fit-viewport', 'auto'); // fit (never enlarge) and center
+          if (window.iflDiagramControls) {
+            // Fit to the width (readable on a desktop); on a phone the current step at a readable size instead.
+            var controls = window.iflDiagramControls.attach(viewer, container, {
+              current: parseIds(container.getAttribute('data-failed'))
+                .concat(parseIds(container.getAttribute('data-current'))),
+              adjustHeight: true,
+              readable: 0.6
+            });
+            controls.initial();
+            window.addEventListener('resize', function () { viewer.get('canvas').resized(); });
+          } else {
+            viewer.get('canvas').zoom('fit-viewport', 'auto'); // fit (never enlarge) and center
+          }
         } catch (e) {
           // e.g. container hidden (zero size): keep default zoom
         }
-        applyMarkers(container, viewer);
         container.setAttribute('data-bpmn-state', 'ready');
       })
       .catch(function (err) {
