@@ -136,6 +136,10 @@ MATRIX: dict[str, Rule] = {
     "definitions.form_save": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.form_discard": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.form_deploy": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.new_process": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.create_process_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.new_form": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
+    "definitions.create_form_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
 }
 
 

@@ -3,6 +3,7 @@ running cases to another version, and repairing failed cases.
 """
 from .authorship import AUTHORS, Refused
 from .catalog import definitions_overview, form_uses, forms_overview, user_names
+from .creation import KEY_PATTERN, SOURCES, Template, create_form, create_process, process_templates
 from .deploy import deploy_definition
 from .drafts import adopt_version, deploy_draft, deploy_file, discard_draft, editor_source, save_draft
 from .forms import (
@@ -19,10 +20,10 @@ from .migration import BATCH_LIMIT, migrate_case, migrate_cases, revert_migratio
 from .repair import errored_cases, migrate_to_fixed_version, repair_view, reset_case, retry_case
 
 __all__ = [
-    "adopt_version", "AUTHORS", "BATCH_LIMIT", "check_definition", "definitions_overview", "deploy_context",
-    "deploy_definition", "deploy_draft", "deploy_file", "deploy_form", "discard_draft", "discard_form_draft",
-    "editor_source", "errored_cases", "form_editor_source", "form_uses", "form_versions", "forms_overview",
-    "migrate_case", "migrate_cases", "migrate_to_fixed_version", "migration_preview", "Refused", "repair_view",
-    "reset_case", "retry_case", "revert_migration", "save_draft", "save_form_draft", "seed_shipped_forms",
-    "user_names"
+    "adopt_version", "AUTHORS", "BATCH_LIMIT", "check_definition", "create_form", "create_process",
+    "definitions_overview", "deploy_context", "deploy_definition", "deploy_draft", "deploy_file", "deploy_form",
+    "discard_draft", "discard_form_draft", "editor_source", "errored_cases", "form_editor_source", "form_uses",
+    "form_versions", "forms_overview", "KEY_PATTERN", "migrate_case", "migrate_cases", "migrate_to_fixed_version",
+    "migration_preview", "process_templates", "Refused", "repair_view", "reset_case", "retry_case",
+    "revert_migration", "save_draft", "save_form_draft", "seed_shipped_forms", "SOURCES", "Template", "user_names"
 ]

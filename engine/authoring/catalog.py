@@ -76,8 +76,12 @@ def definitions_overview(session: Session) -> list[DefinitionEntry]:
     for row in session.execute(select(*columns).order_by(ProcessDefinition.key,
                                                          ProcessDefinition.version.desc())):
         by_key[row.key].append(row)  # rows without the XML: the list page never needs it
-    return [DefinitionEntry(key, versions[0].name, versions, running, drafts.get(key))
-            for key, versions in by_key.items()]
+    entries = [DefinitionEntry(key, versions[0].name, versions, running, drafts.get(key))
+               for key, versions in by_key.items()]
+    # A new process has a draft and no version yet: listed too, or nobody finds it again.
+    entries += [DefinitionEntry(key, draft_process_name(draft.bpmn_xml, key), [], running, draft)
+                for key, draft in sorted(drafts.items()) if key not in by_key]
+    return entries
 
 
 def form_uses(session: Session) -> dict[str, list[FormUse]]:
@@ -106,8 +110,11 @@ def forms_overview(session: Session) -> list[FormEntry]:
                                ).scalars():
         by_form[row.form_id].append(row)
     uses = form_uses(session)
-    return [FormEntry(form_id, _title(versions[0].schema) or form_id, versions, drafts.get(form_id),
-                      uses.get(form_id, [])) for form_id, versions in by_form.items()]
+    entries = [FormEntry(form_id, _title(versions[0].schema) or form_id, versions, drafts.get(form_id),
+                         uses.get(form_id, [])) for form_id, versions in by_form.items()]
+    entries += [FormEntry(form_id, _title(draft.schema) or form_id, [], draft, uses.get(form_id, []))
+                for form_id, draft in sorted(drafts.items()) if form_id not in by_form]
+    return entries
 
 
 def user_names(session: Session, ids) -> dict[int, str]:
@@ -116,6 +123,16 @@ def user_names(session: Session, ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def draft_process_name(xml: str, key: str) -> str:
+    """The name a never-deployed draft gives its process (the key if it names none)."""
+    try:
+        root = parse_xml(xml.encode("utf-8"))
+    except UnsafeXml:
+        return key
+    process = next((p for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("id") == key), None)
+    return (process.get("name") if process is not None else None) or key
 
 
 def _title(schema: dict) -> str:

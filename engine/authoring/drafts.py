@@ -12,6 +12,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.workflow import MAX_BYTES, Problem, UnsafeXml, forbidden_code, parse_xml
 
 from .authorship import Refused, draft_conflict, require_author, required_comment
+from .catalog import draft_process_name
 from .deploy import deploy_definition
 from .gate import check_definition
 
@@ -20,12 +21,17 @@ BPMN_ROOT = "{http://www.omg.org/spec/BPMN/20100524/MODEL}definitions"
 
 @dataclass(frozen=True)
 class EditorSource:
-    """What the modeler opens: the draft if one exists, else the latest version."""
+    """What the modeler opens: the draft if one exists, else the latest version (None: never deployed yet)."""
 
     key: str
     xml: str
     draft: DefinitionDraft | None
-    latest: ProcessDefinition
+    latest: ProcessDefinition | None
+
+    @property
+    def name(self) -> str:
+        """The process's name: of the latest version, or of the draft of a process never deployed."""
+        return self.latest.name if self.latest is not None else draft_process_name(self.xml, self.key)
 
 
 @dataclass(frozen=True)
@@ -39,9 +45,9 @@ class SavedDraft:
 def editor_source(uow, key: str) -> EditorSource:
     """The XML the editor starts from (read-only; call inside an entered unit of work)."""
     latest = latest_definition(uow.session, key, required=False)
-    if latest is None:
-        raise NotFound("Diese Prozessdefinition gibt es nicht.")
     draft = uow.session.get(DefinitionDraft, key)
+    if latest is None and draft is None:
+        raise NotFound("Diese Prozessdefinition gibt es nicht.")
     return EditorSource(key, draft.bpmn_xml if draft else latest.bpmn_xml, draft, latest)
 
 
@@ -80,9 +86,9 @@ def save_draft(uow, key: str, xml, expected_version: int | None, actor: Actor) -
         require_author(actor)
         xml = checked_xml(xml)
         latest = latest_definition(uow.session, key, required=False)
-        if latest is None:
+        if latest is None and uow.session.get(DefinitionDraft, key) is None:
             raise NotFound("Diese Prozessdefinition gibt es nicht.")
-        version = _write(uow, key, xml, expected_version, actor, latest.id)
+        version = _write(uow, key, xml, expected_version, actor, latest.id if latest else None)
         problems = check_definition(uow, key, xml)
         uow.commit()
         return SavedDraft(version, problems)
@@ -154,8 +160,8 @@ def deploy_draft(uow, key: str, expected_version: int | None, comment: str | Non
         if errors:
             raise Refused(f"Bereitstellung abgelehnt: der Entwurf hat {len(errors)} Fehler. Bitte beheben Sie "
                           "sie im Editor und prüfen Sie erneut.", problems)
-        latest = latest_definition(uow.session, key)
-        if latest.bpmn_xml == draft.bpmn_xml:
+        latest = latest_definition(uow.session, key, required=False)
+        if latest is not None and latest.bpmn_xml == draft.bpmn_xml:
             raise InvalidInput("Der Entwurf ist identisch mit der bereitgestellten Version "
                                f"{latest.version}; es wurde keine neue Version angelegt.")
         definition = deploy_definition(uow, key, draft.bpmn_xml, actor.id, comment)

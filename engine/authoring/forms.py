@@ -66,11 +66,19 @@ def latest_form(session, form_id: str) -> FormVersion:
     return row
 
 
-def form_editor_source(uow, form_id: str) -> tuple[dict, FormDraft | None, FormVersion]:
-    """The schema the form editor starts from: the draft if one exists, else the latest version."""
-    latest = latest_form(uow.session, form_id)
+def form_editor_source(uow, form_id: str) -> tuple[dict, FormDraft | None, FormVersion | None]:
+    """The schema the form editor starts from: the draft if one exists, else the latest version (None: a new
+    form never deployed)."""
     draft = uow.session.get(FormDraft, form_id)
+    latest = latest_form(uow.session, form_id) if draft is None else _latest_or_none(uow.session, form_id)
     return (draft.schema if draft else latest.schema), draft, latest
+
+
+def _latest_or_none(session, form_id: str) -> FormVersion | None:
+    try:
+        return latest_form(session, form_id)
+    except NotFound:
+        return None
 
 
 def _schema_problems(schema: dict) -> list[Problem]:
@@ -90,7 +98,8 @@ def save_form_draft(uow, form_id: str, schema, expected_version: int | None, act
         if schema.get("id") != form_id:
             raise Refused(f"Die id des Formulars muss „{form_id}“ bleiben.",
                           [Problem("error", "", f"Die id des Formulars muss „{form_id}“ bleiben.")])
-        latest_form(uow.session, form_id)
+        if uow.session.get(FormDraft, form_id) is None:
+            latest_form(uow.session, form_id)  # 404 for a form that has neither versions nor a draft
         now = uow.clock.now()
         if expected_version is None:
             if uow.session.get(FormDraft, form_id) is not None:
@@ -141,9 +150,9 @@ def deploy_form(uow, form_id: str, expected_version: int | None, comment: str | 
         problems = _schema_problems(draft.schema)
         if problems:
             raise Refused("Bereitstellung abgelehnt: das Formular ist ungültig.", problems)
-        latest = latest_form(uow.session, form_id)
+        latest = _latest_or_none(uow.session, form_id)
         digest = checksum(draft.schema)
-        if digest == latest.checksum:
+        if latest is not None and digest == latest.checksum:
             raise InvalidInput(f"Der Entwurf ist identisch mit Version {latest.version}; es wurde keine neue "
                                "Version angelegt.")
         before = load_latest_forms(uow.session)

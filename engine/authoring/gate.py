@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from engine.base import journey_key
 from engine.casework import STEP_FIELDS
-from engine.db import ProcessDefinition
+from engine.db import FormDraft, ProcessDefinition
 from engine.workflow import DeployContext, Problem, called_processes, lint_definition
 
 from .deploy import called_documents
@@ -23,7 +23,8 @@ def deploy_context(session, key: str | None, xml: str) -> DeployContext:
     pins = {k: latest[k] for k in called_processes(xml) if k in latest and k != key}
     return DeployContext(key=key, journey_key=journey_key(session), deployed=frozenset(latest),
                          calls={row.key: frozenset((row.calls or {}).keys()) for row in rows},
-                         documents=called_documents(session, pins), step_fields=STEP_FIELDS)
+                         documents=called_documents(session, pins), step_fields=STEP_FIELDS,
+                         draft_forms=frozenset(session.execute(select(FormDraft.form_id)).scalars()))
 
 
 def check_definition(uow, key: str | None, xml: str) -> list[Problem]:

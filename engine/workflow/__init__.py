@@ -1,6 +1,7 @@
 """The SpiffWorkflow adapter: the only package of engine/ that imports SpiffWorkflow."""
 from .codec import FORMAT_VERSION, WorkflowCodec
 from .conformance import replay
+from .declarations import CLOSURE_REASONS, PHASES, STEP_LABELS, STEPS
 from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
@@ -27,6 +28,7 @@ from .model import (
     main_process_id,
     parse_model,
 )
+from .process_copy import rename_process
 from .runtime import ReadyTask, ScriptFailure, TaskNotReady, WorkflowRuntime
 from .script_engine import ForbiddenExpression, RestrictedEnvironment, check_source, evaluate
 from .store import (
@@ -44,12 +46,12 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
     "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
-    "DefinitionError", "DeployContext", "diff_definitions", "evaluate", "forbidden_code", "ForbiddenExpression",
-    "FORMAT_VERSION", "lint_definition", "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES",
-    "migrate", "MigrationRefused", "parse_duration", "parse_model", "parse_xml", "prepare_save", "Problem",
-    "ProcessModel", "prune_history", "reached_from_rows", "reached_in", "read_stored", "ReadyTask",
-    "removed_field_uses", "replay", "reset_targets", "reset_to", "ResetRefused", "ResetTarget",
-    "restore_workflow", "RestrictedEnvironment", "save_workflow", "ScriptFailure", "spec_changes",
-    "TaskNotReady", "unarchive", "UnsafeXml", "UnsupportedState", "UserTaskInfo", "WorkflowCodec",
-    "WorkflowRuntime", "write_saves"
+    "CLOSURE_REASONS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate", "forbidden_code",
+    "ForbiddenExpression", "FORMAT_VERSION", "lint_definition", "load_with_history", "load_workflow",
+    "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused", "parse_duration", "parse_model", "parse_xml",
+    "PHASES", "prepare_save", "Problem", "ProcessModel", "prune_history", "reached_from_rows", "reached_in",
+    "read_stored", "ReadyTask", "removed_field_uses", "rename_process", "replay", "reset_targets", "reset_to",
+    "ResetRefused", "ResetTarget", "restore_workflow", "RestrictedEnvironment", "save_workflow", "ScriptFailure",
+    "spec_changes", "STEP_LABELS", "STEPS", "TaskNotReady", "unarchive", "UnsafeXml", "UnsupportedState",
+    "UserTaskInfo", "WorkflowCodec", "WorkflowRuntime", "write_saves"
 ]

@@ -16,6 +16,12 @@ PREFIX = "integraflow."
 PROCESS_KINDS = ("journey", "case_process")
 STEPS = ("intake", "eligibility_review", "consent", "assessment", "target_agreement", "review", "closure")
 PHASES = ("intake", "eligibility", "consent", "assessment", "plan", "review", "closure")
+# German names of the steps (the properties panel and the check's messages use them).
+STEP_LABELS = {
+    "intake": "Erstaufnahme", "eligibility_review": "Prüfung der Förderfähigkeit", "consent": "Einwilligung",
+    "assessment": "Bedarfsanalyse", "target_agreement": "Zielvereinbarung", "review": "Fortschreibung",
+    "closure": "Abschluss",
+}
 # The phase a mandated step stands for when the task declares none.
 STEP_PHASES = {"intake": "intake", "eligibility_review": "eligibility", "consent": "consent",
                "assessment": "assessment", "target_agreement": "plan", "review": "review", "closure": "closure"}

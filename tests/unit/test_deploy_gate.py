@@ -168,3 +168,19 @@ def test_closure_reason_only_counts_in_the_journey():
     problems = lint_definition(xml, FORMS)
     assert any(p.severity == "warning" and "Abschlussgrund wirkt nur im Begleitprozess" in p.message
                for p in problems)
+
+
+@pytest.mark.parametrize("reserved", ["Start", "End", "p.EndJoin"])
+def test_ids_the_runtime_uses_for_itself_are_refused(reserved):
+    xml = process("p", user() + TAIL).replace('id="b1"', f'id="{reserved}"').replace('targetRef="b1"',
+                                                                                    f'targetRef="{reserved}"')
+    xml = xml.replace('sourceRef="b1"', f'sourceRef="{reserved}"')
+    problems = lint_definition(xml, FORMS, DeployContext(key="p"))
+    assert found(problems, "für die Laufzeit reserviert", reserved)
+
+
+def test_a_form_that_is_only_a_draft_is_named_as_such():
+    xml = process("p", user(form="wohnungsbesichtigung") + TAIL)
+    problems = lint_definition(xml, FORMS, DeployContext(key="p", draft_forms=frozenset({"wohnungsbesichtigung"})))
+    assert found(problems, "erst ein Entwurf", "b1")
+    assert found(lint_definition(xml, FORMS, DeployContext(key="p")), "nicht bekannt", "b1")

@@ -25,6 +25,7 @@ from engine.workflow import MAX_BYTES, diff_definitions
 
 from ..deps import actor, reader, uow
 from .blueprint import TooLarge, bp, problems_json
+from .creation import panel_fields, panel_vocabulary
 from .schemas import CompareQuery, DraftForm, SaveXmlBody, XmlBody, load
 
 
@@ -48,8 +49,10 @@ def _editor_page(key: str, problems=(), status: int = 200, values=None):
         source = editor_source(r, key)
         names = user_names(r.session, [source.draft.updated_by if source.draft else None])
         form_ids = r.forms.ids()
+        fields = panel_fields(r.forms)
     return render_template("definitions/edit.html", source=source, names=names, form_ids=form_ids,
-                           problems=problems, values=values or {}), status
+                           vocabulary=panel_vocabulary(), fields=fields, problems=problems,
+                           values=values or {}), status
 
 
 @bp.route("/<key>/bearbeiten")
@@ -138,8 +141,11 @@ def deploy(key: str):
         flash(exc.message, "error")
         return _editor_page(key, getattr(exc, "problems", []), 422,
                             values={"comment": form["comment"], "errors": exc.errors})
-    flash(f"Version {definition.version} von „{definition.name}“ ist bereitgestellt. Neue Fälle starten darauf; "
-          "laufende Fälle bleiben auf ihrer Version.", "success")
+    if definition.kind == "journey":
+        after = "Neue Fälle starten darauf; laufende Fälle bleiben auf ihrer Version."
+    else:
+        after = "Abläufe, die ab jetzt starten, verwenden sie; laufende Abläufe bleiben auf ihrer Version."
+    flash(f"Version {definition.version} von „{definition.name}“ ist bereitgestellt. {after}", "success")
     return redirect(url_for(".index"))
 
 
@@ -192,7 +198,7 @@ def compare(key: str):
     """Two versions of a definition side by side: changed elements listed and highlighted."""
     query = load(CompareQuery(), request.args.to_dict())
     with reader() as r:
-        entry = next((d for d in definitions_overview(r.session) if d.key == key), None)
+        entry = next((d for d in definitions_overview(r.session) if d.key == key and d.versions), None)
         if entry is None:
             raise NotFound("Diese Prozessdefinition gibt es nicht.")
         ids = [v.id for v in entry.versions]

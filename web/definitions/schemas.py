@@ -50,6 +50,28 @@ class DraftForm(Schema):
         return data
 
 
+class NewProcessForm(Schema):
+    """Neuer Prozess: key and name (checked by the service, with field messages), the source of the first draft."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(load_default="", validate=validate.Length(max=200))
+    name = fields.String(load_default="", validate=validate.Length(max=1000))
+    source = fields.String(load_default="blank", validate=validate.Length(max=20))
+    template = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class NewFormForm(Schema):
+    """Neues Formular: its id and title (checked by the service, with field messages)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(load_default="", validate=validate.Length(max=200))
+    title = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
 class CompareQuery(Schema):
     """Which two versions to compare (ids of process_definition rows)."""
 

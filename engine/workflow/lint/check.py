@@ -12,6 +12,7 @@ from .declarations import declaration_problems
 from .elements import FLOW_NODES, parser_problems, unsupported
 from .flow import gateways, message_payloads, uncaught_events, unreachable
 from .problems import Problem, bpmn, error, local
+from .reserved import reserved_ids
 from .user_tasks import user_tasks
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def lint_definition(xml: bytes | str, forms: FormRegistry | None = None,
         problems.update(unreachable(container, nodes, flows))
     problems.update(uncaught_events(root))
     problems.update(message_payloads(root))
-    problems.update(user_tasks(root, forms))
+    problems.update(reserved_ids(root))
+    problems.update(user_tasks(root, forms, context.draft_forms))
     problems.update(expressions(root, forms))
     problems.update(declaration_problems(root, executable[0], forms, context))
     problems.update(call_problems(root, executable[0], context))

@@ -19,3 +19,4 @@ class DeployContext:
     calls: dict[str, frozenset[str]] = field(default_factory=dict)
     documents: tuple[str, ...] = ()
     step_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    draft_forms: frozenset[str] = frozenset()  # forms with a draft but no deployed version yet

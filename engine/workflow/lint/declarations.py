@@ -6,21 +6,14 @@ from typing import TYPE_CHECKING
 
 from engine.forms import UnknownForm, field_names
 
+from ..declarations import STEP_LABELS, process_declaration, properties, task_declaration
 from ..declarations import declaration_problems as element_problems
-from ..declarations import process_declaration, properties, task_declaration
 from ..model import CAMUNDA_NS
 from .context import DeployContext
 from .problems import Problem, bpmn, error, local, warning
 
 if TYPE_CHECKING:
     from engine.forms import FormRegistry
-
-_STEP_LABELS = {
-    "intake": "Erstaufnahme", "eligibility_review": "Prüfung der Förderfähigkeit", "consent": "Einwilligung",
-    "assessment": "Bedarfsanalyse", "target_agreement": "Zielvereinbarung", "review": "Fortschreibung",
-    "closure": "Abschluss",
-}
-
 
 def declaration_problems(root, main_process, forms: FormRegistry | None, context: DeployContext) -> list[Problem]:
     """Every finding about declarations in the file; `main_process` is the process the file deploys."""
@@ -116,7 +109,7 @@ def _step_forms(root, forms: FormRegistry | None, context: DeployContext) -> lis
             continue  # reported by the user task check
         missing = sorted(needed - provided)
         if missing:
-            problems.append(error(task.get("id"), f"Der Schritt „{_STEP_LABELS.get(step, step)}“ liest aus seinem "
+            problems.append(error(task.get("id"), f"Der Schritt „{STEP_LABELS.get(step, step)}“ liest aus seinem "
                                                   f"Formular „{key}“ die Felder {', '.join(missing)}, die das "
                                                   "Formular nicht hat."))
     return problems

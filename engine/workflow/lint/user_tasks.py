@@ -18,7 +18,7 @@ def lane_names(root) -> dict[str, str]:
     return lanes
 
 
-def user_tasks(root, forms: FormRegistry | None) -> list[Problem]:
+def user_tasks(root, forms: FormRegistry | None, draft_forms=frozenset()) -> list[Problem]:
     """Every user task needs a known form and a role (lane or candidate group) for the worklist."""
     problems, lanes = [], lane_names(root)
     for task in root.iter(bpmn("userTask")):
@@ -26,6 +26,9 @@ def user_tasks(root, forms: FormRegistry | None) -> list[Problem]:
         form_key = (task.get(f"{{{CAMUNDA_NS}}}formKey") or "").strip()
         if not form_key:
             problems.append(error(task_id, "Benutzeraufgabe ohne Formular (camunda:formKey fehlt)."))
+        elif forms is not None and form_key not in forms and form_key in draft_forms:
+            problems.append(error(task_id, f"Das Formular „{form_key}“ ist erst ein Entwurf; bitte stellen Sie es "
+                                           "zuerst bereit (Prozesse › Formulare)."))
         elif forms is not None and form_key not in forms:
             problems.append(error(task_id, f"Das Formular '{form_key}' ist nicht bekannt."))
         groups = (task.get(f"{{{CAMUNDA_NS}}}candidateGroups") or "").strip()

@@ -48,10 +48,11 @@
     'general': { open: true },
     'documentation': { open: true },
     'timer': { open: true },
-    'CamundaPlatform__UserAssignment': { open: true },
+    'iflSemantics': { open: true },
+    'iflAssignment': { open: true },
+    'iflCondition': { open: true },
     'CamundaPlatform__Form': { open: true },
-    'CamundaPlatform__Script': { open: true },
-    'CamundaPlatform__Condition': { open: true }
+    'CamundaPlatform__Script': { open: true }
   };
   var PALETTE_ROOM = 110; // px left free for the palette when fitting the diagram
 
@@ -78,7 +79,8 @@
       lib.CamundaBehaviorsModule
     ];
     if (window.iflBpmnProperties) {
-      modules.push(window.iflBpmnProperties.module(forms));
+      modules.push(window.iflBpmnProperties.module(forms, editorKit.parseJson(container.getAttribute('data-vocabulary')),
+        editorKit.parseJson(container.getAttribute('data-fields'))));
     }
     if (window.iflBpmnI18nDe) {
       modules.push(window.iflBpmnI18nDe.module);

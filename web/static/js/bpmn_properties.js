@@ -5,11 +5,13 @@
  * input/output mappings, history cleanup, …) that SpiffWorkflow ignores here; showing them would invite edits that
  * do nothing. This provider runs after the bpmn and Camunda providers and keeps:
  *   general (name, id; process id/name), documentation, timer (timeDate/timeDuration/timeCycle),
- *   user assignment (camunda:candidateGroups = role, camunda:dueDate), the form of a user task (camunda:formKey,
- *   typed or chosen from the known forms), script (format, script), sequence flow condition.
+ *   the form of a user task (camunda:formKey, typed or chosen from the known forms), script (format, script);
+ *   and adds the builders of bpmn_builders.js (meaning for Integraflow, role and due date, gateway conditions)
+ *   in place of Camunda's user assignment and condition groups.
  * A lane's name is its role (edited in "general", with a hint saying which names the engine knows).
  *
- * Load after vendor/bpmn-modeler-bundle/integraflow-modeler.js; exposes window.iflBpmnProperties.module(forms).
+ * Load after vendor/bpmn-modeler-bundle/integraflow-modeler.js and bpmn_builders.js; exposes
+ * window.iflBpmnProperties.module(forms, vocabulary, fields).
  */
 (function () {
   'use strict';
@@ -24,10 +26,8 @@
     'general': ['name', 'id', 'processId', 'processName'],
     'documentation': null,
     'timer': null,
-    'CamundaPlatform__UserAssignment': ['candidateGroups', 'dueDate'],
     'CamundaPlatform__Form': null,
-    'CamundaPlatform__Script': ['scriptFormat', 'scriptType', 'scriptValue'],
-    'CamundaPlatform__Condition': null
+    'CamundaPlatform__Script': ['scriptFormat', 'scriptType', 'scriptValue']
   };
   var FILTER_PRIORITY = 100; // lower than the bpmn (1000) and Camunda (500) providers: runs after them
 
@@ -46,25 +46,6 @@
       },
       setValue: function (value) {
         modeling.updateProperties(element, { 'camunda:formKey': (value || '').trim() || undefined });
-      }
-    });
-  }
-
-  function CandidateGroups(props) {
-    var element = props.element;
-    var modeling = lib.useService('modeling');
-    var debounce = lib.useService('debounceInput');
-    return lib.h(lib.TextFieldEntry, {
-      element: element,
-      id: 'candidateGroups',
-      label: 'Rolle (camunda:candidateGroups)',
-      description: 'caseworker, supervisor, compliance oder admin. Leer: die Rolle der Spur (Lane) gilt.',
-      debounce: debounce,
-      getValue: function () {
-        return lib.getBusinessObject(element).get('camunda:candidateGroups') || '';
-      },
-      setValue: function (value) {
-        modeling.updateProperties(element, { 'camunda:candidateGroups': (value || '').trim() || undefined });
       }
     });
   }
@@ -132,29 +113,35 @@
         return keptEntries.indexOf(entry.id) !== -1;
       });
     }
-    if (group.id === 'CamundaPlatform__UserAssignment') {
-      group.entries = group.entries.map(function (entry) {
-        return entry.id === 'candidateGroups'
-          ? { id: 'candidateGroups', component: CandidateGroups, isEdited: lib.isTextFieldEntryEdited }
-          : entry;
-      });
-    }
     if (group.id === 'general' && lib.is(element, 'bpmn:Lane')) {
       group.entries = group.entries.concat([{ id: 'iflLaneRoleHint', component: LaneRoleHint }]);
     }
     return group.entries && group.entries.length ? group : null;
   }
 
-  function makeModule(forms) {
-    function IntegraflowPropertiesFilter(propertiesPanel) {
+  function makeModule(forms, vocabulary, fields) {
+    var builders = window.iflBpmnBuilders ? window.iflBpmnBuilders.groups(vocabulary, fields) : null;
+
+    function IntegraflowPropertiesFilter(propertiesPanel, elementRegistry) {
       propertiesPanel.registerProvider(FILTER_PRIORITY, this);
+      this._elementRegistry = elementRegistry;
     }
-    IntegraflowPropertiesFilter.$inject = ['propertiesPanel'];
+    IntegraflowPropertiesFilter.$inject = ['propertiesPanel', 'elementRegistry'];
     IntegraflowPropertiesFilter.prototype.getGroups = function (element) {
+      var elementRegistry = this._elementRegistry;
       return function (groups) {
-        return groups
+        var kept = groups
           .map(function (group) { return keepGroup(group, element, forms); })
           .filter(function (group) { return group !== null; });
+        if (!builders) {
+          return kept;
+        }
+        // Right after "general", what a team lead decides first about an element: its form, then our builders.
+        var form = kept.filter(function (group) { return group.id === 'CamundaPlatform__Form'; });
+        kept = kept.filter(function (group) { return group.id !== 'CamundaPlatform__Form'; });
+        var generalAt = kept.findIndex(function (group) { return group.id === 'general'; });
+        kept.splice.apply(kept, [generalAt + 1, 0].concat(form, builders(element, elementRegistry)));
+        return kept;
       };
     };
     return {
@@ -164,9 +151,15 @@
   }
 
   window.iflBpmnProperties = {
-    /** A bpmn-js module filtering the properties panel; forms: known form keys for the dropdown. */
-    module: function (forms) {
-      return makeModule((forms || []).filter(function (name) { return typeof name === 'string' && name; }));
+    /** A bpmn-js module filtering the properties panel; forms: known form keys for the dropdown; vocabulary and
+     *  fields: the builders' German choices and each form's fields (see web/definitions/creation.py). */
+    module: function (forms, vocabulary, fields) {
+      var vocab = vocabulary && typeof vocabulary === 'object' ? vocabulary : {};
+      ['roles', 'steps', 'phases', 'closure_reasons', 'kinds'].forEach(function (name) {
+        vocab[name] = Array.isArray(vocab[name]) ? vocab[name] : [];
+      });
+      return makeModule((forms || []).filter(function (name) { return typeof name === 'string' && name; }), vocab,
+        fields && typeof fields === 'object' ? fields : {});
     }
   };
 })();

@@ -20,6 +20,16 @@
     }
   }
 
+  /** Parse a JSON object from a data attribute; anything else is an empty object. */
+  function parseJson(value) {
+    try {
+      var parsed = JSON.parse(value || '{}');
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute('content') : '';
@@ -271,6 +281,7 @@
   }
 
   window.iflEditorKit = {
+    parseJson: parseJson,
     parseJsonList: parseJsonList,
     postJson: postJson,
     draftVersion: draftVersion,
