@@ -6,20 +6,42 @@ database test against PostgreSQL as well as SQLite.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, create_engine, text
 
 from engine.bootstrap import bootstrap
 from engine.clock import FakeClock
-from engine.config import Settings
+from engine.config import SHIPPED_BPMN_DIR, Settings
 from engine.db import Base
 from engine.setup import prepare_database
 from world import World, make_world
 
-PG_URL = os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL")
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, …), created on first use.
+
+    Runs when this file is imported, before any test module reads the variable, and rewrites it for the worker.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, _, name = url.rpartition("/")
+    target = f"{name.split('?')[0]}_{worker}"
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{target}"'))
+    os.environ["INTEGRAFLOW_TEST_DATABASE_URL"] = f"{base}/{target}"
+    return os.environ["INTEGRAFLOW_TEST_DATABASE_URL"]
+
+
+PG_URL = _worker_database(os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL"))
+# The process ids of the shipped files (the id sits on the executable process element's line).
+SHIPPED_KEYS = frozenset(re.search(r'<bpmn:process id="([^"]+)"', p.read_text(encoding="utf-8")).group(1)
+                         for p in SHIPPED_BPMN_DIR.glob("*.bpmn"))
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -61,8 +83,10 @@ def _truncate_pg(container) -> None:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name != "process_definition")
     with container.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        # Versions a test deployed would make the next test's new cases start on them: keep only the shipped one.
-        conn.execute(text("DELETE FROM process_definition WHERE version > 1"))
+        # Versions a test deployed would make the next test's new cases start on them, and processes a test created
+        # would be there for the next one: keep only the shipped versions.
+        conn.execute(text("DELETE FROM process_definition WHERE version > 1 OR key NOT IN :shipped")
+                     .bindparams(bindparam("shipped", expanding=True)), {"shipped": list(SHIPPED_KEYS)})
 
 
 @pytest.fixture(params=BACKENDS)

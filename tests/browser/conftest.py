@@ -72,7 +72,7 @@ def shot(page, container):
     folder = ARTIFACTS / container.engine.dialect.name
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
-        old.unlink()
+        old.unlink(missing_ok=True)  # another xdist worker may have removed it first
     counter = itertools.count(1)
 
     def take(name: str) -> None:

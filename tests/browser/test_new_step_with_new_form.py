@@ -105,6 +105,8 @@ def test_team_lead_adds_a_step_with_a_new_form_and_the_caseworker_completes_it(p
     count = page.locator("#bpmn-properties #bio-properties-panel-iflDueCount")
     count.fill("7")
     count.press("Tab")
+    # The panel commits text fields debounced: wait for the count to reach the diagram before the next choice.
+    page.wait_for_function("() => window.iflBpmnModeler.saveXML().then(r => r.xml.includes(\"'P7D'\"))")
     _choose(page, "iflDueUnit", "D")
     _choose(page, "iflDueRef", "step_completed_on")
     shot("neuer-schritt-frist")

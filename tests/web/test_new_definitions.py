@@ -130,7 +130,8 @@ def test_a_new_form_is_a_draft_until_deployed_and_a_step_may_use_it_only_then(co
     assert "Neues Formular" in _text(carla.get("/prozesse/"))
     created = carla.post("/prozesse/formulare/neu", data={"key": "wohnungsbesichtigung",
                                                           "title": "Wohnungsbesichtigung"})
-    assert created.status_code == 302 and created.headers["Location"].endswith("/prozesse/formulare/wohnungsbesichtigung")
+    assert created.status_code == 302
+    assert created.headers["Location"].endswith("/prozesse/formulare/wohnungsbesichtigung")
     assert "Wohnungsbesichtigung" in _text(carla.get("/prozesse/"))
     assert 'id="form-editor"' in _text(carla.get("/prozesse/formulare/wohnungsbesichtigung"))
     schema = json.loads(carla.get("/prozesse/formulare/wohnungsbesichtigung/entwurf.json").get_data(as_text=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.authoring import create_form, create_process, process_templates
+from engine.authoring import SOURCES, create_form, create_process, process_templates
 from engine.base import CLOSURE_REASONS, ROLE_LABELS
 from engine.casework import PHASE_LABELS
 from engine.errors import InvalidInput
@@ -14,9 +14,6 @@ from engine.workflow import MAX_BYTES, PHASES, STEP_LABELS, STEPS
 from ..deps import actor, reader, uow
 from .blueprint import bp
 from .schemas import NewFormForm, NewProcessForm, load
-
-SOURCE_LABELS = {"blank": "Leerer Prozess", "template": "Kopie eines bereitgestellten Prozesses",
-                 "upload": "BPMN-Datei hochladen"}
 
 
 def panel_vocabulary() -> dict:
@@ -28,7 +25,8 @@ def panel_vocabulary() -> dict:
         "closure_reasons": [{"value": key, "label": label} for key, label in CLOSURE_REASONS.items()],
         # Data the app itself puts into every case's workflow (conditions and due dates may read them too).
         "variables": [
-            {"key": "eligible", "label": "Förderfähig (Prüfung bei der Erstaufnahme)", "kind": "boolean", "options": []},
+            {"key": "eligible", "label": "Förderfähig (Prüfung bei der Erstaufnahme)", "kind": "boolean",
+             "options": []},
             {"key": "intake_date", "label": "Fallbeginn (Erstaufnahme)", "kind": "date", "options": []},
             {"key": "step_completed_on", "label": "Erledigung des vorigen Schritts", "kind": "date", "options": []},
         ],
@@ -45,7 +43,7 @@ def panel_fields(forms) -> dict[str, list[dict]]:
 def _new_process_page(values=None, errors=None, status: int = 200):
     with reader() as r:
         templates = process_templates(r.session)
-    return render_template("definitions/new_process.html", templates=templates, sources=SOURCE_LABELS,
+    return render_template("definitions/new_process.html", templates=templates, sources=SOURCES,
                            values=values or {"source": "blank"}, errors=errors or {},
                            max_kb=MAX_BYTES // 1024), status
 
