@@ -18,6 +18,8 @@ EVENT_LABELS = {
     "note_added": "Notiz hinzugefügt",
     "definition_deployed": "Prozessversion bereitgestellt",
     "form_deployed": "Formularversion bereitgestellt",
+    "definition_created": "Prozess angelegt",
+    "form_created": "Formular angelegt",
     "timer_fired": "Frist erreicht",
     "timer_failed": "Zeitgeber fehlgeschlagen",
     "timer_retried": "Zeitgeber erneut gestartet",
