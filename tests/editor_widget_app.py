@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
 
+from engine.forms import FormRegistry
+from web.definitions.creation import panel_fields, panel_vocabulary
 from web.security import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +37,7 @@ TAIL = "{scripts}</main></body></html>"
 BPMN_CSS = ["vendor/bpmn-js/diagram-js.css", "vendor/bpmn-js/bpmn-js.css", "vendor/bpmn-js/bpmn-font/css/bpmn.css"]
 MODELER_CSS = BPMN_CSS + ["vendor/bpmn-modeler-bundle/properties-panel.css"]
 MODELER_JS = ["vendor/bpmn-modeler-bundle/integraflow-modeler.js", "js/editor_kit.js", "js/bpmn_i18n_de.js",
-              "js/bpmn_properties.js", "js/bpmn_modeler.js"]
+              "js/bpmn_builders.js", "js/bpmn_properties.js", "js/bpmn_modeler.js"]
 FORM_CSS = ["vendor/form-js/form-js.css", "vendor/form-js/form-js-editor.css", "vendor/form-js/flatpickr/light.css",
             "vendor/form-js/draggle.css", "vendor/bpmn-modeler-bundle/properties-panel.css"]
 FORM_JS = ["vendor/form-js/integraflow-form-js.js", "js/editor_kit.js", "js/form_editor.js"]
@@ -62,6 +64,8 @@ def _page(title: str, css: list[str], body: str, scripts: list[str]) -> str:
 def modeler_body(readonly: bool) -> str:
     """The modeler markup of the contract."""
     forms = json.dumps(FORM_NAMES).replace('"', "&quot;")
+    vocabulary = json.dumps(panel_vocabulary()).replace('"', "&quot;")
+    fields = json.dumps(panel_fields(FormRegistry(ROOT / "bpmn" / "forms"))).replace('"', "&quot;")
     return f"""
 <div class="editor-toolbar">
   <button type="button" id="bpmn-check" class="secondary">Prüfen</button>
@@ -73,6 +77,7 @@ def modeler_body(readonly: bool) -> str:
 <div class="editor-layout">
   <div id="bpmn-modeler" data-xml-url="/api/bpmn.xml" data-save-url="/api/bpmn/save" data-check-url="/api/bpmn/check"
        data-draft-version="2" data-forms="{forms}" data-filename="client_journey.bpmn"
+       data-vocabulary="{vocabulary}" data-fields="{fields}"
        data-readonly="{1 if readonly else 0}"></div>
   <div id="bpmn-properties"></div>
 </div>

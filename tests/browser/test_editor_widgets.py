@@ -7,6 +7,7 @@ the diff markers. Every test also asserts that no Content-Security-Policy violat
 """
 from __future__ import annotations
 
+import html
 import json
 import threading
 from pathlib import Path
@@ -118,12 +119,14 @@ def test_modeler_loads_the_shipped_client_journey_with_only_the_properties_the_e
     panel = page.locator("#bpmn-properties")
     expect(panel.locator(".bio-properties-panel-header-label")).to_have_text("Erstaufnahme")
     expect(panel.locator("#bio-properties-panel-iflFormKey")).to_have_value("intake")
-    expect(panel.locator("#bio-properties-panel-candidateGroups")).to_have_value("caseworker")
+    expect(panel.locator("#bio-properties-panel-iflRole")).to_have_value("caseworker")
+    expect(panel.locator("#bio-properties-panel-iflStep")).to_have_value("intake")
     choice = panel.locator("#bio-properties-panel-iflFormKeyChoice")
     expect(choice).to_have_value("intake")
     expect(choice.locator("option")).to_contain_text(["– kein Formular –", "assessment", "intake"])
     groups = panel.locator("[data-group-id]")
-    expect(groups).to_have_count(4)
+    # Allgemein, Formular, Bedeutung für Integraflow, Zuständigkeit und Frist, Dokumentation.
+    expect(groups).to_have_count(5)
     for hidden in ("AsynchronousContinuations", "ExecutionListener", "TaskListener", "Input", "Output",
                    "ExtensionProperties"):
         expect(panel.locator(f"[data-group-id='group-CamundaPlatform__{hidden}']")).to_have_count(0)
@@ -134,12 +137,51 @@ def test_modeler_loads_the_shipped_client_journey_with_only_the_properties_the_e
     expect(panel.locator("[data-group-id='group-timer']")).to_contain_text("Zeitgeber")
     expect(panel.locator("[data-group-id='group-CamundaPlatform__JobExecution']")).to_have_count(0)
     select(page, "Flow_Eligible_Yes")
-    expect(panel.locator("[data-group-id='group-CamundaPlatform__Condition']")).to_be_visible()
+    expect(panel.locator("[data-group-id='group-iflCondition']")).to_be_visible()
+    expect(panel.locator("#bio-properties-panel-iflConditionMode")).to_have_value("builder")
+    expect(panel.locator("#bio-properties-panel-iflConditionField")).to_have_value("eligible")
     page.evaluate("() => { const m = window.iflBpmnModeler; m.get('selection').select("
                   "m.get('elementRegistry').get('Lane_Supervisor')); }")
     expect(panel.locator("#bio-properties-panel-name")).to_have_value("Teamleitung")
     expect(panel).to_contain_text("Der Name der Spur bestimmt die Rolle")
     shot(page, "modeler")
+    assert_clean(page, errors)
+
+
+@pytest.mark.browser
+def test_due_date_and_condition_builders_read_and_write_expressions(page, errors):
+    open_modeler(page)
+    panel = page.locator("#bpmn-properties")
+    # The journey's own due date is no builder expression: it stays in expert mode, shown as written.
+    select(page, "Task_Assessment")
+    expect(panel.locator("#bio-properties-panel-iflDueMode")).to_have_value("expert")
+    expect(panel.locator("#bio-properties-panel-iflDueExpression")).to_have_value(
+        "add_duration(intake_date, deadlines['assessment'])")
+    panel.locator("#bio-properties-panel-iflDueMode").select_option("builder")
+    panel.locator("#bio-properties-panel-iflDueUnit").select_option("W")
+    panel.locator("#bio-properties-panel-iflDueRef").select_option("intake_date")
+    assert "add_duration(intake_date, 'P14W')" in html.unescape(current_xml(page))
+    panel.locator("#bio-properties-panel-iflDueMode").select_option("none")
+    assert 'id="Task_Assessment"' in html.unescape(current_xml(page)) and "P14W" not in html.unescape(current_xml(page))
+
+    # A written comparison is read back into the builder; the value list comes from the form's options.
+    select(page, "Flow_Consent_Yes")
+    expect(panel.locator("#bio-properties-panel-iflConditionField")).to_have_value("consent_given")
+    expect(panel.locator("#bio-properties-panel-iflConditionOperator")).to_have_value("==")
+    expect(panel.locator("#bio-properties-panel-iflConditionChoice")).to_have_value("yes")
+    panel.locator("#bio-properties-panel-iflConditionOperator").select_option("!=")
+    assert "consent_given != 'yes'" in html.unescape(current_xml(page))
+    panel.locator("#bio-properties-panel-iflConditionOperator").select_option("empty")
+    assert "not consent_given" in html.unescape(current_xml(page))
+    panel.locator("#bio-properties-panel-iflConditionMode").select_option("expert")
+    expression = panel.locator("#bio-properties-panel-iflConditionExpression")
+    expect(expression).to_have_value("not consent_given")
+    expression.fill("consent_given == 'yes' and eligible")
+    expression.press("Tab")
+    page.wait_for_function("() => window.iflBpmnModeler.saveXML().then(r => r.xml.includes('and eligible'))")
+    # Undo returns to the builder's last expression, and the panel with it.
+    page.keyboard.press("Control+z")
+    assert "not consent_given" in html.unescape(current_xml(page))
     assert_clean(page, errors)
 
 
