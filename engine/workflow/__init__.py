@@ -4,6 +4,7 @@ from .conformance import replay
 from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
+from .limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from .lint import DeployContext, Problem, check_files, forbidden_code, lint_definition, removed_field_uses
 from .migration import (
     MigrationRefused,
@@ -43,7 +44,7 @@ from .store import (
 from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
-    "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
+    "add_duration", "blockers", "DEFAULT_LIMITS", "LimitExceeded", "Limits", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
     "DefinitionError", "DeployContext", "diff_definitions", "evaluate", "forbidden_code", "ForbiddenExpression",
     "FORMAT_VERSION", "lint_definition", "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES",
     "migrate", "MigrationRefused", "parse_duration", "parse_model", "parse_xml", "prepare_save", "Problem",
