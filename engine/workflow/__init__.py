@@ -44,9 +44,10 @@ from .store import (
 from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
-    "add_duration", "blockers", "DEFAULT_LIMITS", "LimitExceeded", "Limits", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
+    "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
     "DefinitionError", "DeployContext", "diff_definitions", "evaluate", "forbidden_code", "ForbiddenExpression",
-    "FORMAT_VERSION", "lint_definition", "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES",
+    "FORMAT_VERSION", "DEFAULT_LIMITS", "LimitExceeded", "Limits",
+    "lint_definition", "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES",
     "migrate", "MigrationRefused", "parse_duration", "parse_model", "parse_xml", "prepare_save", "Problem",
     "ProcessModel", "prune_history", "reached_from_rows", "reached_in", "read_stored", "ReadyTask",
     "removed_field_uses", "replay", "reset_targets", "reset_to", "ResetRefused", "ResetTarget",

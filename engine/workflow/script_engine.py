@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 import datetime as _dt
+import re
 from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment

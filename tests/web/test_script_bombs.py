@@ -1,0 +1,93 @@
+"""A team lead deploys a script or condition that would never end or would eat the memory: the step fails within
+its budget, nothing of it is kept, the case is on the repair list with a German reason, and another user's request
+made meanwhile is answered normally."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from sqlalchemy import select
+
+from engine.authoring import deploy_definition, errored_cases
+from engine.db import Case, OpenTask, StepFailure
+from journey import CONSENT, Driver
+from support import intake_form
+
+SHIPPED = (Path(__file__).parents[2] / "bpmn" / "client_journey.bpmn").read_text(encoding="utf-8")
+FLOW = '<bpmn:sequenceFlow id="Flow_Consent_Gateway" sourceRef="Task_Consent" targetRef="Gateway_Consent" />'
+GATEWAY_IN = '<bpmn:incoming>Flow_Consent_Gateway</bpmn:incoming>\n      <bpmn:outgoing>Flow_Consent_Yes'
+CONDITION = "consent_given == 'yes'</bpmn:conditionExpression>"
+
+
+def with_script(script: str) -> str:
+    """The journey with a script task between the consent and its gateway."""
+    task = (f'<bpmn:scriptTask id="Script_Bomb" name="Berechnung" scriptFormat="python">'
+            f'<bpmn:incoming>Flow_Consent_Gateway</bpmn:incoming><bpmn:outgoing>Flow_Bomb_Gateway</bpmn:outgoing>'
+            f'<bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>')
+    xml = SHIPPED.replace(FLOW, FLOW.replace('targetRef="Gateway_Consent"', 'targetRef="Script_Bomb"')
+                          + '<bpmn:sequenceFlow id="Flow_Bomb_Gateway" sourceRef="Script_Bomb" '
+                            'targetRef="Gateway_Consent" />' + task)
+    return xml.replace(GATEWAY_IN, GATEWAY_IN.replace("Flow_Consent_Gateway", "Flow_Bomb_Gateway"))
+
+
+def with_condition(expression: str) -> str:
+    """The journey with the consent gateway's condition replaced."""
+    return SHIPPED.replace(CONDITION, f"{escape(expression)}</bpmn:conditionExpression>")
+
+
+BOMBS = {
+    "endless_loop": (with_script("n = 0\nwhile True:\n    n = n + 1"), "limit von"),
+    "huge_range_sum": (with_condition("sum(range(len(consent_given) * 100000000000000)) > 0"), "range(…)"),
+    "huge_string": (with_script("s = 'x' * (len(consent_given) * 1000000000)"), "Zeichenkette"),
+    "recursion": (with_script("def deeper(n):\n    return deeper(n + 1)\nx = deeper(0)"), "Rekursion"),
+    "huge_task_data": (with_script("chunk = 'x' * 1000000\nparts = []\nfor i in range(100):\n"
+                                   "    parts.append(chunk)"), "Größenlimit"),
+    "cyclic_call": (with_script("def ping(n):\n    return pong(n)\ndef pong(n):\n    return ping(n)\nx = ping(0)"),
+                    "Rekursion"),
+}
+
+
+@pytest.fixture(params=sorted(BOMBS))
+def bomb(request, container, world):
+    """(case id, open consent task, expected reason fragment) on a deployed bomb version."""
+    xml, reason = BOMBS[request.param]
+    uow = container.uow()
+    with uow:
+        deploy_definition(uow, "client_journey", xml, world.carla.id, "Bombe")
+        uow.commit()
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    return case_id, drive.open_task(case_id), reason
+
+
+def test_bomb_fails_within_budget_and_lands_on_the_repair_list(signed_in, container, world, bomb):
+    case_id, task, reason = bomb
+    anna, carla = signed_in("anna"), signed_in("carla")
+    outcome = {}
+
+    def complete():
+        outcome["response"] = anna.post(f"/cases/{case_id}/tasks/{task.id}", data={**CONSENT, "case_version": "1"})
+        outcome["ended"] = time.monotonic()
+
+    started = time.monotonic()
+    worker = threading.Thread(target=complete)
+    worker.start()
+    meanwhile = carla.get("/")
+    asked_at = time.monotonic()
+    worker.join(timeout=30)
+
+    assert not worker.is_alive()
+    assert meanwhile.status_code == 200 and asked_at <= outcome["ended"] + 0.5
+    response = outcome["response"]
+    assert response.status_code == 500 and reason in response.get_data(as_text=True)
+    assert outcome["ended"] - started < 10  # the budget is one second; this is a generous bound, not a benchmark
+    with container.reader() as r:
+        failure = r.session.get(StepFailure, case_id)
+        assert reason in failure.message and failure.failed_by == world.anna.id
+        assert r.session.get(Case, case_id).version == 1  # the completion was rolled back
+        assert r.session.execute(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalars().all() == [task.id]
+    with container.reader() as r:
+        assert case_id in [e.case_id for e in errored_cases(r, world.carla)]
