@@ -19,6 +19,7 @@ from .messages import (
     TOO_FEW_ROWS_ONE,
     TOO_LARGE,
     TOO_LONG,
+    TOO_MANY_ROWS,
     TOO_SHORT,
     TOO_SMALL,
 )
@@ -115,11 +116,12 @@ def _pattern(pattern: str):
 
 
 def _min_rows(f: FormField) -> list:
+    bounded = [validate.Length(max=f.max_rows, error=TOO_MANY_ROWS.format(max=f.max_rows))]
     if not f.min_rows:
-        return []
+        return bounded
     default = TOO_FEW_ROWS_ONE if f.min_rows == 1 else TOO_FEW_ROWS.format(min=f.min_rows)
     message = f.properties.get("min_rows_message") or default
-    return [validate.Length(min=f.min_rows, error=message)]
+    return [validate.Length(min=f.min_rows, error=message), *bounded]
 
 
 class _Group(fields.Nested):

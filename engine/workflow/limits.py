@@ -91,8 +91,11 @@ def current_budget() -> Budget | None:
     return _current.get()
 
 
-def estimate_size(value, limit: int, max_depth: int = 100) -> int:
-    """Rough size of `value` as text (JSON/repr length); stops counting once `limit` is passed."""
+def estimate_size(value, limit: int, max_depth: int = 100, refuse_nul: bool = False) -> int:
+    """Rough size of `value` as text (JSON/repr length); stops counting once `limit` is passed.
+
+    `refuse_nul`: raise on a NUL character (PostgreSQL cannot store it, also not inside JSON).
+    """
     total = 0
     stack = [(value, 0)]
     while stack:
@@ -101,6 +104,8 @@ def estimate_size(value, limit: int, max_depth: int = 100) -> int:
             raise LimitExceeded(f"Daten sind tiefer als {max_depth} Ebenen verschachtelt")
         if isinstance(item, str):
             total += len(item) + 2
+            if refuse_nul and "\x00" in item:
+                raise LimitExceeded("Skript hat ein Nullzeichen (\\x00) in die Daten des Falls geschrieben")
         elif isinstance(item, int) and not isinstance(item, bool):
             total += item.bit_length() // 3 + 1
         elif isinstance(item, dict):
@@ -119,7 +124,7 @@ def estimate_size(value, limit: int, max_depth: int = 100) -> int:
 
 def check_data_size(data: dict, limits: Limits) -> None:
     """Refuse task data larger than the limit (it would be copied into every later task and written to the database)."""
-    if estimate_size(data, limits.max_data, limits.max_depth) > limits.max_data:
+    if estimate_size(data, limits.max_data, limits.max_depth, refuse_nul=True) > limits.max_data:
         raise LimitExceeded(f"Die Daten des Falls überschreiten das Größenlimit von {limits.max_data:,} Zeichen"
                             .replace(",", "."))
 
