@@ -15,6 +15,7 @@ from functools import lru_cache
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from .durations import add_duration
+from .library_messages import foreign_language, syntax_message
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_data_size, step_budget
 from .sandbox import GUARDED_BUILTINS, GUARDS, guard_tree
 
@@ -51,10 +52,15 @@ def check_source(source: str, mode: str = "eval") -> list[str]:
     """Return German problem descriptions for an expression (`eval`) or script (`exec`); empty if fine."""
     if len(source) > MAX_SOURCE:
         return [f"Ausdruck zu lang ({len(source)} Zeichen, erlaubt sind {MAX_SOURCE})"]
+    foreign = foreign_language(source)
+    if foreign:
+        return [foreign]
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        return [f"Syntaxfehler in Zeile {exc.lineno}: {exc.msg}"]
+        return [syntax_message(exc)]
+    except ValueError:  # e.g. a NUL character in the source
+        return ["Der Ausdruck enthält unzulässige Zeichen (z. B. ein Nullzeichen)"]
     except (MemoryError, RecursionError):
         return ["Ausdruck ist zu tief verschachtelt"]
     problems: list[str] = []
