@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from engine.forms import strip_controls
 
 MESSAGE = "Die Eingaben enthalten unzulässige Steuerzeichen. Bitte entfernen Sie sie und senden Sie erneut."
@@ -32,7 +32,12 @@ def _bad_text(value) -> bool:
 
 
 def clean_input():
-    """before_request: replace form and query values by their cleaned text; refuse JSON carrying NUL."""
+    """before_request: replace form and query values by their cleaned text; refuse JSON carrying NUL.
+
+    A path segment with control characters names nothing that exists (ids never contain them): 404.
+    """
+    if any(isinstance(v, str) and strip_controls(v) != v for v in (request.view_args or {}).values()):
+        raise NotFound("Die Seite wurde nicht gefunden.")
     request.args = _clean(request.args)
     if request.method in ("POST", "PUT", "PATCH"):
         if request.is_json:
