@@ -33,6 +33,20 @@ def with_script(script: str) -> str:
     return xml.replace(GATEWAY_IN, GATEWAY_IN.replace("Flow_Consent_Gateway", "Flow_Bomb_Gateway"))
 
 
+def with_gateway_loop() -> str:
+    """The journey with a gateway between consent and its gateway that loops back to itself (no script at all)."""
+    loop = ('<bpmn:exclusiveGateway id="Gateway_Loop" default="Flow_Loop_Back">'
+            '<bpmn:incoming>Flow_Consent_Gateway</bpmn:incoming><bpmn:incoming>Flow_Loop_Back</bpmn:incoming>'
+            '<bpmn:outgoing>Flow_Loop_Back</bpmn:outgoing><bpmn:outgoing>Flow_Loop_Out</bpmn:outgoing>'
+            '</bpmn:exclusiveGateway>'
+            '<bpmn:sequenceFlow id="Flow_Loop_Back" sourceRef="Gateway_Loop" targetRef="Gateway_Loop" />'
+            '<bpmn:sequenceFlow id="Flow_Loop_Out" sourceRef="Gateway_Loop" targetRef="Gateway_Consent">'
+            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">consent_given == \'nie\''
+            '</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    xml = SHIPPED.replace(FLOW, FLOW.replace('targetRef="Gateway_Consent"', 'targetRef="Gateway_Loop"') + loop)
+    return xml.replace(GATEWAY_IN, GATEWAY_IN.replace("Flow_Consent_Gateway", "Flow_Loop_Out"))
+
+
 def with_condition(expression: str) -> str:
     """The journey with the consent gateway's condition replaced."""
     return SHIPPED.replace(CONDITION, f"{escape(expression)}</bpmn:conditionExpression>")
@@ -40,6 +54,10 @@ def with_condition(expression: str) -> str:
 
 BOMBS = {
     "endless_loop": (with_script("n = 0\nwhile True:\n    n = n + 1"), "limit von"),
+    "endless_gateway_loop": (with_gateway_loop(), "limit von"),
+    "due_date_of_huge_sum": (SHIPPED.replace("add_duration(intake_date, deadlines['assessment'])",
+                                             "add_duration(intake_date, 'P' + str(sum(range(len(intake_date) "
+                                             "* 100000000000))) + 'D')"), "range(…)"),
     "huge_range_sum": (with_condition("sum(range(len(consent_given) * 100000000000000)) > 0"), "range(…)"),
     "huge_string": (with_script("s = 'x' * (len(consent_given) * 1000000000)"), "Zeichenkette"),
     "recursion": (with_script("def deeper(n):\n    return deeper(n + 1)\nx = deeper(0)"), "Rekursion"),
