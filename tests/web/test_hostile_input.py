@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from engine.db import Case, Client, CompletedTask, HouseholdMember, Note, StepFailure
+from engine.forms import parse_form, parse_submission
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
 from support import intake_form
 
@@ -111,3 +113,32 @@ def test_form_text_fields_carry_the_same_maxlength_as_the_server(signed_in):
 def test_long_words_wrap_on_every_page(client):
     css = _text(client.get("/static/css/app.css"))
     assert "overflow-wrap: anywhere" in css
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("birth_date", "9999-12-31", "zwischen 1900 und 2100"),
+    ("first_name", "A" * 5000, "höchstens 100 Zeichen"),
+    ("version", str(2 ** 63), "markierten Felder"),
+], ids=["birth_date", "first_name", "version"])
+def test_rectification_refuses_what_the_database_could_not_hold(signed_in, container, world, field, value, message):
+    case_id = Driver(container).open(world.anna, intake_form(world.town_a))
+    client = signed_in("carla")
+    form = {**dict(intake_form(world.town_a).items()), "reason": "Tippfehler im Namen", "version": "1", field: value}
+    response = client.post(f"/cases/{case_id}/berichtigung", data=form)
+    assert response.status_code == 422 and message in _text(response)
+    with container.reader() as r:
+        assert r.session.get(Case, case_id).version == 1
+
+
+def test_rectification_form_carries_the_column_sizes_as_maxlength(signed_in, container, world):
+    case_id = Driver(container).open(world.anna, intake_form(world.town_a))
+    page = _text(signed_in("carla").get(f"/cases/{case_id}/berichtigung"))
+    assert 'id="r-first_name" name="first_name"' in page and 'maxlength="100"' in page and 'maxlength="300"' in page
+
+
+
+def test_number_field_without_bounds_still_fits_a_database_integer():
+    form = parse_form({"id": "zahl", "type": "default", "components": [{"id": "n", "type": "number", "key": "n"}]})
+    refused = parse_submission(form, MultiDict({"n": str(2 ** 31)}))
+    assert refused.errors["n"] == "Der Wert darf höchstens 2147483647 sein."
+    assert parse_submission(form, MultiDict({"n": "42"})).data == {"n": 42}
