@@ -28,10 +28,11 @@ from engine.db import (
 )
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.forms import parse_submission
+from engine.workflow import ScriptFailure
 
 from .eligibility import check_eligibility
 from .form_options import form_for, form_version
-from .workflow_steps import persist
+from .workflow_steps import persist, step_failure
 
 # The minimum stored before consent: identification, accommodation and what eligibility needs.
 CLIENT_FIELDS = ("first_name", "last_name", "gender", "nationality", "languages", "interpreter_needed",
@@ -57,7 +58,11 @@ def open_case(uow, raw, actor: Actor) -> str:
                                     and municipality.organisation_id != actor.organisation_id):
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",
                                {"municipality_id": "Für diese Kommune sind Sie nicht zuständig."}, result.values)
-        case_id = _create(uow, data, municipality, actor)
+        try:
+            case_id = _create(uow, data, municipality, actor)
+        except ScriptFailure as exc:
+            # No case exists yet to put on the repair list: the person sees why, and nothing is kept.
+            raise step_failure(exc) from exc
         try:
             uow.commit()
         except IntegrityError as exc:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.authoring import deploy_definition, errored_cases
-from engine.db import Case, OpenTask, StepFailure
+from engine.db import Case, CaseProcess, OpenTask, StepFailure
 from journey import CONSENT, Driver
 from support import intake_form
 
@@ -109,3 +109,36 @@ def test_bomb_fails_within_budget_and_lands_on_the_repair_list(signed_in, contai
         assert r.session.execute(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalars().all() == [task.id]
     with container.reader() as r:
         assert case_id in [e.case_id for e in errored_cases(r, world.carla)]
+
+
+def test_bomb_right_after_intake_refuses_the_case_with_the_reason_and_creates_nothing(signed_in, container, world):
+    xml = SHIPPED.replace("eligible == True</bpmn:conditionExpression>",
+                          "sum(range(len(first_name) * 100000000000)) &gt; 0</bpmn:conditionExpression>")
+    uow = container.uow()
+    with uow:
+        deploy_definition(uow, "client_journey", xml, world.carla.id, "Bombe")
+        uow.commit()
+    response = signed_in("anna").post("/cases/new", data=intake_form(world.town_a))
+    assert response.status_code == 500 and "range(…)" in response.get_data(as_text=True)
+    assert "Gateway_Eligible" in response.get_data(as_text=True)
+    with container.reader() as r:
+        assert r.session.execute(select(Case.id)).all() == []
+
+
+def test_bomb_when_a_further_process_starts_is_recorded_and_leaves_no_process(signed_in, container, world):
+    recognition = (Path(__file__).parents[2] / "bpmn" / "recognition.bpmn").read_text(encoding="utf-8")
+    xml = recognition.replace("add_duration(step_completed_on, 'P4W')",
+                              "add_duration(step_completed_on, 'P' + str(len('x' * (len(case_reference) * "
+                              "10000000000))) + 'D')")
+    assert xml != recognition
+    uow = container.uow()
+    with uow:
+        deploy_definition(uow, "recognition", xml, world.carla.id, "Bombe")
+        uow.commit()
+    case_id = Driver(container).open(world.anna, intake_form(world.town_a))
+    response = signed_in("anna").post(f"/cases/{case_id}/ablaeufe", data={"key": "recognition", "version": "1"})
+    assert response.status_code == 500 and "Zeichenkette" in response.get_data(as_text=True)
+    with container.reader() as r:
+        assert "Zeichenkette" in r.session.get(StepFailure, case_id).message
+        assert r.session.get(Case, case_id).version == 1
+        assert r.session.execute(select(CaseProcess.id).where(CaseProcess.kind != "journey")).all() == []
