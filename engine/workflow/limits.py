@@ -24,6 +24,7 @@ class Limits:
     max_alloc: int = 20_000_000   # characters and items created by guarded operations in one step
     max_data: int = 1_000_000     # size of a task's data after a script (characters of its JSON, roughly)
     max_depth: int = 100          # nesting of data and of function calls
+    max_engine_steps: int = 500   # BPMN elements (gateways, scripts, events) one step may pass through
 
 
 DEFAULT_LIMITS = Limits()
@@ -36,13 +37,14 @@ class LimitExceeded(RuntimeError):
 class Budget:
     """The remaining allowance of one step; shared by every evaluation in it."""
 
-    __slots__ = ("limits", "deadline", "steps", "allocated")
+    __slots__ = ("limits", "deadline", "steps", "allocated", "elements")
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.deadline = time.monotonic() + limits.seconds
         self.steps = 0
         self.allocated = 0
+        self.elements = 0
 
     def tick(self) -> bool:
         """Count one step; check the clock every 4096 steps. Returns True so it fits into conditions."""
@@ -59,6 +61,14 @@ class Budget:
         if time.monotonic() > self.deadline:
             raise LimitExceeded(f"Skript hat das Zeitlimit von {_seconds(self.limits.seconds)} überschritten "
                                 "(Endlosschleife oder zu aufwendige Berechnung?)")
+
+    def pass_element(self) -> None:
+        """Count one BPMN element the engine completed; a loop through gateways alone ends here."""
+        self.elements += 1
+        if self.elements > self.limits.max_engine_steps:
+            raise LimitExceeded(f"Der Prozess hat in einem Schritt mehr als {self.limits.max_engine_steps} "
+                                "Elemente durchlaufen (Endlosschleife im Ablauf?)")
+        self.check_time()
 
     def charge(self, size: int) -> None:
         """Account for `size` characters or items about to be created."""

@@ -271,8 +271,7 @@ class WorkflowRuntime:
 def _tick_budget(_task) -> None:
     budget = current_budget()
     if budget is not None:
-        budget.tick()
-        budget.check_time()
+        budget.pass_element()
 
 
 def _limit_of(exc: BaseException) -> LimitExceeded | None:
