@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import operator
 import re
 
 from .limits import DEFAULT_LIMITS, Budget, LimitExceeded, current_budget, estimate_size
 
-TICK, OP, IOP, CALL, FMT = "_ifl_tick", "_ifl_op", "_ifl_iop", "_ifl_call", "_ifl_fmt"
+TICK, OP, IOP, METHOD, FMT = "_ifl_tick", "_ifl_op", "_ifl_iop", "_ifl_method", "_ifl_fmt"
 _GUARDED_OPS = {ast.Add: "+", ast.Mult: "*", ast.LShift: "<<", ast.Mod: "%"}
 _OPS = {"+": operator.add, "*": operator.mul, "<<": operator.lshift, "%": operator.mod}
 _IOPS = {"+": operator.iadd, "*": operator.imul, "<<": operator.ilshift, "%": operator.imod}
@@ -71,10 +72,11 @@ class _Guard(ast.NodeTransformer):
                          keywords=[])
         return ast.Assign(targets=[node.target], value=value)
 
-    def visit_Call(self, node):
+    def visit_Attribute(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in AMPLIFYING_METHODS:
-            return ast.Call(func=_name(CALL), args=[node.func, *node.args], keywords=node.keywords)
+        if node.attr in AMPLIFYING_METHODS and isinstance(node.ctx, ast.Load):
+            # Called, aliased or handed to map()/sorted(): the method always comes wrapped in its guard.
+            return ast.Call(func=_name(METHOD), args=[node.value, ast.Constant(node.attr)], keywords=[])
         return node
 
     def visit_FormattedValue(self, node):
@@ -152,6 +154,9 @@ def guarded_iop(symbol: str, a, b):
 def guarded_call(method, *args, **kwargs):
     """Call a str/list method that can multiply its input (join, replace, padding, extend) within the limits."""
     owner, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
+    if getattr(method, "__objclass__", None) in (str, list) and args:
+        # Called through the type (str.join(sep, parts)): the first argument is the object.
+        return guarded_call(getattr(args[0], name), *args[1:], **kwargs)
     budget = _budget()
     if isinstance(owner, str):
         if name == "join" and args:
@@ -175,6 +180,11 @@ def guarded_call(method, *args, **kwargs):
         _charge_sequence(owner, len(owner) + len(items), budget)
         return method(items)
     return method(*args, **kwargs)
+
+
+def guarded_method(owner, name: str):
+    """`owner.name` for an amplifying method: the bound method wrapped so every call is checked first."""
+    return functools.partial(guarded_call, getattr(owner, name))
 
 
 def guarded_format(value):
@@ -204,6 +214,10 @@ class _GuardedType(type):
     def __call__(cls, *args, **kwargs):
         cls.check(*args, **kwargs)
         return cls.real(*args, **kwargs)
+
+    def __getattr__(cls, name):
+        # str.lower, str.join …: the real type's methods (forbidden names never get here, the check refuses them).
+        return getattr(cls.real, name)
 
 
 class guarded_str(metaclass=_GuardedType):  # noqa: N801 - stands in for the builtin `str`
@@ -245,5 +259,5 @@ def guarded_sum(iterable, start=0):
     return total
 
 
-GUARDS = {TICK: tick, OP: guarded_op, IOP: guarded_iop, CALL: guarded_call, FMT: guarded_format}
+GUARDS = {TICK: tick, OP: guarded_op, IOP: guarded_iop, METHOD: guarded_method, FMT: guarded_format}
 GUARDED_BUILTINS = {"str": guarded_str, "range": guarded_range, "sum": guarded_sum}

@@ -82,3 +82,19 @@ def test_deploy_check_refuses_what_is_visibly_too_big(source, mode, problem):
 
 def test_deploy_check_keeps_ordinary_arithmetic():
     assert check_source("x = 1000000 * 1000000 + len('a' * 10)", "exec") == []
+
+
+@pytest.mark.parametrize("script", [
+    "s = 'ab' * 100000\nl = []\nfor i in range(10000):\n    l.append(s)\nt = list(map(''.join, [l]))",
+    "s = 'ab' * 100000\nf = s.replace\nt = f('a', s)",
+    "s = 'ab' * 100000\nl = []\nfor i in range(10000):\n    l.append(s)\nt = str.join('', l)",
+    "s = 'ab' * 100000\nt = str.replace(s, 'a', s)",
+])
+def test_amplifying_methods_stay_guarded_when_aliased_or_passed_on(env, script):
+    with pytest.raises(LimitExceeded):
+        env.execute(script, {})
+
+
+def test_type_methods_of_guarded_builtins_still_work(env):
+    assert env.evaluate("sorted(names, key=str.lower)", {"names": ["b", "A"]}) == ["A", "b"]
+    assert env.evaluate("str.join('-', names)", {"names": ["b", "A"]}) == "b-A"
