@@ -21,7 +21,9 @@ def test_no_get_route_answers_5xx_to_hostile_query_strings(app, signed_in, conta
     # The query parameters the views' schemas read (unknown ones are ignored, so extra names cost nothing).
     names = ["page", "scope", "municipality", "task", "due", "q", "status", "as_of", "year", "stichtag", "von", "bis",
              "alt", "neu", "to", "version", "migratable", "show", "format", "quartal", "jahr", "ueberpruefung",
-             "ohne_kontakt", "lang", "user", "kind", "from", "until", "datum", "event", "case", "limit", "offset"]
+             "ohne_kontakt", "lang", "user", "kind", "from", "until", "datum", "event", "case", "limit", "offset",
+             "as_of_quarter", "caseworker_id", "date_from", "date_to", "municipality_id", "order", "organisation_id",
+             "quarter", "reference", "rule", "sort", "state", "next", "download"]
     for role in ("anna", "carla", "erik", "adam"):
         client = signed_in(role)
         for rule in app.url_map.iter_rules():
