@@ -15,9 +15,10 @@ from functools import lru_cache
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from .durations import add_duration
+from .guarded_ops import GUARDED_BUILTINS
 from .library_messages import foreign_language, syntax_message
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_data_size, step_budget
-from .sandbox import GUARDED_BUILTINS, GUARDS, guard_tree
+from .sandbox import GUARDS, guard_tree
 
 SAFE_BUILTINS = {
     name: getattr(__import__("builtins"), name)
