@@ -12,6 +12,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from engine.errors import InvalidInput, NotFound
 from engine.forms import strip_controls
 
+DB_INT = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 MESSAGE = "Die Eingaben enthalten unzulässige Steuerzeichen. Bitte entfernen Sie sie und senden Sie erneut."
 
 
@@ -34,10 +35,11 @@ def _bad_text(value) -> bool:
 def clean_input():
     """before_request: replace form and query values by their cleaned text; refuse JSON carrying NUL.
 
-    A path segment with control characters names nothing that exists (ids never contain them): 404.
+    A path segment with control characters, or a number beyond the database's integer, names nothing that exists: 404.
     """
-    if any(isinstance(v, str) and strip_controls(v) != v for v in (request.view_args or {}).values()):
-        raise NotFound("Die Seite wurde nicht gefunden.")
+    for value in (request.view_args or {}).values():
+        if (isinstance(value, str) and strip_controls(value) != value) or (isinstance(value, int) and value > DB_INT):
+            raise NotFound("Die Seite wurde nicht gefunden.")
     request.args = _clean(request.args)
     if request.method in ("POST", "PUT", "PATCH"):
         if request.is_json:

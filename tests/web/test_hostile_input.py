@@ -2,6 +2,8 @@
 cleaned the same way on SQLite and PostgreSQL, and nothing is half-written."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -142,3 +144,14 @@ def test_number_field_without_bounds_still_fits_a_database_integer():
     refused = parse_submission(form, MultiDict({"n": str(2 ** 31)}))
     assert refused.errors["n"] == "Der Wert darf höchstens 2147483647 sein."
     assert parse_submission(form, MultiDict({"n": "42"})).data == {"n": 42}
+
+
+@pytest.mark.parametrize("number", [str(2 ** 31), str(2 ** 63), "9" * 30])
+def test_overflowing_numbers_in_paths_answer_404(app, signed_in, world, number):
+    carla = signed_in("carla")
+    rules = [r for r in app.url_map.iter_rules() if "<int:" in r.rule]
+    assert rules
+    for rule in rules:
+        url = re.sub(r"<(?:\w+:)?\w+>", "x", re.sub(r"<int:\w+>", number, rule.rule))
+        method = "GET" if "GET" in rule.methods else "POST"
+        assert carla.open(url, method=method).status_code == 404, url
