@@ -310,4 +310,4 @@ def test_check_files_reports_missing_oversized_and_good_files(tmp_path):
     assert results[good] == []
     assert [p.severity for p in results[big]] == ["error"] and "zu groß" in results[big][0].message
     for path in (missing, tmp_path):
-        assert len(results[path]) == 1 and "Datei nicht gefunden/lesbar" in results[path][0].message
+        assert len(results[path]) == 1 and "Datei nicht gefunden oder nicht lesbar" in results[path][0].message
