@@ -14,7 +14,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from engine.db import Case, Client, CompletedTask, Contact, Goal, Note, OpenTask
+from engine.db import (
+    Case,
+    CaseProcess,
+    Client,
+    CompletedTask,
+    ConsentRecord,
+    Contact,
+    Event,
+    Goal,
+    HouseholdMember,
+    Note,
+    OpenTask,
+    ProcessDefinition,
+    Setting,
+    StepFailure,
+)
 from engine.forms import FormRegistry, field_names
 from journey import ASSESSMENT, CONSENT, Driver
 from support import add_user, intake_form
@@ -30,7 +45,9 @@ HOSTILE = ["", " ", "\x00", "a\x00b", "\x1b[31m", "9999-12-31", "31.12.9999", "0
            "2026-02-30", "2100-12-31", str(2 ** 31), str(2 ** 63), str(10 ** 40), "-1", "0", "1", "1e309", "NaN",
            "inf", "A" * 5000, "ü" * 20_000, "\u202egnp.exe", "🙂" * 50, "<script>alert(1)</script>",
            "' OR 1=1 --", "${7*7}", "../../etc/passwd", "yes", "on", "true", "approve", "client_journey"]
-TABLES = (Case, Client, CompletedTask, Contact, Goal, Note, OpenTask)
+# What a refused post must not have written (the audit log included).
+TABLES = (Case, CaseProcess, Client, CompletedTask, ConsentRecord, Contact, Event, Goal, HouseholdMember, Note,
+          OpenTask, ProcessDefinition, Setting, StepFailure)
 ROLES = ["anna", "carla", "dora", "erik", "adam", "petra"]
 
 
