@@ -131,9 +131,10 @@ def _compile(source: str, mode: str):
 
 
 def _globals(context: dict, external: dict | None) -> dict:
-    scope = {"__builtins__": RUNTIME_BUILTINS, **HELPERS, **GUARDS}
+    scope = {"__builtins__": RUNTIME_BUILTINS, **HELPERS}
     scope.update(external or {})
     scope.update(context)
+    scope.update(GUARDS)  # last: no data key can replace the guards the rewritten code calls
     return scope
 
 
