@@ -29,14 +29,15 @@ def _too_long(kind: str, size: int, limit: int) -> LimitExceeded:
                          .replace(",", "."))
 
 
-def _charge_sequence(sample, size: int, budget: Budget) -> None:
+def _charge_sequence(sample, size: int, budget: Budget, new: int | None = None) -> None:
+    """Refuse a result of `size` beyond the limit; charge `new` (default: all of it) to the step's allowance."""
     limits = budget.limits
     if isinstance(sample, str):
         if size > limits.max_chars:
             raise _too_long("eine Zeichenkette", size, limits.max_chars)
     elif size > limits.max_items:
         raise _too_long("eine Liste", size, limits.max_items)
-    budget.charge(size)
+    budget.charge(size if new is None else new)
 
 
 def _check_op(symbol: str, a, b) -> None:
@@ -54,7 +55,8 @@ def _check_op(symbol: str, a, b) -> None:
             raise LimitExceeded(f"Skript würde eine Zahl mit mehr als {limits.max_int_bits:,} Bit erzeugen"
                                 .replace(",", "."))
     elif symbol == "+" and isinstance(a, (str, list, tuple)) and isinstance(b, (str, list, tuple)):
-        _charge_sequence(a, len(a) + len(b), budget)
+        # Appending piece by piece is common: only what is added counts against the allowance.
+        _charge_sequence(a, len(a) + len(b), budget, new=len(b))
     elif symbol == "<<" and isinstance(a, int) and isinstance(b, int) and a and b > 0:
         if a.bit_length() + b > limits.max_int_bits:
             raise LimitExceeded(f"Skript würde eine Zahl mit mehr als {limits.max_int_bits:,} Bit erzeugen"

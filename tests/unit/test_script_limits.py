@@ -98,3 +98,10 @@ def test_amplifying_methods_stay_guarded_when_aliased_or_passed_on(env, script):
 def test_type_methods_of_guarded_builtins_still_work(env):
     assert env.evaluate("sorted(names, key=str.lower)", {"names": ["b", "A"]}) == ["A", "b"]
     assert env.evaluate("str.join('-', names)", {"names": ["b", "A"]}) == "b-A"
+
+
+def test_building_a_text_piece_by_piece_is_not_mistaken_for_a_bomb(env):
+    data = {}
+    env.execute("text = ''\nfor i in range(50000):\n    text = text + 'x'\nrows = []\nfor i in range(20000):\n"
+                "    rows += [i]", data)
+    assert len(data["text"]) == 50000 and len(data["rows"]) == 20000
