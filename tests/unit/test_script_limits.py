@@ -15,6 +15,8 @@ def env():
     ("while True:\n    pass", "limit von"),
     ("n = [0]\nwhile True:\n    n.append(1)\n    n.pop()", "limit von"),
     ("x = len([1 for a in range(100000) for b in range(100000)])", "limit von"),
+    ("l = list(range(100000))\nr = [y in l for y in l]", "limit von"),  # few steps, each a long C loop
+    ("l = list(range(100000))\nfor i in range(100000):\n    x = sorted(l, reverse=True)", "limit von"),
     ("x = sum(range(big))", "range(…)"),
     ("x = 'x' * big", "Zeichenkette"),
     ("s = 'x'\nfor i in range(40):\n    s = s + s", "Zeichenkette"),
