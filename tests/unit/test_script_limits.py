@@ -107,3 +107,16 @@ def test_building_a_text_piece_by_piece_is_not_mistaken_for_a_bomb(env):
     env.execute("text = ''\nfor i in range(50000):\n    text = text + 'x'\nrows = []\nfor i in range(20000):\n"
                 "    rows += [i]", data)
     assert len(data["text"]) == 50000 and len(data["rows"]) == 20000
+
+
+def test_limits_come_from_the_environment(monkeypatch, tmp_path):
+    from engine.bootstrap import bootstrap, limits_of
+    from engine.config import Settings
+
+    monkeypatch.setenv("INTEGRAFLOW_SCRIPT_SECONDS", "2.5")
+    monkeypatch.setenv("INTEGRAFLOW_SCRIPT_MAX_CHARS", "5000")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite'}")
+    assert (limits_of(settings).seconds, limits_of(settings).max_chars) == (2.5, 5000)
+    container = bootstrap(settings)
+    assert container.runtime.script_engine.environment.limits == limits_of(settings)
+    container.engine.dispose()
