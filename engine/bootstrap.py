@@ -12,7 +12,7 @@ from engine.config import Settings
 from engine.db.connection import build_engine
 from engine.forms import FormRegistry
 from engine.uow import UnitOfWork
-from engine.workflow import WorkflowRuntime
+from engine.workflow import Limits, WorkflowRuntime
 
 
 @dataclass
@@ -46,9 +46,15 @@ def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None
         engine=engine,
         session_factory=session_factory,
         clock=clock,
-        runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size, clock=clock),
+        runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size, clock=clock, limits=limits_of(settings)),
         forms=FormCatalog(FormRegistry(settings.bpmn_dir / "forms")),
     )
 
 
-__all__ = ["Container", "bootstrap"]
+def limits_of(settings: Settings) -> Limits:
+    """The execution limits of scripts and expressions the settings ask for."""
+    return Limits(seconds=settings.script_seconds, steps=settings.script_steps, max_chars=settings.script_max_chars,
+                  max_items=settings.script_max_items, max_data=settings.task_data_max_chars)
+
+
+__all__ = ["Container", "bootstrap", "limits_of"]

@@ -25,6 +25,11 @@ def _env_int(name: str, default: int) -> int:
     return default if value is None or not value.strip() else int(value)
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else float(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the composition root needs to build the system."""
@@ -59,6 +64,12 @@ class Settings:
     # Who answers barriers reported through the accessibility statement (Erklärung zur Barrierefreiheit).
     accessibility_contact: str | None = field(
         default_factory=lambda: os.environ.get("INTEGRAFLOW_ACCESSIBILITY_CONTACT") or None)
+    # Execution limits of BPMN scripts and expressions per workflow step (README: "Limits für Skripte und Eingaben").
+    script_seconds: float = field(default_factory=lambda: _env_float("INTEGRAFLOW_SCRIPT_SECONDS", 1.0))
+    script_steps: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SCRIPT_STEPS", 2_000_000))
+    script_max_chars: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SCRIPT_MAX_CHARS", 1_000_000))
+    script_max_items: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SCRIPT_MAX_ITEMS", 100_000))
+    task_data_max_chars: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_TASK_DATA_MAX_CHARS", 1_000_000))
 
     @property
     def is_sqlite(self) -> bool:

@@ -43,6 +43,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .definitions import limit_body
 
     app.before_request(limit_body)  # before CSRF protection reads an upload's form body
+    from .input_guard import clean_input
+
+    app.before_request(clean_input)  # NUL and control characters never reach a service
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

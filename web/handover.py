@@ -39,7 +39,7 @@ class _Target(Schema):
 class CaseHandoverForm(_Target):
     """The case page's handover form, with the case version it was opened at."""
 
-    case_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    case_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class BulkHandoverForm(_Target):

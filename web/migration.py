@@ -33,8 +33,8 @@ class PreviewQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    to = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    to = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     migratable = fields.String(load_default="", validate=validate.OneOf(["", "ja", "nein"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     entwurf = fields.Boolean(load_default=False)
@@ -46,7 +46,7 @@ class MigrateForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     case = fields.List(fields.String(validate=validate.Regexp(_SELECTION)), load_default=list)
     all = fields.Boolean(load_default=False)
 
@@ -59,7 +59,7 @@ class ResetForm(Schema):
 
     task_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     reason = fields.String(load_default="", validate=validate.Length(max=1000))
-    case_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    case_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class FixedVersionForm(Schema):
@@ -68,8 +68,8 @@ class FixedVersionForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    definition_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    case_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    definition_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    case_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 def _form(source) -> dict:

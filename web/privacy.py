@@ -10,6 +10,7 @@ from engine.privacy import (
     ACTION_LABELS,
     CONSENT_FORMS,
     FIELDS,
+    MAX_LENGTHS,
     OUTCOME_LABELS,
     PAGE_SIZE,
     PURPOSES,
@@ -94,7 +95,7 @@ def rectify(case_id: str):
         view = case_view(r, actor(), case_id)
         values = values or {**current_values(view.case), "version": view.case.version}
         return render_template("privacy/rectify.html", v=view, values=values, errors=errors, fields=FIELDS,
-                               choices=choices(r), message=message), status
+                               choices=choices(r), message=message, max_lengths=MAX_LENGTHS), status
 
 
 @bp.route("/cases/<case_id>/auskunft.json")

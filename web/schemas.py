@@ -13,7 +13,7 @@ class WorklistQuery(Schema):
         unknown = EXCLUDE
 
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
-    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     task = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     due = fields.String(load_default="any", validate=validate.OneOf(["any", "overdue", "week"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
@@ -27,7 +27,7 @@ class CaseSearchQuery(Schema):
 
     q = fields.String(load_default="", validate=validate.Length(max=100))
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
-    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
 
 
@@ -37,7 +37,7 @@ class VersionForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    case_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    case_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class AssignForm(Schema):
@@ -46,7 +46,7 @@ class AssignForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    assignee_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    assignee_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class NoteForm(Schema):

@@ -25,9 +25,11 @@ from engine.base import (
     visible_case,
 )
 from engine.db import CaseProcess, ProcessDefinition, new_id
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, NotFound, WorkflowFailure
+from engine.workflow import ScriptFailure
 
-from .workflow_steps import ProcessRef, persist
+from .step_failures import record_step_failure
+from .workflow_steps import ProcessRef, persist, step_failure
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,22 @@ def startable_processes(uow, case_id: str) -> list[ProcessChoice]:
 
 
 def start_process(uow, case_id: str, key: str, actor: Actor, expected_version: int) -> str:
-    """Start the newest version of a case process on a case in one transaction; returns the new process id."""
+    """Start the newest version of a case process on a case in one transaction; returns the new process id.
+
+    When a script or condition at the start fails (or exceeds its limits), nothing is kept and the failure is
+    recorded in its own transaction for the repair list, as for a task completion.
+    """
+    try:
+        try:
+            return _start_process(uow, case_id, key, actor, expected_version)
+        except ScriptFailure as exc:
+            raise step_failure(exc) from exc
+    except WorkflowFailure as failure:
+        record_step_failure(uow, case_id, None, failure.details.get("element_id"), failure.message, actor.id)
+        raise
+
+
+def _start_process(uow, case_id: str, key: str, actor: Actor, expected_version: int) -> str:
     with uow:
         require_editor(actor)
         case = visible_case(uow.session, actor, case_id, with_client=False)

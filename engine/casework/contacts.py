@@ -26,7 +26,7 @@ def log_contact(uow, case_id: str, raw, actor: Actor) -> int:
     """Record a contact/counselling session (date, kind, duration, topics, interpreter)."""
     with uow:
         case = _editable_case(uow, actor, case_id)
-        result = parse_submission(form_for(uow, "contact"), raw)
+        result = parse_submission(form_for(uow, "contact"), raw, uow.clock.today())
         if not result.ok:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
         data = result.data

@@ -28,10 +28,11 @@ from engine.db import (
 )
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.forms import parse_submission
+from engine.workflow import ScriptFailure
 
 from .eligibility import check_eligibility
 from .form_options import form_for, form_version
-from .workflow_steps import persist
+from .workflow_steps import persist, step_failure
 
 # The minimum stored before consent: identification, accommodation and what eligibility needs.
 CLIENT_FIELDS = ("first_name", "last_name", "gender", "nationality", "languages", "interpreter_needed",
@@ -45,22 +46,43 @@ def open_case(uow, raw, actor: Actor) -> str:
     with uow:
         require_editor(actor)
         form = form_for(uow, intake_form_key(uow), actor=actor)
-        result = parse_submission(form, raw)
+        result = parse_submission(form, raw, uow.clock.today())
         if not result.ok:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
         data = result.data
+        too_long = _column_overflows(data)
+        if too_long:
+            raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", too_long, result.values)
         municipality = uow.session.get(Municipality, int(data["municipality_id"]))
         if municipality is None or (actor.role not in DISTRICT_WIDE
                                     and municipality.organisation_id != actor.organisation_id):
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",
                                {"municipality_id": "Für diese Kommune sind Sie nicht zuständig."}, result.values)
-        case_id = _create(uow, data, municipality, actor)
+        try:
+            case_id = _create(uow, data, municipality, actor)
+        except ScriptFailure as exc:
+            # No case exists yet to put on the repair list: the person sees why, and nothing is kept.
+            raise step_failure(exc) from exc
         try:
             uow.commit()
         except IntegrityError as exc:
             raise Conflict("Der Fall konnte nicht angelegt werden, weil gleichzeitig ein anderer Fall angelegt "
                            "wurde. Bitte erneut absenden.") from exc
         return case_id
+
+
+def _column_overflows(data: dict) -> dict[str, str]:
+    """Field errors for texts longer than their database column (a form edited without a maximum length)."""
+    errors = {}
+    for key in CLIENT_FIELDS:
+        limit = getattr(Client.__table__.c[key].type, "length", None)
+        if isinstance(data.get(key), str) and limit and len(data[key]) > limit:
+            errors[key] = f"Bitte geben Sie höchstens {limit} Zeichen ein."
+    limit = HouseholdMember.__table__.c["name"].type.length
+    for i, member in enumerate(data.get("household") or []):
+        if len(member.get("name") or "") > limit:
+            errors[f"household-{i}-name"] = f"Bitte geben Sie höchstens {limit} Zeichen ein."
+    return errors
 
 
 def intake_form_key(uow) -> str | None:

@@ -66,7 +66,7 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
         if task.step != "closure":  # closing stays possible after a consent withdrawal
             ensure_processing_allowed(case)
         form = form_for(uow, task.form_key, case)
-        result = parse_submission(form, raw)
+        result = parse_submission(form, raw, uow.clock.today())
         if not result.ok:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
         if task.needs_consent and case.consent_date is None:

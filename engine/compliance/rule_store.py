@@ -74,6 +74,9 @@ def _parsed(source: str, targets: RuleTargets) -> RuleSet | RulesError:
     return remember(("rules", _checksum(source), fingerprint), parse)
 
 
+MAX_RULES_CHARS = 200_000  # the shipped rules are about 10,000 characters
+
+
 def save_rules(uow, text: str, comment: str, actor: Actor) -> int:
     """Validate an edited rules file and store it as a new version; returns the version number."""
     with uow:
@@ -85,6 +88,12 @@ def save_rules(uow, text: str, comment: str, actor: Actor) -> int:
                                {"comment": "Bitte beschreiben Sie kurz, was geändert wurde."},
                                {"source": text, "comment": comment})
         text = (text or "").replace("\r\n", "\n")
+        too_long = {name: f"Bitte höchstens {limit:,} Zeichen.".replace(",", ".")
+                    for name, value, limit in (("source", text, MAX_RULES_CHARS), ("comment", comment, 2000))
+                    if len(value) > limit}
+        if too_long:
+            raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", too_long,
+                               {"source": text[:MAX_RULES_CHARS], "comment": comment[:2000]})
         try:
             parse_rules(text, targets_for(uow))
         except RulesError as exc:

@@ -25,6 +25,11 @@ class FormError(IntegraflowError):
     """A form definition is broken; the message names the form and component in German."""
 
 
+# Limits a form gets when it declares none: no text field or list is unbounded.
+DEFAULT_MAX_LENGTH = {"textfield": 200, "textarea": 5000}
+DEFAULT_MAX_ROWS = 50
+
+
 @dataclass(frozen=True)
 class Option:
     """One choice of a select, radio or checklist."""
@@ -100,6 +105,12 @@ class FormField:
     def min_rows(self) -> int:
         """How many rows a dynamiclist needs at least (custom property `min_rows`)."""
         return int(self.properties.get("min_rows") or 0)
+
+    @property
+    def max_rows(self) -> int:
+        """How many rows a dynamiclist takes at most (custom property `max_rows`, default 50)."""
+        value = str(self.properties.get("max_rows") or "").strip()
+        return int(value) if value.isdigit() else DEFAULT_MAX_ROWS
 
     @property
     def options_source(self) -> str | None:

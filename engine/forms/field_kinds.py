@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import ValidationError, fields
 from marshmallow.utils import missing
 
-from .definition import FormField
+from .definition import FormField, truthy
 from .messages import (
+    DATE_IN_FUTURE,
+    DATE_OUT_OF_RANGE,
     NOT_A_DATE,
     NOT_A_DATETIME,
     NOT_A_NUMBER,
@@ -22,6 +27,27 @@ from .messages import (
 )
 
 FALSE_WORDS = frozenset({"", "false", "0", "off", "no", "nein"})  # what an unticked checkbox may send
+# Dates a person can mean in this work; outside, date arithmetic (deadlines, timers) would overflow.
+YEARS = range(1900, 2101)
+# NUL and the other C0/C1 control characters (tab and line breaks stay): PostgreSQL refuses NUL, and the
+# rest only ever arrive by accident or attack; they are dropped the same way on every database.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_today: ContextVar[dt.date | None] = ContextVar("integraflow_form_today", default=None)
+
+
+@contextmanager
+def as_of(today: dt.date | None):
+    """Validate "not in the future" against this day (the injected clock's) inside the block."""
+    token = _today.set(today)
+    try:
+        yield
+    finally:
+        _today.reset(token)
+
+
+def strip_controls(text: str) -> str:
+    """The text without NUL and other control characters (tabs and line breaks are kept)."""
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def german_number(value: float) -> str:
@@ -47,7 +73,7 @@ class _Text(_Input):
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise ValidationError(NOT_TEXT)
-        return str(value).replace("\r\n", "\n").strip()
+        return strip_controls(str(value).replace("\r\n", "\n")).strip()
 
 
 class _Number(_Input):
@@ -86,6 +112,12 @@ class _When(_Input):
         if result is None:
             raise ValidationError({"date": NOT_A_DATE, "time": NOT_A_TIME}.get(self.component.subtype,
                                                                                  NOT_A_DATETIME))
+        if self.component.subtype != "time":
+            if int(result[:4]) not in YEARS:
+                raise ValidationError(DATE_OUT_OF_RANGE)
+            today = _today.get() or dt.date.today()
+            if truthy(self.component.properties.get("not_in_future")) and result[:10] > today.isoformat():
+                raise ValidationError(DATE_IN_FUTURE)
         return result
 
 

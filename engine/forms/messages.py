@@ -53,3 +53,12 @@ TOO_FEW_ROWS_ONE = "Bitte erfassen Sie mindestens einen Eintrag."
 
 
 NOT_ROWS = "Die Einträge konnten nicht gelesen werden."
+
+
+TOO_MANY_ROWS = "Bitte erfassen Sie höchstens {max} Einträge."
+
+
+DATE_OUT_OF_RANGE = "Bitte geben Sie ein Datum zwischen 1900 und 2100 ein."
+
+
+DATE_IN_FUTURE = "Das Datum darf nicht in der Zukunft liegen."

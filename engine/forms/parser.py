@@ -10,6 +10,7 @@ from .definition import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
     DATE_SUBTYPES,
+    DEFAULT_MAX_LENGTH,
     DISPLAY_TYPES,
     INPUT_TYPES,
     FormDefinition,
@@ -158,7 +159,7 @@ class _Parser:
             description=str(data.get("description") or ""),
             required=bool(validate.get("required")),
             required_if=self.condition(cid, common["properties"]),
-            rules=self.rules(cid, validate),
+            rules=self.rules(cid, validate, ctype),
             values=self.options(cid, ctype, data.get("values"), common["properties"]),
             default=data.get("defaultValue"),
             readonly=bool(data.get("readonly")),
@@ -183,7 +184,7 @@ class _Parser:
             raise self.fail(cid, f"„{name}“ muss eine nicht-negative ganze Zahl sein.")
         return int(value)
 
-    def rules(self, cid: str, validate: dict) -> Rules:
+    def rules(self, cid: str, validate: dict, ctype: str) -> Rules:
         bounds = {}
         for name in ("min", "max"):
             value = validate.get(name)
@@ -202,7 +203,7 @@ class _Parser:
             min=bounds["min"],
             max=bounds["max"],
             min_length=self.integer(cid, "minLength", validate.get("minLength")),
-            max_length=self.integer(cid, "maxLength", validate.get("maxLength")),
+            max_length=_max_length(self.integer(cid, "maxLength", validate.get("maxLength")), ctype),
             pattern=pattern,
         )
 
@@ -243,3 +244,8 @@ class _Parser:
             if f.required_if and (f.required_if.key not in keys or f.required_if.key == f.key):
                 raise self.fail(f.id, f"„required_if“ bezieht sich auf „{f.required_if.key}“, "
                                       "das es auf dieser Ebene nicht gibt.")
+
+
+def _max_length(declared: int | None, ctype: str) -> int | None:
+    """The declared maximum length, else the default of its kind (text fields are never unbounded)."""
+    return declared if declared is not None else DEFAULT_MAX_LENGTH.get(ctype)

@@ -19,10 +19,12 @@ from .messages import (
     TOO_FEW_ROWS_ONE,
     TOO_LARGE,
     TOO_LONG,
+    TOO_MANY_ROWS,
     TOO_SHORT,
     TOO_SMALL,
 )
 
+INT_LIMIT = 2**31 - 1
 _cache: weakref.WeakKeyDictionary[FormDefinition, Schema] = weakref.WeakKeyDictionary()
 
 
@@ -89,10 +91,11 @@ def _field(f: FormField) -> fields.Field:
 def _validators(f: FormField) -> list:
     rules, result = f.rules, []
     if f.type == "number":
-        if rules.min is not None:
-            result.append(validate.Range(min=rules.min, error=TOO_SMALL.format(min=german_number(rules.min))))
-        if rules.max is not None:
-            result.append(validate.Range(max=rules.max, error=TOO_LARGE.format(max=german_number(rules.max))))
+        # Without declared bounds a number still has to fit the database's integer columns.
+        low = rules.min if rules.min is not None else -INT_LIMIT
+        high = rules.max if rules.max is not None else INT_LIMIT
+        result.append(validate.Range(min=low, error=TOO_SMALL.format(min=german_number(low))))
+        result.append(validate.Range(max=high, error=TOO_LARGE.format(max=german_number(high))))
     if f.type in ("textfield", "textarea"):
         if rules.min_length:
             result.append(validate.Length(min=rules.min_length, error=TOO_SHORT.format(min=rules.min_length)))
@@ -115,11 +118,12 @@ def _pattern(pattern: str):
 
 
 def _min_rows(f: FormField) -> list:
+    bounded = [validate.Length(max=f.max_rows, error=TOO_MANY_ROWS.format(max=f.max_rows))]
     if not f.min_rows:
-        return []
+        return bounded
     default = TOO_FEW_ROWS_ONE if f.min_rows == 1 else TOO_FEW_ROWS.format(min=f.min_rows)
     message = f.properties.get("min_rows_message") or default
-    return [validate.Length(min=f.min_rows, error=message)]
+    return [validate.Length(min=f.min_rows, error=message), *bounded]
 
 
 class _Group(fields.Nested):

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from marshmallow import ValidationError
 
 from .definition import INPUT_TYPES, MULTI_CHOICE_TYPES, FormDefinition, FormField
-from .field_kinds import FALSE_WORDS, parse_date, parse_number
+from .field_kinds import FALSE_WORDS, as_of, parse_date, parse_number
 from .schema import build_schema
 
 FORM_ERROR = "Das Formular enthält Fehler. Bitte korrigieren Sie die markierten Felder."
@@ -47,11 +47,12 @@ class FormResult:
         return not self.errors
 
 
-def parse_submission(form: FormDefinition, raw: RawForm) -> FormResult:
-    """Read a post, validate it against the form's schema and report data or errors."""
+def parse_submission(form: FormDefinition, raw: RawForm, today=None) -> FormResult:
+    """Read a post, validate it against the form's schema and report data or errors (`today`: the clock's day)."""
     values = read_values(form, raw)
     try:
-        data = build_schema(form).load(values)
+        with as_of(today):
+            data = build_schema(form).load(values)
     except ValidationError as exc:
         errors: dict[str, str] = {}
         _name_errors(form.components, exc.messages, "", errors)

@@ -30,18 +30,22 @@ class ConsentForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    person = fields.String(load_default="client")
+    person = fields.String(load_default="client", validate=validate.Length(max=40))
     purposes = fields.List(fields.String(validate=validate.OneOf(list(PURPOSES), error="Unbekannter Zweck.")),
                            required=True, validate=validate.Length(min=1, error="Bitte mindestens einen Zweck wählen."),
                            error_messages={"required": "Bitte mindestens einen Zweck wählen."})
-    given_on = fields.Date(required=True, error_messages={"required": "Bitte das Datum angeben.",
+    given_on = fields.Date(required=True, validate=validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31),
+                                                                  error="Bitte ein Datum zwischen 1900 und 2100."),
+                           error_messages={"required": "Bitte das Datum angeben.",
                                                           "invalid": "Bitte ein gültiges Datum."})
     form = fields.String(required=True, validate=validate.OneOf(list(CONSENT_FORMS), error="Bitte die Form wählen."),
                          error_messages={"required": "Bitte die Form wählen."})
     note = fields.String(load_default=None, allow_none=True,
                          validate=validate.Length(max=2000, error="Höchstens 2000 Zeichen."))
-    version = fields.Integer(required=True, error_messages={"required": "Das Formular ist unvollständig.",
-                                                           "invalid": "Das Formular ist unvollständig."})
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1,
+                                                                    error="Das Formular ist unvollständig."),
+                             error_messages={"required": "Das Formular ist unvollständig.",
+                                             "invalid": "Das Formular ist unvollständig."})
 
 
 class WithdrawalForm(Schema):
@@ -52,12 +56,16 @@ class WithdrawalForm(Schema):
 
     purposes = fields.List(fields.String(validate=validate.OneOf(list(PURPOSES), error="Unbekannter Zweck.")),
                            load_default=list)
-    withdrawn_on = fields.Date(required=True, error_messages={"required": "Bitte das Datum angeben.",
+    withdrawn_on = fields.Date(required=True, validate=validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31),
+                                                                      error="Bitte ein Datum zwischen 1900 und 2100."),
+                               error_messages={"required": "Bitte das Datum angeben.",
                                                               "invalid": "Bitte ein gültiges Datum."})
     note = fields.String(load_default=None, allow_none=True,
                          validate=validate.Length(max=2000, error="Höchstens 2000 Zeichen."))
-    version = fields.Integer(required=True, error_messages={"required": "Das Formular ist unvollständig.",
-                                                           "invalid": "Das Formular ist unvollständig."})
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1,
+                                                                    error="Das Formular ist unvollständig."),
+                             error_messages={"required": "Das Formular ist unvollständig.",
+                                             "invalid": "Das Formular ist unvollständig."})
 
     @validates_schema
     def _purposes_unique(self, data, **kwargs):

@@ -16,6 +16,9 @@ FIELDS = {"first_name": "Vorname", "last_name": "Nachname", "birth_date": "Gebur
           "nationality": "Staatsangehörigkeit", "languages": "Sprachen", "interpreter_language": "Dolmetschsprache",
           "phone": "Telefon", "email": "E-Mail", "accommodation_address": "Unterkunft (Adresse)",
           "residence_status": "Aufenthaltsstatus", "residence_status_evidence": "Nachweis des Aufenthaltsstatus"}
+# The longest text each field takes (its column's size), also the browser's `maxlength`.
+MAX_LENGTHS = {key: Client.__table__.c[key].type.length for key in FIELDS
+               if getattr(Client.__table__.c[key].type, "length", None)}
 # Keys of the data_rectified payload that hold personal data; anonymisation blanks them.
 REDACTABLE = ["changes", "reason"]
 
@@ -38,6 +41,8 @@ class RectificationForm(Schema):
     first_name = _text(100, required=True)
     last_name = _text(100, required=True)
     birth_date = fields.Date(load_default=None, allow_none=True,
+                             validate=validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31),
+                                                     error="Bitte ein Datum zwischen 1900 und 2100."),
                              error_messages={"invalid": "Bitte ein gültiges Datum (JJJJ-MM-TT)."})
     gender = _text(20)
     nationality = _text(100)
@@ -53,7 +58,9 @@ class RectificationForm(Schema):
                                                                    error="Bitte begründen Sie die Berichtigung "
                                                                          "(5 bis 1000 Zeichen)."),
                            error_messages={"required": "Bitte begründen Sie die Berichtigung."})
-    version = fields.Integer(required=True, error_messages={"required": "Das Formular ist unvollständig.",
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1,
+                                                                    error="Das Formular ist unvollständig."),
+                             error_messages={"required": "Das Formular ist unvollständig.",
                                                            "invalid": "Das Formular ist unvollständig."})
 
 

@@ -5,6 +5,7 @@ from .declarations import CLOSURE_REASONS, PHASES, STEP_LABELS, STEPS
 from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
+from .limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from .lint import DeployContext, Problem, check_files, forbidden_code, lint_definition, removed_field_uses
 from .migration import (
     MigrationRefused,
@@ -46,12 +47,13 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
     "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
-    "CLOSURE_REASONS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate", "forbidden_code",
-    "ForbiddenExpression", "FORMAT_VERSION", "lint_definition", "load_with_history", "load_workflow",
-    "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused", "parse_duration", "parse_model", "parse_xml",
-    "PHASES", "prepare_save", "Problem", "ProcessModel", "prune_history", "reached_from_rows", "reached_in",
-    "read_stored", "ReadyTask", "removed_field_uses", "rename_process", "replay", "reset_targets", "reset_to",
-    "ResetRefused", "ResetTarget", "restore_workflow", "RestrictedEnvironment", "save_workflow", "ScriptFailure",
-    "spec_changes", "STEP_LABELS", "STEPS", "TaskNotReady", "unarchive", "UnsafeXml", "UnsupportedState",
-    "UserTaskInfo", "WorkflowCodec", "WorkflowRuntime", "write_saves"
+    "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
+    "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
+    "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",
+    "parse_duration", "parse_model", "parse_xml", "PHASES", "prepare_save", "Problem", "ProcessModel",
+    "prune_history", "reached_from_rows", "reached_in", "read_stored", "ReadyTask", "removed_field_uses",
+    "rename_process", "replay", "reset_targets", "reset_to", "ResetRefused", "ResetTarget", "restore_workflow",
+    "RestrictedEnvironment", "save_workflow", "ScriptFailure", "spec_changes", "STEP_LABELS", "STEPS",
+    "TaskNotReady", "unarchive", "UnsafeXml", "UnsupportedState", "UserTaskInfo", "WorkflowCodec",
+    "WorkflowRuntime", "write_saves"
 ]

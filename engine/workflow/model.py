@@ -20,6 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import timers
 from .declarations import BPMN_NS, CAMUNDA_NS, closure_reason, process_declaration, task_declaration
+from .library_messages import missing_attribute_message, spiff_message
 from .messages import CamundaReceiveTaskParser, CamundaSendTaskParser
 from .script_engine import check_source
 from .xml_safety import UnsafeXml, parse_xml
@@ -142,11 +143,15 @@ def parse_model(xml: bytes | str, process_id: str | None = None,
         spec = parser.get_spec(pid)
         subprocess_specs = parser.get_subprocess_specs(pid)
     except ValidationException as exc:
-        raise DefinitionError([(getattr(exc, "id", "") or "", _spiff_message(exc))]) from None
+        raise DefinitionError([(getattr(exc, "id", "") or pid, _spiff_message(exc))]) from None
     except SpiffWorkflowException as exc:
-        raise DefinitionError([("", _spiff_message(exc))]) from None
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise DefinitionError([("", f"Die Prozessdefinition kann nicht gelesen werden: {exc}")]) from None
+        raise DefinitionError([(pid, _spiff_message(exc))]) from None
+    except KeyError as exc:
+        # SpiffWorkflow reads required attributes by their raw '{namespace}name' key.
+        key = str(exc.args[0]) if exc.args else ""
+        raise DefinitionError([(_lacking(root, key) or pid, missing_attribute_message(key))]) from None
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        raise DefinitionError([(pid, spiff_message(""))]) from None
     declared = process_declaration(process_el)
     model = ProcessModel(pid, process_el.get("name") or pid, spec, subprocess_specs, kind=declared.kind,
                          startable=declared.startable)
@@ -176,9 +181,21 @@ def called_processes(xml: bytes | str) -> frozenset[str]:
                      if el.get("calledElement") and el.get("calledElement") not in local)
 
 
+def _lacking(root, key: str) -> str | None:
+    """The id of the first element that lacks the attribute a parser KeyError names (e.g. decisionRef)."""
+    if not key.startswith("{"):
+        return None
+    name = key.rsplit("}", 1)[-1]
+    tag = {"decisionRef": "businessRuleTask", "calledElement": "callActivity",
+           "messageRef": "messageEventDefinition"}.get(name)
+    for el in root.iter(f"{{{BPMN_NS}}}{tag}") if tag else ():
+        if el.get(key) is None:
+            return el.get("id") or (el.getparent().get("id") if el.getparent() is not None else None)
+    return None
+
+
 def _spiff_message(exc: Exception) -> str:
-    text = str(exc).split("\n")[0]
-    return f"Die Prozessdefinition ist ungültig: {text}"
+    return spiff_message(str(exc))
 
 
 def _collect_metadata(model: ProcessModel, process_el, roots: list) -> None:

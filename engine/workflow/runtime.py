@@ -13,9 +13,10 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .codec import WorkflowCodec
+from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, current_budget
 from .messages import throw_to_error_boundary
 from .model import HUMAN_TASKS, ProcessModel, parse_model
-from .script_engine import ForbiddenExpression, RestrictedScriptEngine, evaluate
+from .script_engine import ForbiddenExpression, RestrictedScriptEngine
 from .timers import due_moment
 
 
@@ -50,9 +51,9 @@ class ReadyTask:
 class WorkflowRuntime:
     """Facade over SpiffWorkflow used by the services; the only place that touches BpmnWorkflow objects."""
 
-    def __init__(self, cache_size: int = 256, clock=None):
+    def __init__(self, cache_size: int = 256, clock=None, limits: Limits = DEFAULT_LIMITS):
         self.codec = WorkflowCodec()
-        self.script_engine = RestrictedScriptEngine()
+        self.script_engine = RestrictedScriptEngine(limits)
         self.script_engine.clock = clock  # timers read it (engine.workflow.timers)
         self._models: dict[tuple[int, str] | int, ProcessModel] = {}
         self._instances: OrderedDict[str, tuple[str, int, BpmnWorkflow]] = OrderedDict()  # process -> entry
@@ -147,7 +148,8 @@ class WorkflowRuntime:
         """Create a new instance with initial data and run it up to the first waiting task."""
         workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
-        self._run_engine(workflow)
+        with self.script_engine.budget():
+            self._run_engine(workflow)
         return workflow
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict) -> str:
@@ -156,11 +158,12 @@ class WorkflowRuntime:
         task.data.update(data)
         # Due dates "after the previous step" read this; set on every completion, stable afterwards.
         task.data["step_completed_on"] = self._today().isoformat()
-        try:
-            task.run()
-        except (SpiffWorkflowException, ForbiddenExpression, Exception) as exc:  # noqa: BLE001
-            raise ScriptFailure(_describe(exc), task.task_spec.bpmn_id) from exc
-        self._run_engine(workflow)
+        with self.script_engine.budget():
+            try:
+                task.run()
+            except (SpiffWorkflowException, ForbiddenExpression, Exception) as exc:  # noqa: BLE001
+                raise ScriptFailure(_describe(exc), task.task_spec.bpmn_id) from exc
+            self._run_engine(workflow)
         return task.task_spec.name
 
     def _today(self) -> date:
@@ -180,14 +183,16 @@ class WorkflowRuntime:
         # Each failure handed to an error boundary cancels one activity, so the loop ends; the bound is a backstop.
         for _attempt in range(100):
             try:
-                workflow.do_engine_steps()
+                # A process can loop through gateways without any script: each engine step ticks the budget too.
+                workflow.do_engine_steps(did_complete_task=_tick_budget)
                 return
             except SpiffWorkflowException as exc:
                 task = getattr(exc, "task", None)
-                if task is not None and throw_to_error_boundary(task, _describe(exc)):
+                # An exceeded limit is not a business error: no error boundary may catch it and carry on.
+                if task is not None and not _limit_of(exc) and throw_to_error_boundary(task, _describe(exc)):
                     continue
                 raise ScriptFailure(_describe(exc), getattr(getattr(task, "task_spec", None), "bpmn_id", None)) from exc
-            except ForbiddenExpression as exc:
+            except (ForbiddenExpression, LimitExceeded) as exc:
                 raise ScriptFailure(str(exc)) from exc
         raise ScriptFailure("Zu viele Fehler hintereinander; der Prozess wurde angehalten.")
 
@@ -209,7 +214,7 @@ class WorkflowRuntime:
         if not expression:
             return None
         try:
-            value = evaluate(expression, task.data)
+            value = self.script_engine.environment.evaluate(expression, task.data)
         except Exception as exc:  # noqa: BLE001 - any failure of a user-written expression is reported
             raise ScriptFailure(f"Fälligkeit konnte nicht berechnet werden: {_describe(exc)}",
                                 task.task_spec.bpmn_id) from exc
@@ -253,16 +258,37 @@ class WorkflowRuntime:
     def fire_timers(self, workflow: BpmnWorkflow) -> list[str]:
         """Let due timers fire (on the injected clock) and advance; returns BPMN ids of timers that fired."""
         waiting = {t.id for t in workflow.get_tasks(state=TaskState.WAITING) if isinstance(t.task_spec, CatchingEvent)}
-        try:
-            workflow.refresh_timers()
-        except (SpiffWorkflowException, ForbiddenExpression, ValueError) as exc:
-            raise ScriptFailure(_describe(exc)) from exc
-        self._run_engine(workflow)
+        with self.script_engine.budget():
+            try:
+                workflow.refresh_timers()
+            except (SpiffWorkflowException, ForbiddenExpression, LimitExceeded, ValueError) as exc:
+                raise ScriptFailure(_describe(exc)) from exc
+            self._run_engine(workflow)
         return [workflow.tasks[t].task_spec.bpmn_id for t in waiting
                 if t in workflow.tasks and workflow.tasks[t].state == TaskState.COMPLETED]
 
 
+def _tick_budget(_task) -> None:
+    budget = current_budget()
+    if budget is not None:
+        budget.pass_element()
+
+
+def _limit_of(exc: BaseException) -> LimitExceeded | None:
+    """The exceeded limit behind a (wrapped) failure, if that is what it was."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, LimitExceeded):
+            return exc
+        exc = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
 def _describe(exc: Exception) -> str:
+    limit = _limit_of(exc)
+    if limit is not None:
+        return str(limit)
     inner = getattr(exc, "exception", None) or exc.__cause__ or exc
     text = str(exc).split("\n")[0]
     if inner is not exc and str(inner):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .library_messages import xml_message
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ELEMENTS = 20_000
 
@@ -27,7 +29,7 @@ def parse_xml(data: bytes | str, max_bytes: int = MAX_BYTES, max_elements: int =
     try:
         root = etree.fromstring(raw, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise UnsafeXml(f"Die Datei ist kein wohlgeformtes XML: {exc.msg} (Zeile {exc.lineno}).") from None
+        raise UnsafeXml(xml_message(exc.msg, exc.lineno)) from None
     if root is None:
         raise UnsafeXml("Die Datei ist leer.")
     if root.getroottree().docinfo.doctype:

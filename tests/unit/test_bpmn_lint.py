@@ -135,13 +135,13 @@ def test_hostile_or_broken_files_are_refused_with_one_german_error(data, expecte
     (decision("getattr(consent_given, 'upper')() == 'YES'"), "f_yes", "Nicht erlaubte Funktion 'getattr'"),
     (decision("type(consent_given) == str"), "f_yes", "Nicht erlaubte Funktion 'type'"),
     (decision("consent_given =="), "f_yes", "Syntaxfehler"),
-    (decision("\n    consent_given == 'yes'\n"), "f_yes", "unexpected indent"),
+    (decision("\n    consent_given == 'yes'\n"), "f_yes", "Einrückung"),
     (decision("-" * 100_000 + "1"), "f_yes", "Ausdruck zu lang"),
     (linear(USER, script("s", "secret = open('/etc/passwd').read()")), "s", "Nicht erlaubte Funktion 'open'"),
     (linear(USER, script("s", "import os\nos.system('id')")), "s", "Nicht erlaubtes Sprachelement: Import"),
     (linear(USER, script("s", "match '{0}':\n    case str(format=f):\n        leak = f(1)")), "s",
      "Nicht erlaubtes Sprachelement: Match"),
-    (linear(USER, script("s", "return 1")), "s", "'return' outside function"),
+    (linear(USER, script("s", "return 1")), "s", "„return“ außerhalb einer Funktion"),
     (linear(USER, script("s", "   ")), "s", "Skript: ist leer"),
     (linear(USER.replace("/>", ' camunda:dueDate="eval(\'1\')"/>')), "t1",
      "Fälligkeitsausdruck: Nicht erlaubte"),
@@ -294,7 +294,7 @@ def test_problems_are_sorted_errors_first_then_by_element_id():
 
 def test_spiffworkflow_parser_errors_are_reported():
     problems = lint_definition(definition(USER), REGISTRY)  # no start event
-    assert has(problems, "error", "p", "No start event")
+    assert has(problems, "error", "p", "kein Startereignis")
 
 
 def test_problem_is_immutable():
@@ -310,4 +310,4 @@ def test_check_files_reports_missing_oversized_and_good_files(tmp_path):
     assert results[good] == []
     assert [p.severity for p in results[big]] == ["error"] and "zu groß" in results[big][0].message
     for path in (missing, tmp_path):
-        assert len(results[path]) == 1 and "Datei nicht gefunden/lesbar" in results[path][0].message
+        assert len(results[path]) == 1 and "Datei nicht gefunden oder nicht lesbar" in results[path][0].message

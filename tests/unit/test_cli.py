@@ -92,7 +92,7 @@ def test_unreadable_path_fails_without_traceback(tmp_path, target):
     result = run(tmp_path, "bpmn", "check", str(tmp_path / target))
     assert result.returncode == 1
     assert no_traceback(result)
-    assert "Fehler: Datei nicht gefunden/lesbar" in result.stdout
+    assert "Fehler: Datei nicht gefunden oder nicht lesbar" in result.stdout
 
 
 def test_check_reports_every_file_and_fails_if_one_is_bad(tmp_path):

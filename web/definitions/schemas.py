@@ -5,7 +5,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from engine.errors import InvalidInput
 
-DRAFT_VERSION = {"load_default": None, "allow_none": True, "validate": validate.Range(min=1)}
+DRAFT_VERSION = {"load_default": None, "allow_none": True, "validate": validate.Range(min=1, max=2**31 - 1)}
 
 
 class XmlBody(Schema):
@@ -78,8 +78,8 @@ class CompareQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    alt = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    neu = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    alt = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    neu = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 def load(schema: Schema, data) -> dict:

@@ -73,8 +73,8 @@ def check_files(paths: list[Path], forms: FormRegistry | None = None,
             with open(path, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)  # never pull a huge file into memory just to refuse it
             size = Path(path).stat().st_size
-        except OSError as exc:
-            results[path] = [error("", f"Datei nicht gefunden/lesbar: {exc.strerror or exc}")]
+        except OSError:  # the operating system's text is English; the path is in the line already
+            results[path] = [error("", "Datei nicht gefunden oder nicht lesbar: bitte Pfad und Rechte prüfen.")]
             continue
         if len(data) > MAX_BYTES:
             results[path] = [error("", f"Die Datei ist zu groß ({size // 1024} KB, erlaubt sind "

@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine.forms import UnknownForm, field_names
 
+from ..library_messages import syntax_message
 from ..model import CAMUNDA_NS
 from ..script_engine import _FORBIDDEN_ATTRS, check_source, unknown_names
 from .flow import condition
@@ -46,17 +47,34 @@ def code_problems(source: str, mode: str, defined: frozenset[str] = frozenset())
         tree = ast.parse(source, mode=mode)
         names = unknown_names(source, set(defined), mode)
     except SyntaxError as exc:
-        return [f"Syntaxfehler in Zeile {exc.lineno}: {exc.msg}"]
+        return [syntax_message(exc)]
     except (RecursionError, MemoryError):
         return ["Der Ausdruck ist zu tief verschachtelt."]
-    except ValueError as exc:
-        return [f"Der Ausdruck kann nicht übersetzt werden: {exc}"]
+    except ValueError:
+        return ["Der Ausdruck kann nicht übersetzt werden: er enthält unzulässige Zeichen oder Werte."]
     problems = [f"Nicht erlaubte Funktion '{name}'" for name in sorted(names & DANGEROUS_BUILTINS)]
     # check_source misses attribute names in class patterns: `case str(format=f)` reads ''.format.
     problems += [f"Nicht erlaubter Attributzugriff im Muster: {attr}" for node in ast.walk(tree)
                  if isinstance(node, ast.MatchClass) for attr in node.kwd_attrs
                  if attr.startswith("_") or attr in _FORBIDDEN_ATTRS]
     return problems
+
+
+def limit_warnings(source: str) -> list[str]:
+    """Where a script may run into its execution limits: loops without a visible end, functions calling themselves."""
+    tree = ast.parse(source, mode="exec")
+    found = []
+    for node in ast.walk(tree):
+        endless = isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value
+        if endless and not any(isinstance(n, (ast.Break, ast.Return)) for n in ast.walk(node)):
+            found.append("Schleife ohne erkennbares Ende: sie wird am Zeitlimit abgebrochen und der Schritt "
+                         "schlägt fehl.")
+        if isinstance(node, ast.FunctionDef) and any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == node.name
+                for n in ast.walk(node)):
+            found.append(f"Die Funktion „{node.name}“ ruft sich selbst auf: zu tiefe Rekursion bricht den Schritt "
+                         "ab.")
+    return found
 
 
 def iso_ok(kind: str, value: str) -> bool:
@@ -150,6 +168,8 @@ def expressions(root, forms: FormRegistry | None) -> list[Problem]:
         else:
             found = code_problems(source, mode, known)
         problems += [error(element_id, f"{label}: {p}") for p in found]
+        if not found and mode == "exec":
+            problems += [warning(element_id, f"{label}: {w}") for w in limit_warnings(source)]
         # Without the forms nobody can tell which fields exist, so only then is a name worth a warning.
         if not found and forms is not None and label == "Bedingung" and el.get("sourceRef") in gateways:
             problems += [warning(element_id, f"Bedingung verwendet Feld '{name}', das kein Formular erfasst")

@@ -1,6 +1,7 @@
 """Which BPMN elements the runtime can execute, and what SpiffWorkflow's own parser refuses."""
 from __future__ import annotations
 
+from ..library_messages import spiff_message
 from ..model import DefinitionError, called_processes, parse_model
 from .context import DeployContext
 from .problems import Problem, bpmn, error, local, warning
@@ -80,7 +81,6 @@ def parser_problems(raw: bytes, processes: list, context: DeployContext) -> list
             parse_model(raw, process.get("id"), dependencies=context.documents)
         except DefinitionError as exc:
             problems += [error(element_id, message) for element_id, message in exc.problems]
-        except Exception as exc:  # noqa: BLE001 - a hostile file must yield a finding, never a traceback
-            problems.append(error(process.get("id"),
-                                   f"Die Prozessdefinition kann nicht gelesen werden: {exc}"))
+        except Exception:  # noqa: BLE001 - a hostile file must yield a finding, never a traceback
+            problems.append(error(process.get("id"), spiff_message("")))
     return problems

@@ -17,11 +17,17 @@ class Problem:
 
 
 def error(element_id: str | None, message: str) -> Problem:
-    return Problem("error", element_id or "", message)
+    """An error finding; the message is kept to one line."""
+    return Problem("error", element_id or "", _one_line(message))
 
 
 def warning(element_id: str | None, message: str) -> Problem:
-    return Problem("warning", element_id or "", message)
+    """A warning finding; the message is kept to one line."""
+    return Problem("warning", element_id or "", _one_line(message))
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
 
 
 def bpmn(name: str) -> str:

@@ -1,0 +1,148 @@
+"""Execution limits for scripts and expressions: a time and step budget per workflow step, and size budgets.
+
+A step (starting a process, completing a task, firing timers) gets one budget; every loop iteration, function call
+and comprehension element of a script ticks it, every guarded operation that allocates charges it. When it runs out
+the step fails with `LimitExceeded`, whose message is German and says which limit was hit.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one workflow step may compute and allocate (configurable; defaults documented in the README)."""
+
+    seconds: float = 1.0          # wall-clock time of all scripts and expressions of one step
+    steps: int = 2_000_000        # loop iterations, function calls and comprehension elements of one step
+    max_chars: int = 1_000_000    # length of one string
+    max_items: int = 100_000      # length of one list, tuple, range, set or dict
+    max_int_bits: int = 14_000    # size of one integer (about 4,200 decimal digits)
+    max_alloc: int = 20_000_000   # characters and items created by guarded operations in one step
+    max_data: int = 1_000_000     # size of a task's data after a script (characters of its JSON, roughly)
+    max_depth: int = 100          # nesting of data and of function calls
+    max_engine_steps: int = 500   # BPMN elements (gateways, scripts, events) one step may pass through
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class LimitExceeded(RuntimeError):
+    """A script or expression exceeded an execution limit; the message is German and names the limit."""
+
+
+class Budget:
+    """The remaining allowance of one step; shared by every evaluation in it."""
+
+    __slots__ = ("limits", "deadline", "steps", "allocated", "elements")
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.seconds
+        self.steps = 0
+        self.allocated = 0
+        self.elements = 0
+
+    def tick(self) -> bool:
+        """Count one step; check the clock every 64 steps. Returns True so it fits into conditions.
+
+        Every 64 rather than every step: reading the clock costs as much as the tick itself, and one step does at
+        most a few milliseconds of C work (the size limits see to that), so a budget overshoots by little.
+        """
+        self.steps += 1
+        if not self.steps & 63:
+            if self.steps > self.limits.steps:
+                raise LimitExceeded(f"Skript hat das Schrittlimit von {self.limits.steps:,} Rechenschritten "
+                                    "überschritten (Endlosschleife?)".replace(",", "."))
+            self.check_time()
+        return True
+
+    def check_time(self) -> None:
+        """Raise when the step's wall-clock budget is spent."""
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(f"Skript hat das Zeitlimit von {_seconds(self.limits.seconds)} überschritten "
+                                "(Endlosschleife oder zu aufwendige Berechnung?)")
+
+    def pass_element(self) -> None:
+        """Count one BPMN element the engine completed; a loop through gateways alone ends here."""
+        self.elements += 1
+        if self.elements > self.limits.max_engine_steps:
+            raise LimitExceeded(f"Der Prozess hat in einem Schritt mehr als {self.limits.max_engine_steps} "
+                                "Elemente durchlaufen (Endlosschleife im Ablauf?)")
+        self.check_time()
+
+    def charge(self, size: int) -> None:
+        """Account for `size` characters or items about to be created."""
+        self.allocated += size
+        if self.allocated > self.limits.max_alloc:
+            raise LimitExceeded(f"Skript hat das Speicherlimit von {self.limits.max_alloc:,} Zeichen bzw. Elementen "
+                                "überschritten".replace(",", "."))
+        self.check_time()
+
+
+_current: ContextVar[Budget | None] = ContextVar("integraflow_budget", default=None)
+
+
+@contextmanager
+def step_budget(limits: Limits = DEFAULT_LIMITS):
+    """One budget for everything evaluated inside the block; nested blocks share the outer one."""
+    active = _current.get()
+    if active is not None:
+        yield active
+        return
+    token = _current.set(Budget(limits))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def current_budget() -> Budget | None:
+    """The budget of the step running in this thread, if any."""
+    return _current.get()
+
+
+def estimate_size(value, limit: int, max_depth: int = 100, refuse_nul: bool = False) -> int:
+    """Rough size of `value` as text (JSON/repr length); stops counting once `limit` is passed.
+
+    `refuse_nul`: raise on a NUL character (PostgreSQL cannot store it, also not inside JSON).
+    """
+    total = 0
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            raise LimitExceeded(f"Daten sind tiefer als {max_depth} Ebenen verschachtelt")
+        if isinstance(item, str):
+            total += len(item) + 2
+            if refuse_nul and "\x00" in item:
+                raise LimitExceeded("Skript hat ein Nullzeichen (\\x00) in die Daten des Falls geschrieben")
+        elif isinstance(item, int) and not isinstance(item, bool):
+            total += item.bit_length() // 3 + 1
+        elif isinstance(item, dict):
+            total += 2
+            stack.extend((k, depth + 1) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += 2 + len(item)
+            stack.extend((v, depth + 1) for v in item)
+        else:
+            total += 8
+        if total > limit:
+            return total
+    return total
+
+
+def check_data_size(data: dict, limits: Limits) -> None:
+    """Refuse task data larger than the limit (it would be copied into every later task and written to the database)."""
+    if estimate_size(data, limits.max_data, limits.max_depth, refuse_nul=True) > limits.max_data:
+        raise LimitExceeded(f"Die Daten des Falls überschreiten das Größenlimit von {limits.max_data:,} Zeichen"
+                            .replace(",", "."))
+
+
+def _seconds(value: float) -> str:
+    text = f"{value:g}".replace(".", ",")
+    return "1 Sekunde" if value == 1 else f"{text} Sekunden"
