@@ -75,6 +75,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
                    privacy, definitions, accessibility, caseload):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
+    from .api import register as register_api
+
+    register_api(app, csrf)  # REST API (issue 16); before the error handlers, which must override flask-smorest's
     errors.register(app)
     enforce_access_matrix(app)
     log_case_access(app)

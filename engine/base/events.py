@@ -45,6 +45,9 @@ EVENT_LABELS = {
     "process_started": "Weiterer Ablauf gestartet",
     "process_completed": "Ablauf abgeschlossen",
     "form_data_exported": "Formulardaten exportiert",
+    "api_token_created": "API-Zugang angelegt",
+    "api_token_revoked": "API-Zugang widerrufen",
+    "api_token_used": "API-Zugang benutzt",
 }
 
 

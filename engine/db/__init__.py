@@ -1,4 +1,5 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
+from .api_tokens import ApiToken
 from .audit import AuditVerification
 from .authoring import DefinitionDraft, FormDraft, FormVersion
 from .base import Base, UtcDateTime, new_id
@@ -38,4 +39,5 @@ __all__ = [
     "CaseAccessGrant", "HandoverBatch", "HandoverCase",
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
+    "ApiToken",
 ]

@@ -52,8 +52,10 @@ def _url(rule, data: dict) -> str:
 
 
 def _requests(app):
-    """(endpoint, method, rule) for every route and method of the URL map."""
+    """(endpoint, method, rule) for every page route and method (the API's: tests/web/test_api_access.py)."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        if rule.rule.startswith("/api/"):
+            continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, rule
 
