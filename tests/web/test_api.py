@@ -4,12 +4,12 @@ from __future__ import annotations
 import html
 
 import pytest
+from api_support import ApiClient, issue_token
 from sqlalchemy import select
 
-from api_support import ApiClient, issue_token
 from engine.db import AccessLog, ApiToken, Event
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
-from support import count_rows, intake_form
+from support import intake_form
 
 
 @pytest.fixture
