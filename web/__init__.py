@@ -64,6 +64,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         privacy,
         reports,
         tasks,
+        tokens,
         worklist,
     )
     from .access_log import register as log_case_access
@@ -72,7 +73,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload):
+                   privacy, definitions, accessibility, caseload, tokens):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     from .api import register as register_api

@@ -140,6 +140,9 @@ MATRIX: dict[str, Rule] = {
     "definitions.create_process_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.new_form": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.create_form_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    # API-Zugänge: everyone manages their own tokens (web/tokens.py).
+    "tokens.index": Rule(get=ALL, post=ALL),
+    "tokens.revoke": Rule(post=ALL),
     # REST API /api/v1 (web/api/): the same rules as the pages it mirrors; a bearer token stands for its user.
     "api_cases.search": Rule(get=ALL),
     "api_cases.intake": Rule(post=EDITORS),
