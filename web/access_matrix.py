@@ -155,6 +155,10 @@ MATRIX: dict[str, Rule] = {
     "api_tasks.release": Rule(post=EDITORS),
     "api_tasks.assign": Rule(post=SUPERVISOR, message="Nur die Teamleitung kann Aufgaben zuweisen."),
     "api_definitions.index": Rule(get=OVERSIGHT),
+    "api_deadlines.index": Rule(get=OVERSIGHT),
+    "api_inbox.index": Rule(get=ALL),
+    "api_inbox.read": Rule(post=ALL),
+    "api_inbox.read_all": Rule(post=ALL),
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from api_support import ApiClient, issue_token
@@ -175,7 +176,8 @@ def test_rate_limit_answers_429_with_retry_after(container, world, monkeypatch):
 def test_openapi_document_describes_every_api_route_with_problem_errors(app, client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.") and spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
-    api_rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")} - {"/api/v1/openapi.json"}
+    api_rules = {re.sub(r"<\w+:", "<", r.rule) for r in app.url_map.iter_rules()
+                 if r.rule.startswith("/api/v1/")} - {"/api/v1/openapi.json"}
     documented = {p.replace("{", "<").replace("}", ">") for p in spec["paths"]}
     assert api_rules == documented
     assert "application/problem+json" in spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
@@ -184,3 +186,25 @@ def test_openapi_document_describes_every_api_route_with_problem_errors(app, cli
 def test_unknown_api_path_is_a_404_problem(api):
     response = api("anna").get("/api/v1/gibt-es-nicht")
     assert response.status_code == 404 and response.content_type == "application/problem+json"
+
+
+def test_reminders_and_deadlines_of_an_overdue_task_through_the_api(api, container, world):
+    from datetime import UTC, datetime
+
+    from engine.time import run_reminder_pass
+
+    anna = api("anna")
+    container.clock.set(datetime(2026, 1, 15, 8, 30, tzinfo=UTC))
+    case_id = anna.post("/api/v1/cases", json=_intake(world, last_name="Frist")).json["id"]
+    _complete(anna, case_id, CONSENT)
+    container.clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))  # the assessment is overdue now
+    run_reminder_pass(container)
+    reminders = anna.get("/api/v1/inbox?show=unread").json
+    assert reminders and {r["case_id"] for r in reminders} == {case_id}
+    assert anna.post(f"/api/v1/inbox/{reminders[0]['id']}/read").json == {"case_id": case_id}
+    assert api("dora").post(f"/api/v1/inbox/{reminders[0]['id']}/read").status_code == 404
+    deadlines = api("carla").get("/api/v1/deadlines?state=overdue").json
+    assert deadlines["totals"]["overdue"] >= 1 and any(i["case_id"] == case_id for i in deadlines["items"])
+    assert api("anna").get("/api/v1/deadlines").status_code == 403
+    bad = api("carla").get("/api/v1/deadlines?sort=zufall")
+    assert bad.status_code == 422 and "Sortierung" in bad.json["errors"]["sort"]
