@@ -113,6 +113,7 @@ def test_stale_case_version_is_a_409(api, world):
     response = anna.post(f"/api/v1/cases/{case_id}/tasks/{task['id']}/complete",
                          json={"case_version": version + 1, "data": CONSENT})
     assert response.status_code == 409 and "geändert" in response.json["detail"]
+    assert "Zuletzt geändert von Anna Adler" in response.json["detail"]
     assert anna.get(f"/api/v1/cases/{case_id}").json["open_tasks"][0]["id"] == task["id"]
 
 
