@@ -60,6 +60,10 @@ class Settings:
     accessibility_contact: str | None = field(
         default_factory=lambda: os.environ.get("INTEGRAFLOW_ACCESSIBILITY_CONTACT") or None)
 
+    # Webhooks (issue 16) go only to these hosts (comma-separated, e.g. "dwh.kreis.example,127.0.0.1"); empty: none.
+    webhook_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
+        h.strip().lower() for h in os.environ.get("INTEGRAFLOW_WEBHOOK_HOSTS", "").split(",") if h.strip()))
+
     @property
     def is_sqlite(self) -> bool:
         """True when the embedded SQLite database is in use."""

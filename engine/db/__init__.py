@@ -16,6 +16,7 @@ from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
 from .step_failure import StepFailure
 from .tenancy import Municipality, Organisation, User, UserMunicipality
+from .webhooks import WebhookDelivery, WebhookEndpoint
 from .workflow_tables import (
     CaseProcess,
     CompletedTask,
@@ -39,5 +40,5 @@ __all__ = [
     "CaseAccessGrant", "HandoverBatch", "HandoverCase",
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
-    "ApiToken",
+    "ApiToken", "WebhookDelivery", "WebhookEndpoint",
 ]
