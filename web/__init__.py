@@ -65,6 +65,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         reports,
         tasks,
         tokens,
+        webhooks,
         worklist,
     )
     from .access_log import register as log_case_access
@@ -73,7 +74,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload, tokens):
+                   privacy, definitions, accessibility, caseload, tokens, webhooks):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     from .api import register as register_api

@@ -140,6 +140,9 @@ MATRIX: dict[str, Rule] = {
     "definitions.create_process_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.new_form": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.create_form_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "webhooks.index": Rule(get=ADMIN, post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "webhooks.deactivate": Rule(post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "webhooks.resend": Rule(post=ADMIN, message="Webhooks richtet nur die Administration ein."),
     # API-Zugänge: everyone manages their own tokens (web/tokens.py).
     "tokens.index": Rule(get=ALL, post=ALL),
     "tokens.revoke": Rule(post=ALL),

@@ -10,7 +10,14 @@ from .reminders import run_reminder_pass
 from .scheduler import build_scheduler
 from .timers import claim_due_cases, failed_timers, retry_timer, sweep_all_due, sweep_timers
 from .webhook_delivery import SIGNATURE_HEADER, WebhookResult, deliver_webhooks, sign, verify_signature
-from .webhook_endpoints import RegisteredWebhook, deactivate_webhook, register_webhook, resend_delivery, webhook_log
+from .webhook_endpoints import (
+    RegisteredWebhook,
+    WebhookLog,
+    deactivate_webhook,
+    register_webhook,
+    resend_delivery,
+    webhook_log,
+)
 
 __all__ = [
     "build_scheduler", "claim_due_cases", "deadline_overview", "DeadlineParams", "DETAIL_LIMIT",
@@ -19,5 +26,5 @@ __all__ = [
     "queue_digests", "require_admin", "retry_mail", "retry_timer", "run_reminder_pass", "send_pending",
     "sweep_all_due", "sweep_timers", "UNASSIGNED", "unread_count", "SIGNATURE_HEADER", "WebhookResult",
     "deliver_webhooks", "sign", "verify_signature", "RegisteredWebhook", "deactivate_webhook", "register_webhook",
-    "resend_delivery", "webhook_log"
+    "resend_delivery", "webhook_log", "WebhookLog"
 ]

@@ -71,13 +71,24 @@ def deactivate_webhook(uow, actor: Actor | None, endpoint_id: int) -> None:
         uow.commit()
 
 
-def webhook_log(uow, actor: Actor) -> tuple[list[WebhookEndpoint], list[WebhookDelivery]]:
-    """Every endpoint and the latest deliveries, newest first (inside the caller's reader)."""
+@dataclass
+class WebhookLog:
+    """The admin page's data: endpoints, the latest deliveries (newest first), organisation names."""
+
+    endpoints: list[WebhookEndpoint]
+    deliveries: list[WebhookDelivery]
+    organisations: dict[int, str]
+
+
+def webhook_log(uow, actor: Actor) -> WebhookLog:
+    """Every endpoint and the latest deliveries (inside the caller's reader)."""
     _require_admin(actor)
     endpoints = list(uow.session.execute(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).scalars())
     deliveries = list(uow.session.execute(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())
                                           .limit(LOG_LIMIT)).scalars())
-    return endpoints, deliveries
+    organisations = dict(uow.session.execute(select(Organisation.id, Organisation.name)
+                                             .order_by(Organisation.name)).all())
+    return WebhookLog(endpoints, deliveries, organisations)
 
 
 def resend_delivery(uow, actor: Actor | None, delivery_id: int) -> None:

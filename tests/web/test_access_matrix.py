@@ -45,7 +45,8 @@ def _url(rule, data: dict) -> str:
     values = {"case_id": data["task_case"] if "task_id" in rule.arguments else data["case_id"],
               "task_id": data["task_id"], "definition_id": data["definition_id"], "version": 1, "mail_id": 1,
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
-              "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1}
+              "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
+              "endpoint_id": 1, "delivery_id": 1}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
