@@ -209,3 +209,35 @@ def test_reminders_and_deadlines_of_an_overdue_task_through_the_api(api, contain
     assert api("anna").get("/api/v1/deadlines").status_code == 403
     bad = api("carla").get("/api/v1/deadlines?sort=zufall")
     assert bad.status_code == 422 and "Sortierung" in bad.json["errors"]["sort"]
+
+
+def test_team_lead_deploys_a_new_version_through_the_api_with_the_deploy_scope(api, world):
+    from pathlib import Path
+
+    xml = (Path(__file__).resolve().parents[2] / "bpmn" / "client_journey.bpmn").read_text(encoding="utf-8")
+    body = {"bpmn_xml": xml + "\n<!-- per API -->\n", "comment": "Kommentar ergänzt"}
+    assert api("carla", scopes=("read", "work")).post("/api/v1/definitions/client_journey/versions",
+                                                      json=body).json["detail"].endswith("„deploy“.")
+    assert api("anna").post("/api/v1/definitions/client_journey/versions", json=body).status_code == 403
+    carla = api("carla")
+    made = carla.post("/api/v1/definitions/client_journey/versions", json=body)
+    assert made.status_code == 201 and made.json["version"] == 2 and made.json["comment"] == "Kommentar ergänzt"
+    listed = {d["key"]: d for d in carla.get("/api/v1/definitions").json}["client_journey"]
+    assert [v["version"] for v in listed["versions"]][:2] == [2, 1]
+    assert "per API" in carla.get(f"/api/v1/definitions/versions/{made.json['id']}").json["bpmn_xml"]
+    again = carla.post("/api/v1/definitions/client_journey/versions", json=body)
+    assert again.status_code == 422 and "identisch" in again.json["detail"]
+    broken = carla.post("/api/v1/definitions/client_journey/versions",
+                        json={"bpmn_xml": "<kein-bpmn/>", "comment": "kaputt"})
+    assert broken.status_code == 422 and broken.content_type == "application/problem+json"
+
+
+def test_state_report_figures_as_json(api, container, world):
+    from journey import Driver
+
+    Driver(container).to_review(world.anna, intake_form(world.town_a))
+    report = api("carla").get("/api/v1/reports/state?year=2026").json
+    assert report["year"] == 2026 and report["total"]["cases_served"] == 1 and report["total"]["plans_agreed"] == 1
+    assert report["total"]["goals"] == [{"life_area": "language", "status": "open", "count": 1}]
+    assert api("anna").get("/api/v1/reports/state").status_code == 403
+    assert api("carla").get("/api/v1/reports/state?quarter=7").status_code == 422

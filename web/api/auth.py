@@ -23,7 +23,7 @@ API_PREFIX = "/api/"
 PUBLIC_PATHS = frozenset({"/api/v1/openapi.json"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The scope a write needs; every other write is case work.
-WRITE_SCOPES: dict[str, str] = {}
+WRITE_SCOPES: dict[str, str] = {"api_definitions.deploy": "deploy"}
 
 
 def is_api_request() -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import asdict, is_dataclass
 from http import HTTPStatus
 
 from flask import jsonify, request
@@ -52,14 +53,18 @@ class ProblemSchema(Schema):
     instance = fields.String(metadata={"description": "Der angefragte Pfad"})
     errors = fields.Dict(keys=fields.String(), values=fields.String(),
                          metadata={"description": "Meldung je Feld (bei 422)"})
+    problems = fields.List(fields.Dict(), metadata={"description": "Befunde der BPMN-Prüfung (Bereitstellung)"})
 
 
-def problem(status: int, detail: str | None = None, errors: dict | None = None, headers: dict | None = None):
+def problem(status: int, detail: str | None = None, errors: dict | None = None, headers: dict | None = None,
+            problems: list | None = None):
     """A problem+json response."""
     body = {"type": "about:blank", "title": TITLES.get(status, HTTPStatus(status).phrase), "status": status,
             "detail": detail or DETAILS.get(status, "Es ist ein Fehler aufgetreten."), "instance": request.path}
     if errors:
         body["errors"] = errors
+    if problems:
+        body["problems"] = problems
     response = jsonify(body)
     response.status_code = status
     response.mimetype = CONTENT_TYPE
@@ -70,7 +75,8 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None, 
 def problem_for(exc: Exception):
     """The problem response for any exception raised while serving an API request."""
     if isinstance(exc, InvalidInput):
-        return problem(422, exc.message, {k: str(v) for k, v in exc.errors.items()})
+        found = [asdict(p) if is_dataclass(p) else p for p in getattr(exc, "problems", None) or ()]
+        return problem(422, exc.message, {k: str(v) for k, v in exc.errors.items()}, problems=found)
     if isinstance(exc, IntegraflowError):
         if exc.status >= 500:
             log.error("workflow failure: %s", exc.message)

@@ -240,6 +240,23 @@ class DefinitionVersion(Schema):
     running_cases = fields.Integer()
 
 
+class DefinitionXml(Schema):
+    """The BPMN XML of a deployed version."""
+
+    id = fields.Integer()
+    bpmn_xml = fields.String()
+
+
+class DeployBody(Schema):
+    """A new version: the BPMN XML and the change comment the version list shows."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    bpmn_xml = fields.String(required=True, validate=validate.Length(min=1, max=2_000_000))
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
 class Definition(Schema):
     """A process definition with its deployed versions (newest first)."""
 
