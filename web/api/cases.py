@@ -9,7 +9,8 @@ from engine.casework import PAGE_SIZE, add_note, case_view, open_case, search_ca
 
 from ..deps import actor, reader, uow
 from ..schemas import CaseSearchQuery
-from .schemas import CaseDetail, CasePage, Created, Done, FormData, NoteBody, form_input
+from .case_schemas import CaseDetail, CasePage
+from .schemas import Created, Done, FormData, NoteBody, form_input
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1", description="Fälle: Suche, Aufnahme, Fallakte")
 

@@ -7,7 +7,7 @@ from engine.authoring import definitions_overview, deploy_file
 from engine.casework import definition_xml
 
 from ..deps import actor, reader, uow
-from .schemas import Definition, DefinitionVersion, DefinitionXml, DeployBody
+from .definition_schemas import Definition, DefinitionVersion, DefinitionXml, DeployBody
 
 bp = Blueprint("api_definitions", __name__, url_prefix="/api/v1", description="Prozesse und ihre Versionen")
 

@@ -18,7 +18,8 @@ from engine.casework import (
 
 from ..deps import actor, reader, uow
 from ..schemas import WorklistQuery
-from .schemas import AssignBody, CompleteTaskBody, Done, TaskDetail, WorklistPage, form_input
+from .schemas import AssignBody, CompleteTaskBody, Done, form_input
+from .task_schemas import TaskDetail, WorklistPage
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Aufgaben: Arbeitsliste, Formulare, Erledigen")
 
