@@ -16,7 +16,7 @@ RATE_LIMIT = (300, 60.0)
 
 def register(app, csrf) -> None:
     """Mount /api/v1 on the app: token sign-in first, then the blueprints and the OpenAPI document."""
-    from . import cases, deadlines, definitions, inbox, reports, tasks
+    from . import cases, deadlines, definitions, inbox, reference, reports, tasks
 
     app.config.setdefault("API_TITLE", TITLE)
     app.config.setdefault("API_VERSION", VERSION)
@@ -32,3 +32,4 @@ def register(app, csrf) -> None:
         api.register_blueprint(module.bp)
         csrf.exempt(module.bp)
     app.extensions["integraflow_api"] = api
+    app.register_blueprint(reference.bp)  # the HTML reference: a plain blueprint, not part of the document

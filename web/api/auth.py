@@ -20,7 +20,7 @@ from ..extensions import login_manager
 from .problems import problem
 
 API_PREFIX = "/api/"
-PUBLIC_PATHS = frozenset({"/api/v1/openapi.json"})
+PUBLIC_PATHS = frozenset({"/api/v1/openapi.json", "/api/v1/docs"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The scope a write needs; every other write is case work.
 WRITE_SCOPES: dict[str, str] = {"api_definitions.deploy": "deploy"}

@@ -12,7 +12,7 @@ TITLE = "Integraflow API"
 VERSION = "v1"
 SPEC_OPTIONS = {
     "info": {"description": "Fälle, Aufgaben und Prozesse des Integrationsmanagements. Anmeldung mit einem "
-                            "persönlichen API-Zugang: `Authorization: Bearer ifl_…` (anlegen unter „API-Zugänge“)."},
+                            "persönlichen API-Zugang: Authorization: Bearer ifl_… (anlegen unter „API-Zugänge“)."},
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "security": [{"bearer": []}],
 }
