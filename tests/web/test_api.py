@@ -251,3 +251,12 @@ def test_reference_page_lists_every_operation_without_scripts_of_its_own(app, cl
         if rule.rule.startswith("/api/v1/") and rule.endpoint.split(".")[0] not in ("api-docs", "api_reference"):
             assert re.sub(r"<(\w+:)?(\w+)>", r"{\2}", rule.rule) in text, rule.rule
     assert "<script>" not in text and "style=" not in text
+
+
+def test_an_id_beyond_the_database_integer_is_refused_not_a_server_error(api, signed_in):
+    """Found by the fuzzer: the case and worklist filters took any integer, and the database overflowed."""
+    huge = 10**20
+    assert api("anna").get(f"/api/v1/cases?municipality={huge}").status_code == 422
+    assert api("anna").get(f"/api/v1/tasks?municipality={huge}").status_code == 422
+    assert signed_in("anna").get(f"/cases/?municipality={huge}").status_code == 422
+    assert signed_in("anna").get(f"/?municipality={huge}").status_code == 422

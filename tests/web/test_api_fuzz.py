@@ -6,6 +6,8 @@ world, so the documented 200 answers are checked too, not only the 404s of rando
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from api_support import issue_token
@@ -23,6 +25,8 @@ from engine.db import OpenTask
 from journey import Driver
 from support import add_user, intake_form
 
+# Examples per operation; INTEGRAFLOW_FUZZ_EXAMPLES=200 for a longer hunt than CI's.
+EXAMPLES = int(os.environ.get("INTEGRAFLOW_FUZZ_EXAMPLES", "8"))
 ROLES = {"anna": "caseworker", "carla": "supervisor", "erik": "compliance", "adele": "admin", "paula": "privacy"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
@@ -49,7 +53,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=8, derandomize=True, deadline=None, database=None,
+@settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document_for_every_role(case, world_ids):
     for token in world_ids["tokens"].values():
