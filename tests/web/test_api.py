@@ -260,3 +260,25 @@ def test_an_id_beyond_the_database_integer_is_refused_not_a_server_error(api, si
     assert api("anna").get(f"/api/v1/tasks?municipality={huge}").status_code == 422
     assert signed_in("anna").get(f"/cases/?municipality={huge}").status_code == 422
     assert signed_in("anna").get(f"/?municipality={huge}").status_code == 422
+
+
+def test_admin_registers_a_webhook_through_the_api_with_the_admin_scope(api, container, world):
+    from dataclasses import replace
+
+    from support import add_user
+
+    container.settings = replace(container.settings, webhook_hosts=("127.0.0.1",))
+    add_user(container, world, "adele", "Adele Admin", "admin", world.erik.organisation_id)
+    body = {"organisation_id": world.org_a, "url": "http://127.0.0.1:9/hook", "events": ["case.created"]}
+    assert "admin" in api("adele", scopes=("read", "work")).post("/api/v1/webhooks", json=body).json["detail"]
+    assert api("carla").post("/api/v1/webhooks", json=body).status_code == 403
+    adele = api("adele")
+    made = adele.post("/api/v1/webhooks", json=body)
+    assert made.status_code == 201 and made.json["secret"].startswith("whsec_")
+    api("anna").post("/api/v1/cases", json=_intake(world))
+    log = adele.get("/api/v1/webhooks").json
+    assert [e["url"] for e in log["endpoints"]] == ["http://127.0.0.1:9/hook"] and "secret" not in log["endpoints"][0]
+    assert [d["kind"] for d in log["deliveries"]] == ["case.created"]
+    assert adele.post(f"/api/v1/webhooks/deliveries/{log['deliveries'][0]['id']}/resend").status_code == 200
+    bad = adele.post("/api/v1/webhooks", json={**body, "url": "http://intern.example/x", "events": ["alles"]})
+    assert bad.status_code == 422 and "events.0" in bad.json["errors"]

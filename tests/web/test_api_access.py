@@ -38,7 +38,8 @@ def api_requests(app):
 
 def _url(rule, data: dict) -> str:
     values = {"case_id": data["task_case"] if "task_id" in rule.arguments else data["case_id"],
-              "task_id": data["task_id"], "reminder_id": 1, "definition_id": 1, "key": "client_journey"}
+              "task_id": data["task_id"], "reminder_id": 1, "definition_id": 1, "key": "client_journey",
+              "delivery_id": 1}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]

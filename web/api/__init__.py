@@ -16,7 +16,7 @@ RATE_LIMIT = (300, 60.0)
 
 def register(app, csrf) -> None:
     """Mount /api/v1 on the app: token sign-in first, then the blueprints and the OpenAPI document."""
-    from . import cases, deadlines, definitions, inbox, reference, reports, tasks
+    from . import cases, deadlines, definitions, inbox, reference, reports, tasks, webhooks
 
     app.config.setdefault("API_TITLE", TITLE)
     app.config.setdefault("API_VERSION", VERSION)
@@ -28,7 +28,7 @@ def register(app, csrf) -> None:
     app.extensions["integraflow_api_limit"] = SlidingWindow(limit, window)
     app.before_request_funcs.setdefault(None, []).insert(0, authenticate)
     api = IntegraflowApi(app)
-    for module in (cases, tasks, definitions, inbox, deadlines, reports):
+    for module in (cases, tasks, definitions, inbox, deadlines, reports, webhooks):
         api.register_blueprint(module.bp)
         csrf.exempt(module.bp)
     app.extensions["integraflow_api"] = api

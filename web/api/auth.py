@@ -22,8 +22,9 @@ from .problems import problem
 API_PREFIX = "/api/"
 PUBLIC_PATHS = frozenset({"/api/v1/openapi.json", "/api/v1/docs"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# The scope a write needs; every other write is case work.
-WRITE_SCOPES: dict[str, str] = {"api_definitions.deploy": "deploy"}
+# Endpoints that need a scope of their own; otherwise reads need `read` and writes `work` (case work).
+ENDPOINT_SCOPES: dict[str, str] = {"api_definitions.deploy": "deploy", "api_webhooks.index": "admin",
+                                   "api_webhooks.register": "admin", "api_webhooks.resend": "admin"}
 
 
 def is_api_request() -> bool:
@@ -68,7 +69,7 @@ def authenticate():
     if wait:
         return problem(429, f"Zu viele Anfragen mit diesem API-Zugang. Bitte in {wait} Sekunden erneut versuchen.",
                        headers={"Retry-After": str(wait)})
-    needed = "read" if request.method in READ_METHODS else WRITE_SCOPES.get(request.endpoint or "", "work")
+    needed = ENDPOINT_SCOPES.get(request.endpoint or "") or ("read" if request.method in READ_METHODS else "work")
     if needed not in found.scopes:
         return problem(403, f"Diesem API-Zugang fehlt der Bereich „{needed}“.")
     return None
