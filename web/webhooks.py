@@ -12,7 +12,8 @@ from .deps import actor, container, reader, uow
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 EVENT_LABELS = {"case.created": "Fall angelegt", "task.completed": "Aufgabe erledigt",
-                "case.closed": "Fall abgeschlossen", "case.handed_over": "Fall übergeben"}
+                "case.closed": "Fall abgeschlossen", "case.handed_over": "Fall übergeben",
+                "deadline.overdue": "Frist überschritten"}
 
 
 @bp.route("/", methods=["GET", "POST"])

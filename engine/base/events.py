@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "api_token_created": "API-Zugang angelegt",
     "api_token_revoked": "API-Zugang widerrufen",
     "api_token_used": "API-Zugang benutzt",
+    "deadline_overdue": "Frist überschritten",
     "webhook_registered": "Webhook eingerichtet",
     "webhook_deactivated": "Webhook abgeschaltet",
     "webhook_resent": "Webhook-Zustellung erneut angestoßen",

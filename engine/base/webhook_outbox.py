@@ -16,6 +16,7 @@ WEBHOOK_EVENTS = {
     "task_completed": ("task.completed", ("task_id", "task", "form")),
     "case_closed": ("case.closed", ("reason", "closed_on")),
     "case_handed_over": ("case.handed_over", ("from_org", "to_org")),
+    "deadline_overdue": ("deadline.overdue", ("task_id", "step", "due_on")),
 }
 WEBHOOK_TYPES = tuple(kind for kind, _keys in WEBHOOK_EVENTS.values())
 

@@ -179,3 +179,24 @@ def test_a_failed_delivery_is_sent_again_on_request(container, world, clock, rec
     assert deliver_webhooks(container).delivered == 1 and len(hook.received) == 1
     with container.reader() as r, pytest.raises(Forbidden):
         webhook_log(r, world.anna)
+
+
+def test_an_overdue_task_is_announced_once_not_daily(container, world, clock, receiver):
+    from datetime import UTC, datetime, timedelta
+
+    from engine.time import run_reminder_pass
+
+    hook = receiver()
+    _register(container, world, hook.url, events=("deadline.overdue",))
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    drive.complete(world.anna, case_id, CONSENT, expect="Task_Consent")  # the assessment is due in 4 weeks
+    clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
+    for _ in range(3):  # three days of daily overdue reminders
+        run_reminder_pass(container)
+        clock.advance(days=1)
+    deliver_webhooks(container)
+    (payload,) = hook.payloads()
+    assert payload["type"] == "deadline.overdue" and payload["case_id"] == case_id
+    assert payload["data"]["step"] == "assessment" and payload["data"]["task_id"]
+    assert clock.now() - timedelta(days=3) >= datetime(2026, 3, 20, tzinfo=UTC)
