@@ -152,6 +152,7 @@ MATRIX: dict[str, Rule] = {
     "api_cases.intake": Rule(post=EDITORS),
     "api_cases.detail": Rule(get=ALL, case=True),
     "api_cases.add_case_note": Rule(post=EDITORS, case=True),
+    "api_cases.events": Rule(get=ALL, case=True),
     "api_tasks.worklist_view": Rule(get=ALL),
     "api_tasks.detail": Rule(get=ALL, case=True),
     "api_tasks.complete": Rule(post=EDITORS, case=True),

@@ -282,3 +282,19 @@ def test_admin_registers_a_webhook_through_the_api_with_the_admin_scope(api, con
     assert adele.post(f"/api/v1/webhooks/deliveries/{log['deliveries'][0]['id']}/resend").status_code == 200
     bad = adele.post("/api/v1/webhooks", json={**body, "url": "http://intern.example/x", "events": ["alles"]})
     assert bad.status_code == 422 and "events.0" in bad.json["errors"]
+
+
+def test_the_case_audit_events_in_chain_order_with_paging(api, container, world):
+    anna = api("anna")
+    case_id = anna.post("/api/v1/cases", json=_intake(world)).json["id"]
+    _complete(anna, case_id, CONSENT)
+    page = anna.get(f"/api/v1/cases/{case_id}/events").json
+    kinds = [e["kind"] for e in page["items"]]
+    assert kinds[0] == "case_opened" and "consent_recorded" in kinds and page["total"] == len(kinds)
+    assert [e["seq"] for e in page["items"]] == sorted(e["seq"] for e in page["items"])
+    assert page["items"][0]["label"] == "Fall angelegt" and len(page["items"][0]["hash"]) == 64
+    assert anna.get(f"/api/v1/cases/{case_id}/events?page=2").json["items"] == []
+    assert api("dora").get(f"/api/v1/cases/{case_id}/events").status_code == 404
+    with container.reader() as r:
+        logged = r.session.execute(select(AccessLog.path).where(AccessLog.case_id == case_id)).scalars().all()
+    assert f"/api/v1/cases/{case_id}/events" in logged

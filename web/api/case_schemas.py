@@ -1,7 +1,7 @@
 """The API's answers about cases: search results and the case with plan, contacts, notes and timeline."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class CaseSummary(Schema):
@@ -133,3 +133,34 @@ class CaseDetail(Schema):
     contacts = fields.List(fields.Nested(Contact))
     notes = fields.List(fields.Nested(Note))
     timeline = fields.List(fields.Nested(TimelineEntry))
+
+
+class EventsQuery(Schema):
+    """Which page of a case's events."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+
+
+class AuditEvent(Schema):
+    """One event of the hash-chained log."""
+
+    seq = fields.Integer()
+    at = fields.DateTime()
+    kind = fields.String()
+    label = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    payload = fields.Dict(keys=fields.String(), values=fields.Raw())
+    hash = fields.String()
+    redacted = fields.Boolean()
+
+
+class EventPage(Schema):
+    """A page of a case's events."""
+
+    items = fields.List(fields.Nested(AuditEvent))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()

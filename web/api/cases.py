@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import url_for
 from flask_smorest import Blueprint
 
+from engine.audit import EVENTS_PAGE_SIZE, case_events
 from engine.base import EVENT_LABELS
 from engine.casework import PAGE_SIZE, add_note, case_view, open_case, search_cases
 
 from ..deps import actor, reader, uow
 from ..schemas import CaseSearchQuery
-from .case_schemas import CaseDetail, CasePage
+from .case_schemas import CaseDetail, CasePage, EventPage, EventsQuery
 from .schemas import Created, Done, FormData, NoteBody, form_input
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1", description="Fälle: Suche, Aufnahme, Fallakte")
@@ -60,3 +61,16 @@ def add_case_note(body, case_id: str):
     """Add a note to the case."""
     add_note(uow(), case_id, body["text"], actor())
     return {"message": "Die Notiz wurde gespeichert."}
+
+
+@bp.route("/cases/<case_id>/events")
+@bp.arguments(EventsQuery, location="query")
+@bp.response(200, EventPage)
+def events(args, case_id: str):
+    """The case's audit events with their payloads and chain positions, oldest first, 100 per page."""
+    with reader() as r:
+        rows, total = case_events(r, actor(), case_id, args["page"])
+        items = [{"seq": e.seq, "at": e.at, "kind": e.kind, "label": EVENT_LABELS.get(e.kind, e.kind),
+                  "actor_id": e.actor_id, "payload": e.payload, "hash": e.hash, "redacted": e.redacted_at is not None}
+                 for e in rows]
+    return {"items": items, "total": total, "page": args["page"], "page_size": EVENTS_PAGE_SIZE}
