@@ -200,3 +200,24 @@ def test_an_overdue_task_is_announced_once_not_daily(container, world, clock, re
     assert payload["type"] == "deadline.overdue" and payload["case_id"] == case_id
     assert payload["data"]["step"] == "assessment" and payload["data"]["task_id"]
     assert clock.now() - timedelta(days=3) >= datetime(2026, 3, 20, tzinfo=UTC)
+
+
+def test_a_handover_is_announced_to_both_organisations_without_the_note(container, world, receiver):
+    from engine.access import HandoverRequest, hand_over_case
+    from engine.db import Case
+
+    giving, taking = receiver(), receiver()
+    _register(container, world, giving.url, events=("case.handed_over",))
+    register_webhook(container.uow(), None, world.org_b, taking.url, ["case.handed_over"], ("127.0.0.1",))
+    case_id = Driver(container).open(world.anna, intake_form(world.town_a))
+    with container.reader() as r:
+        version = r.session.get(Case, case_id).version
+    hand_over_case(container.uow(), world.carla, case_id, version,
+                   HandoverRequest(kind="case", note="Frau Haddad wünscht Termine vormittags.",
+                                   to_user_id=world.dora.id))
+    assert deliver_webhooks(container).delivered == 2
+    for hook in (giving, taking):
+        (payload,) = hook.payloads()
+        assert payload["type"] == "case.handed_over" and payload["data"] == {"from_org": world.org_a,
+                                                                             "to_org": world.org_b}
+        assert "Haddad" not in json.dumps(payload)
