@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.access import SCOPE_LABELS, create_token, revoke_token, tokens_of
@@ -44,5 +45,5 @@ def index():
 def revoke(token_id: int):
     """Revoke one of one's own tokens."""
     name = revoke_token(uow(), token_id, actor())
-    flash(f"Der API-Zugang „{name}“ wurde widerrufen.", "success")
+    flash(_("Der API-Zugang „%(name)s“ wurde widerrufen.", name=name), "success")
     return redirect(url_for(".index"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.base import WEBHOOK_TYPES
@@ -45,7 +46,7 @@ def index():
 def deactivate(endpoint_id: int):
     """Stop sending to an endpoint."""
     deactivate_webhook(uow(), actor(), endpoint_id)
-    flash("Der Webhook wurde abgeschaltet.", "success")
+    flash(_("Der Webhook wurde abgeschaltet."), "success")
     return redirect(url_for(".index"))
 
 
@@ -54,5 +55,5 @@ def deactivate(endpoint_id: int):
 def resend(delivery_id: int):
     """Send a delivery again at the next pass."""
     resend_delivery(uow(), actor(), delivery_id)
-    flash("Die Zustellung wird beim nächsten Lauf erneut gesendet.", "success")
+    flash(_("Die Zustellung wird beim nächsten Lauf erneut gesendet."), "success")
     return redirect(url_for(".index"))
