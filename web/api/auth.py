@@ -63,6 +63,7 @@ def authenticate():
     if found is None:
         login_manager._update_request_context_with_user(None)  # anonymous, whatever the cookie says
         return problem(401, headers={"WWW-Authenticate": 'Bearer realm="integraflow"'})
+    # Flask-Login's own hook for request loaders: the user for this request only, nothing in the session.
     login_manager._update_request_context_with_user(LoginUser(found.actor))
     g.api_token_id = found.token_id
     wait = current_app.extensions["integraflow_api_limit"].retry_after(found.token_id)
