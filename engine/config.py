@@ -71,6 +71,10 @@ class Settings:
     script_max_items: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SCRIPT_MAX_ITEMS", 100_000))
     task_data_max_chars: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_TASK_DATA_MAX_CHARS", 1_000_000))
 
+    # Webhooks (issue 16) go only to these hosts (comma-separated, e.g. "dwh.kreis.example,127.0.0.1"); empty: none.
+    webhook_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
+        h.strip().lower() for h in os.environ.get("INTEGRAFLOW_WEBHOOK_HOSTS", "").split(",") if h.strip()))
+
     @property
     def is_sqlite(self) -> bool:
         """True when the embedded SQLite database is in use."""

@@ -67,6 +67,8 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         privacy,
         reports,
         tasks,
+        tokens,
+        webhooks,
         worklist,
     )
     from .access_log import register as log_case_access
@@ -75,9 +77,12 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload):
+                   privacy, definitions, accessibility, caseload, tokens, webhooks):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
+    from .api import register as register_api
+
+    register_api(app, csrf)  # REST API (issue 16); before the error handlers, which must override flask-smorest's
     errors.register(app)
     enforce_access_matrix(app)
     log_case_access(app)

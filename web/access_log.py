@@ -15,7 +15,8 @@ log = logging.getLogger("integraflow.web")
 # What a case URL's endpoint means in the log; other GETs are views, other POSTs changes.
 ACTIONS = {"cases.detail": "view", "tasks.form": "task", "reports.agreement_pdf": "download",
            "reports.print_agreement": "print", "privacy.export_json": "export", "privacy.export_pdf": "export",
-           "privacy.rectify": "rectify"}
+           "privacy.rectify": "rectify", "api_cases.detail": "view", "api_tasks.detail": "task",
+           "api_cases.events": "view"}
 
 
 def register(app) -> None:

@@ -35,7 +35,8 @@ AUTHORS = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
-PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement"})
+PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement", "api-docs.openapi_json",
+                    "api_reference.index"})
 AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
@@ -140,6 +141,35 @@ MATRIX: dict[str, Rule] = {
     "definitions.create_process_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.new_form": Rule(get=AUTHORS, message=AUTHOR_REFUSAL),
     "definitions.create_form_draft": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "webhooks.index": Rule(get=ADMIN, post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "webhooks.deactivate": Rule(post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "webhooks.resend": Rule(post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    # API-Zugänge: everyone manages their own tokens (web/tokens.py).
+    "tokens.index": Rule(get=ALL, post=ALL),
+    "tokens.revoke": Rule(post=ALL),
+    # REST API /api/v1 (web/api/): the same rules as the pages it mirrors; a bearer token stands for its user.
+    "api_cases.search": Rule(get=ALL),
+    "api_cases.intake": Rule(post=EDITORS),
+    "api_cases.detail": Rule(get=ALL, case=True),
+    "api_cases.add_case_note": Rule(post=EDITORS, case=True),
+    "api_cases.events": Rule(get=ALL, case=True),
+    "api_tasks.worklist_view": Rule(get=ALL),
+    "api_tasks.detail": Rule(get=ALL, case=True),
+    "api_tasks.complete": Rule(post=EDITORS, case=True),
+    "api_tasks.claim": Rule(post=EDITORS),
+    "api_tasks.release": Rule(post=EDITORS),
+    "api_tasks.assign": Rule(post=SUPERVISOR, message="Nur die Teamleitung kann Aufgaben zuweisen."),
+    "api_definitions.index": Rule(get=OVERSIGHT),
+    "api_definitions.version_xml": Rule(get=OVERSIGHT),
+    "api_definitions.deploy": Rule(post=AUTHORS, message=AUTHOR_REFUSAL),
+    "api_reports.state": Rule(get=OVERSIGHT),
+    "api_webhooks.index": Rule(get=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "api_webhooks.register": Rule(post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "api_webhooks.resend": Rule(post=ADMIN, message="Webhooks richtet nur die Administration ein."),
+    "api_deadlines.index": Rule(get=OVERSIGHT),
+    "api_inbox.index": Rule(get=ALL),
+    "api_inbox.read": Rule(post=ALL),
+    "api_inbox.read_all": Rule(post=ALL),
 }
 
 

@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import IntegraflowError
 
+from .api import is_api_request, problem_for
+
 log = logging.getLogger("integraflow.web")
 
 HTTP_MESSAGES = {
@@ -27,6 +29,8 @@ def register(app) -> None:
 
     @app.errorhandler(IntegraflowError)
     def _domain(exc: IntegraflowError):
+        if is_api_request():
+            return problem_for(exc)
         if exc.status >= 500:
             log.error("workflow failure: %s", exc.message)
         return _page(exc.status, exc.message, getattr(exc, "problems", None))
@@ -38,18 +42,20 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if is_api_request():
+            return problem_for(exc)
         return _page(exc.code or 500, HTTP_MESSAGES.get(exc.code, "Es ist ein Fehler aufgetreten."))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if is_api_request():
+            return problem_for(exc)
         log.exception("unexpected error on %s %s", request.method, request.path)
         return _page(500, "Es ist ein unerwarteter Fehler aufgetreten. Es wurde nichts halb gespeichert; "
                           "bitte versuchen Sie es erneut oder wenden Sie sich an die Administration.")
 
 
 def _page(status: int, message: str, problems=None):
-    if request.path.startswith("/api/"):
-        return {"error": message}, status
     if request.is_json:
         # The editors' JSON endpoints: the shape their scripts read (ok, message, problems with element ids).
         return {"ok": False, "message": message,

@@ -6,7 +6,7 @@ from engine.base import ensure_processing_allowed
 # Still possible after a withdrawal: a new consent (or withdrawing more), rectification, closing the case; the
 # task form lets the service decide (only the closure task may be completed). The export is a GET.
 ALLOWED_WHEN_RESTRICTED = frozenset({"privacy.record_consent", "privacy.withdraw_consent", "privacy.rectify",
-                                     "privacy.close_restricted", "tasks.form"})
+                                     "privacy.close_restricted", "tasks.form", "api_tasks.complete"})
 
 
 def refuse_if_restricted(endpoint: str, case) -> None:

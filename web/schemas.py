@@ -5,6 +5,9 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.errors import InvalidInput
 
+# Larger ids cannot exist and would overflow the database's integer (SQLite raises, PostgreSQL refuses).
+MAX_ID = 2**31 - 1
+
 
 class WorklistQuery(Schema):
     """Worklist filters from the query string."""
@@ -13,7 +16,7 @@ class WorklistQuery(Schema):
         unknown = EXCLUDE
 
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
-    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     task = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     due = fields.String(load_default="any", validate=validate.OneOf(["any", "overdue", "week"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
@@ -27,7 +30,7 @@ class CaseSearchQuery(Schema):
 
     q = fields.String(load_default="", validate=validate.Length(max=100))
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
-    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
 
 

@@ -42,7 +42,7 @@ def start_session() -> None:
 def enforce_session_timeouts():
     """Sign out a session idle too long or older than its absolute lifetime; otherwise note the activity."""
     if (not current_app.config.get("SESSION_TIMEOUTS", True) or request.endpoint == "static"
-            or not current_user.is_authenticated):
+            or request.path.startswith("/api/") or not current_user.is_authenticated):  # the API has no session
         return None
     now = container().clock.now().timestamp()
     idle_limit = container().settings.session_idle_minutes * 60

@@ -1,6 +1,8 @@
 """Proving what happened: verification of the hash-chained event log (Prüfpfad), authorised redaction, and process
 conformance (Prozesstreue).
 """
+from .case_trail import PAGE_SIZE as EVENTS_PAGE_SIZE
+from .case_trail import case_events
 from .conformance import (
     EXPLANATION_LABELS,
     case_conformance,
@@ -21,5 +23,5 @@ from .verify import REDACTION, verify_chain
 __all__ = [
     "audit_overview", "case_conformance", "check_all_cases", "conformance_overview", "EXPLANATION_LABELS",
     "process_conformance", "redact_event_payload", "REDACTION", "require_auditor", "run_verification",
-    "start_verification", "verify_chain", "wait_for_background_verification"
+    "start_verification", "verify_chain", "wait_for_background_verification", "case_events", "EVENTS_PAGE_SIZE"
 ]

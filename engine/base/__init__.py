@@ -34,6 +34,7 @@ from .scope import (
     visible_case,
 )
 from .vocabulary import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, RESIDENCE_STATUS_LABELS
+from .webhook_outbox import WEBHOOK_TYPES
 
 __all__ = [
     "Actor", "append_events", "bump_case_version", "CASE_EDITORS", "CASE_PROCESS", "chain_hash", "close_case",
@@ -43,5 +44,5 @@ __all__ = [
     "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for", "payload_digest",
     "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event", "remember",
     "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases",
-    "scope_open_tasks", "visible_case"
+    "scope_open_tasks", "visible_case", "WEBHOOK_TYPES"
 ]

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from engine.db import GENESIS, Event, EventChainHead, chain_hash, payload_digest
 
+from .webhook_outbox import queue_deliveries
+
 HEAD_ID = 1
 _PENDING = "integraflow.pending_events"
 
@@ -90,6 +92,7 @@ def _append(conn, rows: list[dict]) -> None:
                                         row["payload_digest"])
     conn.execute(insert(Event.__table__), rows)
     conn.execute(update(EventChainHead).where(EventChainHead.id == HEAD_ID).values(seq=seq, hash=prev))
+    queue_deliveries(conn, rows)  # the webhook outbox, in the same transaction as the events
 
 
 @sa_event.listens_for(Session, "before_commit")

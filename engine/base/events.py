@@ -47,6 +47,13 @@ EVENT_LABELS = {
     "process_started": "Weiterer Ablauf gestartet",
     "process_completed": "Ablauf abgeschlossen",
     "form_data_exported": "Formulardaten exportiert",
+    "api_token_created": "API-Zugang angelegt",
+    "api_token_revoked": "API-Zugang widerrufen",
+    "api_token_used": "API-Zugang benutzt",
+    "deadline_overdue": "Frist überschritten",
+    "webhook_registered": "Webhook eingerichtet",
+    "webhook_deactivated": "Webhook abgeschaltet",
+    "webhook_resent": "Webhook-Zustellung erneut angestoßen",
 }
 
 

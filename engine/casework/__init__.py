@@ -20,7 +20,7 @@ from .intake import intake_form_key, open_case
 from .projection import PHASE_LABELS, open_tasks_of, plan_projection, write_projections
 from .step_failures import clear_step_failure
 from .step_fields import STEP_FIELDS
-from .task_lists import WorklistFilter, municipalities_for, search_cases, task_kinds, worklist
+from .task_lists import PAGE_SIZE, WorklistFilter, municipalities_for, search_cases, task_kinds, worklist
 from .tasks import assign_task, claim_task, colleagues, complete_task, unclaim_task
 from .workflow_steps import (
     ProcessRef,
@@ -37,7 +37,7 @@ __all__ = [
     "add_note", "assign_task", "case_view", "Caseload", "CASELOAD_ROLES", "CaseworkerLoad", "claim_task",
     "clear_step_failure", "colleagues", "complete_task", "current_workflow", "definition_xml",
     "extend_counselling", "finish_process", "form_for", "intake_form_key", "journey_of", "log_contact",
-    "municipalities_for", "open_case", "open_tasks_of", "persist", "PHASE_LABELS", "plan_projection",
+    "municipalities_for", "open_case", "open_tasks_of", "PAGE_SIZE", "persist", "PHASE_LABELS", "plan_projection",
     "process_ref", "ProcessChoice", "processes_of", "ProcessRef", "ProcessView", "review_date_of",
     "search_cases", "start_data", "start_process", "startable_processes", "STATUS_LABELS", "step_failure",
     "STEP_FIELDS", "task_form", "task_kinds", "team_caseload", "unclaim_task", "workflow_of", "worklist",

@@ -14,7 +14,7 @@ from engine.base import (
     visible_case,
 )
 from engine.clock import BERLIN
-from engine.db import CompletedTask, OpenTask, User
+from engine.db import CompletedTask, Event, OpenTask, User
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
 
@@ -25,15 +25,22 @@ from .step_failures import clear_step_failure, record_step_failure
 from .workflow_steps import process_ref, workflow_of
 
 
-def _conflict_message(uow, task_id: str) -> Conflict:
+def _conflict_message(uow, case_id: str, task_id: str) -> Conflict:
     done = uow.session.get(CompletedTask, task_id)
     if done is not None:
         who = uow.session.get(User, done.completed_by) if done.completed_by else None
         name = who.display_name if who else "einer anderen Person"
         return Conflict(f"Diese Aufgabe wurde bereits von {name} am "
                         f"{done.completed_at.astimezone(BERLIN):%d.%m.%Y um %H:%M} Uhr erledigt.")
-    return Conflict("Der Fall wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind noch da – "
-                    "bitte prüfen und erneut absenden.")
+    # Name who changed the case last, so the person knows whom to ask before resubmitting.
+    last = uow.session.execute(select(Event.actor_id, Event.at).where(Event.case_id == case_id,
+                                                                     Event.actor_id.is_not(None))
+                               .order_by(Event.id.desc()).limit(1)).first()
+    who = uow.session.get(User, last.actor_id) if last else None
+    latest = (f" Zuletzt geändert von {who.display_name} am {last.at.astimezone(BERLIN):%d.%m.%Y um %H:%M} Uhr."
+              if who else "")
+    return Conflict("Der Fall wurde inzwischen von jemand anderem geändert." + latest + " Ihre Eingaben sind noch "
+                    "da – bitte prüfen und erneut absenden.")
 
 
 def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_version: int) -> str:
@@ -54,13 +61,13 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
         require_editor(actor)
         case = visible_case(uow.session, actor, case_id, with_client=False)  # 404 before touching anything
         if not bump_case_version(uow, case_id, expected_version):
-            raise _conflict_message(uow, task_id)
+            raise _conflict_message(uow, case_id, task_id)
         # The bump went through Core; tell the loaded object without issuing another UPDATE.
         set_committed_value(case, "version", expected_version + 1)
         task = uow.session.get(OpenTask, task_id)
         if task is None or task.case_id != case.id:
             if uow.session.get(CompletedTask, task_id) is not None:
-                raise _conflict_message(uow, task_id)
+                raise _conflict_message(uow, case_id, task_id)
             raise NotFound("Die Aufgabe wurde nicht gefunden.")
         _check_may_work_on(actor, task)
         if task.step != "closure":  # closing stays possible after a consent withdrawal

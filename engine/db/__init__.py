@@ -1,4 +1,5 @@
 """Database schema (SQLAlchemy 2 mapped classes) and engine construction."""
+from .api_tokens import ApiToken
 from .audit import AuditVerification
 from .authoring import DefinitionDraft, FormDraft, FormVersion
 from .base import Base, UtcDateTime, new_id
@@ -15,6 +16,7 @@ from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
 from .step_failure import StepFailure
 from .tenancy import Municipality, Organisation, User, UserMunicipality
+from .webhooks import WebhookDelivery, WebhookEndpoint
 from .workflow_tables import (
     CaseProcess,
     CompletedTask,
@@ -38,4 +40,5 @@ __all__ = [
     "CaseAccessGrant", "HandoverBatch", "HandoverCase",
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
+    "ApiToken", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -4,7 +4,7 @@ from .exports import export_report
 from .figures import StateReport, UnitFigures
 from .form_data import exportable_forms, form_data_csv
 from .labels import AREAS, CLOSURES, DEFINITIONS, GOAL_STATUSES, OUTCOMES
-from .params import FIRST_YEAR, ReportParams, load_params
+from .params import FIRST_YEAR, ReportParams, ReportQuery, load_params
 from .rendering import de_number, render_pdf
 from .scope import report_choices
 from .stamp import rule_version
@@ -16,6 +16,6 @@ __all__ = [
     "AgreementPdf", "AREAS", "CLOSURES", "de_number", "DEFINITIONS", "eligible_entries", "EligibleEntry",
     "export_report", "exportable_forms", "FIRST_YEAR", "form_data_csv", "GOAL_STATUSES", "load_params",
     "OUTCOMES", "print_target_agreement", "record_eligible_persons", "render_pdf", "report_choices",
-    "REPORT_ROLES", "report_tables", "ReportParams", "rule_version", "state_report", "StateReport",
+    "REPORT_ROLES", "report_tables", "ReportParams", "ReportQuery", "rule_version", "state_report", "StateReport",
     "target_agreement_pdf", "UnitFigures"
 ]

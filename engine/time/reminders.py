@@ -16,7 +16,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from engine.base import load_deadlines
+from engine.base import load_deadlines, record_event
 from engine.db import Case, Client, OpenTask, Reminder, User
 from engine.workflow import add_duration, parse_duration
 
@@ -37,8 +37,26 @@ def run_reminder_pass(container) -> int:
         rows = uow.session.execute(_candidates(today, load_deadlines(uow.session))).all()
         values = [_reminder_values(row, today, uow.clock.now()) for row in rows]
         created = _insert_new(uow.session, values) if values else 0
+        _announce_overdue(uow, values, today)
         uow.commit()
         return created
+
+
+def _announce_overdue(uow, values: list[dict], today: date) -> None:
+    """Record `deadline_overdue` once per task, on the first day its overdue reminders are written.
+
+    The event log (and through it the webhook outbox) learns of an overdue task once; the inbox keeps its daily
+    reminders. A pass that did not run on the first overdue day announces it on the next day it runs.
+    """
+    overdue = {v["task_id"]: v for v in values if v["stage"] == "overdue" and v["task_id"]}
+    if not overdue:
+        return
+    earlier = set(uow.session.execute(select(Reminder.task_id).where(
+        Reminder.task_id.in_(overdue), Reminder.stage == "overdue", Reminder.period < today.isoformat())).scalars())
+    for task_id, v in sorted(overdue.items()):
+        if task_id not in earlier:
+            record_event(uow, "deadline_overdue", None, v["case_id"], task_id=task_id, step=v["kind"],
+                         due_on=v["due_on"].isoformat())
 
 
 def _candidates(today: date, deadlines: dict[str, str]):

@@ -1,4 +1,4 @@
-"""Periodic jobs (APScheduler 3): timer sweep, reminders, daily digest, mail, nightly audit and anonymisation.
+"""Periodic jobs (APScheduler 3): timer sweep, reminders, daily digest, mail, webhooks, nightly audit, anonymisation.
 
 The due work lives in the database; the scheduler only says "look now". Several scheduler processes may run
 against one PostgreSQL: each job claims its rows, so nothing happens twice.
@@ -21,6 +21,7 @@ from .digests import queue_digests
 from .outbox import send_pending
 from .reminders import run_reminder_pass
 from .timers import sweep_all_due
+from .webhook_delivery import deliver_webhooks
 
 log = logging.getLogger("integraflow.scheduler")
 
@@ -59,6 +60,10 @@ def _send(container):
     return send_pending(container)
 
 
+def _webhooks(container):
+    return deliver_webhooks(container)
+
+
 def _audit(container):
     run, _report = run_verification(container, "scheduler")
     if not run.ok:
@@ -93,5 +98,7 @@ def build_scheduler(container, blocking: bool = False):
     scheduler.add_job(_guarded("retention", _retention), "cron", args=[container], id="retention", hour=3,
                       minute=15, coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
     scheduler.add_job(_guarded("send_mail", _send), "interval", args=[container], id="send_mail", minutes=1,
+                      **common)
+    scheduler.add_job(_guarded("webhooks", _webhooks), "interval", args=[container], id="webhooks", minutes=1,
                       **common)
     return scheduler

@@ -45,15 +45,18 @@ def _url(rule, data: dict) -> str:
     values = {"case_id": data["task_case"] if "task_id" in rule.arguments else data["case_id"],
               "task_id": data["task_id"], "definition_id": data["definition_id"], "version": 1, "mail_id": 1,
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
-              "key": "client_journey", "record_id": data["record_id"], "form_id": "contact"}
+              "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
+              "endpoint_id": 1, "delivery_id": 1}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 
 
 def _requests(app):
-    """(endpoint, method, rule) for every route and method of the URL map."""
+    """(endpoint, method, rule) for every page route and method (the API's: tests/web/test_api_access.py)."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        if rule.rule.startswith("/api/"):
+            continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, rule
 

@@ -71,8 +71,8 @@ def test_previous_organisation_has_read_only_access_then_none(signed_in, contain
     task = rows(container, OpenTask, case_id=case_id)[0]
     form_page = _text(signed_in("carla").get(f"/cases/{case_id}/tasks/{task.id}"))
     assert "nur Lesezugriff" in form_page and ">Erledigen</button>" not in form_page
-    writes = [rule for rule in app.url_map.iter_rules()
-              if "POST" in rule.methods and "case_id" in rule.arguments]
+    writes = [rule for rule in app.url_map.iter_rules()  # the API's: tests/web/test_api_access.py
+              if "POST" in rule.methods and "case_id" in rule.arguments and not rule.rule.startswith("/api/")]
     assert len(writes) >= 6
     for user in ("carla", "anna"):
         for rule in writes:
@@ -153,3 +153,15 @@ def test_admin_changes_a_municipalitys_provider_and_the_read_only_period(signed_
     page = _text(signed_in("carla").get(f"/cases/{case_id}"))
     assert "Nur Lesezugriff bis 25.01.2026" in page
     assert "Haddad" in _text(signed_in("bernd").get("/cases/"))
+
+
+def test_read_only_period_applies_to_the_api_as_to_the_pages(signed_in, container, world, case_id, app):
+    from api_support import ApiClient, issue_token
+
+    _hand_over(signed_in, container, case_id, to_organisation_id=world.org_b)
+    carla = ApiClient(app, issue_token(container, "carla"))
+    assert carla.get(f"/api/v1/cases/{case_id}").status_code == 200
+    before = _events(container)
+    response = carla.post(f"/api/v1/cases/{case_id}/notes", json={"text": "noch schnell"})
+    assert response.status_code == 403 and "nur Lesezugriff" in response.json["detail"]
+    assert _events(container) == before

@@ -14,6 +14,7 @@ from .bpmn import bpmn
 from .cases import cases
 from .database import has_data, open_container
 from .privacy import privacy
+from .tokens import tokens
 
 
 @click.group(help="Integraflow – BPMN-Fallbegleitung im Integrationsmanagement.")
@@ -134,6 +135,7 @@ cli.add_command(bench)
 cli.add_command(bpmn)
 cli.add_command(cases)
 cli.add_command(privacy)
+cli.add_command(tokens)
 
 
 def main() -> None:
