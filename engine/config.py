@@ -60,6 +60,14 @@ class Settings:
     accessibility_contact: str | None = field(
         default_factory=lambda: os.environ.get("INTEGRAFLOW_ACCESSIBILITY_CONTACT") or None)
 
+    # Operations: readiness fails when no scheduler reported for this long; /metrics needs the token or an address
+    # in the allow-list (comma-separated addresses or networks); log lines as JSON when INTEGRAFLOW_LOG_FORMAT=json.
+    heartbeat_max_age_seconds: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_HEARTBEAT_MAX_AGE_SECONDS",
+                                                                            300))
+    metrics_token: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_TOKEN") or None)
+    metrics_allow: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_ALLOW", ""))
+    log_format: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LOG_FORMAT", "text"))
+
     @property
     def is_sqlite(self) -> bool:
         """True when the embedded SQLite database is in use."""

@@ -59,6 +59,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         definitions,
         errors,
         filters,
+        health,
         inbox,
         migration,
         privacy,
@@ -72,7 +73,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload):
+                   privacy, definitions, accessibility, caseload, health):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     errors.register(app)
