@@ -61,6 +61,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         filters,
         health,
         inbox,
+        metrics,
         migration,
         privacy,
         reports,
@@ -73,9 +74,10 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload, health):
+                   privacy, definitions, accessibility, caseload, health, metrics):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
+    metrics.register(app)
     errors.register(app)
     enforce_access_matrix(app)
     log_case_access(app)
