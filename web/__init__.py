@@ -41,6 +41,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .definitions import limit_body
+    from .request_log import register as log_requests
+
+    log_requests(app)  # first, so the request id exists before any other hook can fail
 
     app.before_request(limit_body)  # before CSRF protection reads an upload's form body
     login_manager.init_app(app)
