@@ -69,6 +69,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         privacy,
         reports,
         tasks,
+        users,
         worklist,
     )
     from .access_log import register as log_case_access
@@ -77,12 +78,14 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload, health, metrics):
+                   privacy, definitions, accessibility, caseload, health, metrics,
+                   users):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     metrics.register(app)
     errors.register(app)
     enforce_access_matrix(app)
+    app.before_request(auth.require_password_change)
     log_case_access(app)
     filters.register(app)
     register_security(app)

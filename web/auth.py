@@ -4,12 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_login import UserMixin, login_required, login_user, logout_user
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_login.utils import login_url
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.access import LoginLocked, LoginPolicy, authenticate, load_actor
+from engine.access import LoginLocked, LoginPolicy, authenticate, change_own_password, load_session_user
 from engine.base import Actor
+from engine.errors import InvalidInput
 
 from .deps import container, uow
 from .extensions import login_manager
@@ -38,17 +39,63 @@ def _unauthorized():
 class LoginUser(UserMixin):
     """Flask-Login wrapper around an engine Actor."""
 
-    def __init__(self, actor: Actor):
+    def __init__(self, actor: Actor, must_change_password: bool = False):
         self.actor = actor
         self.id = str(actor.id)
+        self.must_change_password = must_change_password
 
 
 @login_manager.user_loader
 def _load(user_id: str):
+    # Read on every request: a deactivated user is refused at once, also in a session already open.
     if not user_id.isdigit():
         return None
-    found = load_actor(uow(), int(user_id))
-    return LoginUser(found) if found else None
+    found = load_session_user(uow(), int(user_id))
+    return LoginUser(*found) if found else None
+
+
+# Reachable while a password change is pending (after an administrator's reset).
+_WHILE_CHANGE_PENDING = frozenset({"auth.change_password", "auth.logout", "static", "favicon"})
+
+
+def require_password_change():
+    """Send a user whose password was reset to the change form before anything else."""
+    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
+            and request.endpoint not in _WHILE_CHANGE_PENDING and not (request.endpoint or "").startswith("health.")):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+class PasswordSchema(Schema):
+    """The change form: the current password and the new one twice."""
+
+    current = fields.String(load_default="")
+    password = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                             error_messages={"required": "Bitte ein neues Passwort eingeben."})
+    repeat = fields.String(load_default="")
+
+
+@bp.route("/passwort", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """The signed-in user chooses a new password (required after a reset)."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = PasswordSchema().load({k: v for k, v in request.form.items()
+                                          if k in ("current", "password", "repeat") and v})
+            if data["password"] != data["repeat"]:
+                raise InvalidInput("", {"repeat": "Die beiden neuen Passwörter stimmen nicht überein."})
+            change_own_password(uow(), current_user.actor, data["current"], data["password"])
+        except ValidationError as err:
+            errors = {k: v[0] for k, v in err.messages.items()}
+        except InvalidInput as exc:
+            errors = exc.errors
+        else:
+            flash("Ihr Passwort wurde geändert.", "success")
+            return redirect(url_for("worklist.index"))
+    return render_template("auth/password.html", errors=errors,
+                           forced=current_user.must_change_password), (422 if errors else 200)
 
 
 class LoginSchema(Schema):

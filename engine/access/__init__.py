@@ -1,14 +1,35 @@
-"""Who works with Integraflow and on what: users and sign-in, the sign-in guard, password rules, and case handover
+"""Who works with Integraflow and on what: users and sign-in, the sign-in guard, password rules, user
+administration (roles, organisations, municipalities served, deactivation, password reset), and case handover
 between caseworkers and organisations.
 """
 from .handover import execute_handover, hand_over_case, prepare_handover
 from .handover_rules import HandoverRequest, handover_choices, handover_preview, read_only_days, set_read_only_days
 from .login_guard import LoginLocked, LoginPolicy
 from .password_policy import password_problem
-from .users import actor_of, authenticate, create_user, hash_password, load_actor
+from .user_admin import (
+    Choices,
+    UserRow,
+    list_users,
+    require_user_admin,
+    reset_password,
+    set_user_active,
+    update_user,
+    user_choices,
+)
+from .users import (
+    actor_of,
+    authenticate,
+    change_own_password,
+    create_user,
+    hash_password,
+    load_actor,
+    load_session_user,
+)
 
 __all__ = [
-    "actor_of", "authenticate", "create_user", "execute_handover", "hand_over_case", "handover_choices",
+    "actor_of", "authenticate", "change_own_password", "Choices", "create_user", "list_users",
+    "load_session_user", "require_user_admin", "reset_password", "set_user_active", "update_user",
+    "user_choices", "UserRow", "execute_handover", "hand_over_case", "handover_choices",
     "handover_preview", "HandoverRequest", "hash_password", "load_actor", "LoginLocked", "LoginPolicy",
     "password_problem", "prepare_handover", "read_only_days", "set_read_only_days"
 ]

@@ -41,6 +41,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set by an administrator's password reset: the next sign-in must choose a new password first.
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
