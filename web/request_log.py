@@ -56,17 +56,24 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def configure_logging(log_format: str, stream=None) -> None:
-    """Send `integraflow.*` records to stderr as JSON or plain text (a later call replaces the handler)."""
-    root = logging.getLogger("integraflow")
-    for handler in [h for h in root.handlers if getattr(h, "_integraflow", False)]:
-        root.removeHandler(handler)
+    """Route `integraflow.*` records: JSON lines to stderr (only there), or plain text.
+
+    Plain text goes to the root logger's handlers when there are any (`integraflow serve`, a test runner) and to
+    stderr otherwise (gunicorn). A later call replaces what an earlier one installed.
+    """
+    logger = logging.getLogger("integraflow")
+    for handler in [h for h in logger.handlers if getattr(h, "_integraflow", False)]:
+        logger.removeHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = log_format != "json"
+    if log_format != "json" and stream is None and logging.getLogger().handlers:
+        return
     handler = _StderrHandler(stream)
     handler._integraflow = True
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+        "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s", defaults={"request_id": "-"}))
+    logger.addHandler(handler)
 
 
 def register(app) -> None:
