@@ -66,6 +66,8 @@ class Settings:
                                                                             300))
     metrics_token: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_TOKEN") or None)
     metrics_allow: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_ALLOW", ""))
+    # Second factor (TOTP) required for the admin and data-protection roles when set.
+    require_totp: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_REQUIRE_TOTP", False))
     log_format: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LOG_FORMAT", "text"))
 
     @property

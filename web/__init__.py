@@ -68,6 +68,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         migration,
         privacy,
         reports,
+        second_factor,
         tasks,
         users,
         worklist,
@@ -79,7 +80,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
                    privacy, definitions, accessibility, caseload, health, metrics,
-                   users):
+                   second_factor, users):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     metrics.register(app)

@@ -36,6 +36,7 @@ NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Reachable without signing in.
 PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement", "health.alive", "health.ready",
+                    "second_factor.verify",  # the code after the password, before the session exists
                     "metrics.scrape"})  # /metrics checks its own token or address list
 AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
@@ -83,7 +84,9 @@ MATRIX: dict[str, Rule] = {
     "users.deactivate": Rule(post=ADMIN),
     "users.reactivate": Rule(post=ADMIN),
     "users.password": Rule(post=ADMIN),
+    "users.remove_second_factor": Rule(post=ADMIN),
     "auth.change_password": Rule(get=ALL, post=ALL),
+    "second_factor.setup": Rule(get=ALL, post=ALL),
     "compliance.index": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
     "compliance.findings_csv": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
     "compliance.chart": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),

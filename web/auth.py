@@ -1,20 +1,28 @@
 """Login and logout (Flask-Login session, argon2 via the users service)."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import login_url
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.access import LoginLocked, LoginPolicy, authenticate, change_own_password, load_session_user
-from engine.base import Actor
+from engine.access import (
+    LoginLocked,
+    LoginPolicy,
+    authenticate,
+    change_own_password,
+    has_totp,
+    load_session_user,
+)
 from engine.errors import InvalidInput
 
 from .deps import container, uow
 from .extensions import login_manager
+from .login_user import LoginUser, safe_next
+from .second_factor import begin_second_factor
 from .security import is_background_request, start_session
+
+__all__ = ["bp", "LoginUser"]
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -36,33 +44,29 @@ def _unauthorized():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
-class LoginUser(UserMixin):
-    """Flask-Login wrapper around an engine Actor."""
-
-    def __init__(self, actor: Actor, must_change_password: bool = False):
-        self.actor = actor
-        self.id = str(actor.id)
-        self.must_change_password = must_change_password
-
-
 @login_manager.user_loader
 def _load(user_id: str):
     # Read on every request: a deactivated user is refused at once, also in a session already open.
     if not user_id.isdigit():
         return None
-    found = load_session_user(uow(), int(user_id))
+    found = load_session_user(uow(), int(user_id), container().settings.require_totp)
     return LoginUser(*found) if found else None
 
 
-# Reachable while a password change is pending (after an administrator's reset).
-_WHILE_CHANGE_PENDING = frozenset({"auth.change_password", "auth.logout", "static", "favicon"})
+# Reachable while a password change or the setup of a required second factor is pending.
+_WHILE_PENDING = frozenset({"auth.change_password", "second_factor.setup", "auth.logout", "static", "favicon"})
 
 
 def require_password_change():
-    """Send a user whose password was reset to the change form before anything else."""
-    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
-            and request.endpoint not in _WHILE_CHANGE_PENDING and not (request.endpoint or "").startswith("health.")):
+    """Send a user whose password was reset to the change form, and a user whose role needs a second factor they
+    have not set up to its setup, before anything else."""
+    if not current_user.is_authenticated or request.endpoint in _WHILE_PENDING \
+            or (request.endpoint or "").startswith("health."):
+        return None
+    if getattr(current_user, "must_change_password", False):
         return redirect(url_for("auth.change_password"))
+    if getattr(current_user, "must_set_up_totp", False):
+        return redirect(url_for("second_factor.setup"))
     return None
 
 
@@ -127,13 +131,12 @@ def login():
             except LoginLocked as exc:
                 # Shown in the form, not as an error page: the user should see when to try again.
                 return render_template("auth/login.html", errors={"_form": exc.message}, username=username), 429
+            if found and has_totp(uow(), found.id):
+                return begin_second_factor(found.id, request.args.get("next", ""))
             if found:
                 login_user(LoginUser(found))
                 start_session()
-                target = request.args.get("next", "")
-                if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
-                    target = url_for("worklist.index")
-                return redirect(target)
+                return redirect(safe_next(request.args.get("next", "")))
             errors = {"_form": "Benutzername oder Passwort ist falsch."}
     return render_template("auth/login.html", errors=errors, username=username), (422 if errors else 200)
 

@@ -7,7 +7,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from engine.access import create_user, list_users, reset_password, set_user_active, update_user, user_choices
+from engine.access import (
+    create_user,
+    list_users,
+    remove_totp,
+    reset_password,
+    set_user_active,
+    update_user,
+    user_choices,
+)
 from engine.errors import InvalidInput, NotFound
 
 from .deps import actor, reader, uow
@@ -132,6 +140,15 @@ def password(user_id: int):
                                choices=user_choices(reader())), 422
     flash(_("Das Passwort wurde zurückgesetzt. Der Benutzer muss es bei der nächsten Anmeldung ändern."), "success")
     return redirect(url_for(".index"))
+
+
+@bp.route("/<int:user_id>/totp/remove", methods=["POST"])
+@login_required
+def remove_second_factor(user_id: int):
+    """Remove a lost second factor; the user sets up a new one."""
+    remove_totp(uow(), actor(), user_id)
+    flash(_("Der zweite Faktor wurde entfernt."), "success")
+    return redirect(url_for(".edit", user_id=user_id))
 
 
 def _row(user_id: int):

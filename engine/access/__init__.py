@@ -1,11 +1,20 @@
-"""Who works with Integraflow and on what: users and sign-in, the sign-in guard, password rules, user
-administration (roles, organisations, municipalities served, deactivation, password reset), and case handover
-between caseworkers and organisations.
+"""Who works with Integraflow and on what: users and sign-in, the sign-in guard, password rules, the second
+factor (TOTP), user administration (roles, organisations, municipalities served, deactivation, password reset),
+and case handover between caseworkers and organisations.
 """
 from .handover import execute_handover, hand_over_case, prepare_handover
 from .handover_rules import HandoverRequest, handover_choices, handover_preview, read_only_days, set_read_only_days
 from .login_guard import LoginLocked, LoginPolicy
 from .password_policy import password_problem
+from .second_factor import (
+    enrol_totp,
+    has_totp,
+    new_totp_secret,
+    remove_totp,
+    totp_required,
+    totp_uri,
+    verify_totp,
+)
 from .user_admin import (
     Choices,
     UserRow,
@@ -27,7 +36,8 @@ from .users import (
 )
 
 __all__ = [
-    "actor_of", "authenticate", "change_own_password", "Choices", "create_user", "list_users",
+    "actor_of", "enrol_totp", "has_totp", "new_totp_secret", "remove_totp", "totp_required", "totp_uri",
+    "verify_totp", "authenticate", "change_own_password", "Choices", "create_user", "list_users",
     "load_session_user", "require_user_admin", "reset_password", "set_user_active", "update_user",
     "user_choices", "UserRow", "execute_handover", "hand_over_case", "handover_choices",
     "handover_preview", "HandoverRequest", "hash_password", "load_actor", "LoginLocked", "LoginPolicy",

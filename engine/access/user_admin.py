@@ -34,6 +34,7 @@ class UserRow:
     password_change_required: bool
     municipality_ids: tuple[int, ...]
     municipalities: tuple[str, ...]
+    second_factor: bool
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def list_users(uow, actor: Actor) -> list[UserRow]:
         users = s.execute(select(User).order_by(User.display_name, User.username)).scalars()
         return [UserRow(u.id, u.username, u.display_name, u.email, u.role, u.organisation_id, u.organisation.name,
                         u.active, u.last_login_at, u.password_change_required,
-                        tuple(m for m, _ in served.get(u.id, ())), tuple(n for _, n in served.get(u.id, ())))
+                        tuple(m for m, _ in served.get(u.id, ())), tuple(n for _, n in served.get(u.id, ())),
+                        bool(u.totp_secret))
                 for u in users]
 
 

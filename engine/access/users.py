@@ -64,13 +64,15 @@ def authenticate(uow, username: str, password: str, client_ip: str = "unbekannt"
         return actor_of(user) if ok else None
 
 
-def load_session_user(uow, user_id: int) -> tuple[Actor, bool] | None:
-    """A session's actor and whether they must change their password first; None if gone or deactivated."""
+def load_session_user(uow, user_id: int, require_totp: bool = False) -> tuple[Actor, bool, bool] | None:
+    """A session's actor, whether they must change their password first and whether they must set up a second
+    factor first (their role requires one and they have none); None if gone or deactivated."""
     with uow:
         user = uow.session.get(User, user_id)
         if user is None or not user.active:
             return None
-        return actor_of(user), bool(user.password_change_required)
+        must_set_up_totp = require_totp and user.role in ("admin", "privacy") and not user.totp_secret
+        return actor_of(user), bool(user.password_change_required), must_set_up_totp
 
 
 def change_own_password(uow, actor: Actor, current: str, new: str) -> None:

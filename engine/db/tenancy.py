@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UtcDateTime, utcnow
@@ -44,6 +44,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set by an administrator's password reset: the next sign-in must choose a new password first.
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Second factor (TOTP, RFC 6238): the confirmed secret, and the last time step accepted (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
