@@ -60,8 +60,8 @@ _WHILE_PENDING = frozenset({"auth.change_password", "second_factor.setup", "auth
 def require_password_change():
     """Send a user whose password was reset to the change form, and a user whose role needs a second factor they
     have not set up to its setup, before anything else."""
-    if not current_user.is_authenticated or request.endpoint in _WHILE_PENDING \
-            or (request.endpoint or "").startswith("health."):
+    endpoint = request.endpoint or ""
+    if endpoint in _WHILE_PENDING or endpoint.startswith(("health.", "metrics.")) or not current_user.is_authenticated:
         return None
     if getattr(current_user, "must_change_password", False):
         return redirect(url_for("auth.change_password"))

@@ -14,7 +14,6 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
-from flask_login import current_user
 
 log = logging.getLogger("integraflow.request")
 # A proxy's id is kept when it looks like an id; anything else (or nothing) gets a fresh one.
@@ -95,7 +94,9 @@ def _finish(response):
     if request.endpoint == "static":
         return response
     started = g.get("request_started")
-    user_id = int(current_user.id) if current_user and current_user.is_authenticated else None
+    # The user the request already loaded (never a fresh database read here, which could fail after the fact).
+    user = g.get("_login_user")
+    user_id = int(user.id) if user is not None and user.is_authenticated else None
     fields = {"request_id": request_id, "user_id": user_id, "endpoint": request.endpoint or "unbekannt",
               "method": request.method, "status": response.status_code,
               "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None}
