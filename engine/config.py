@@ -68,6 +68,24 @@ class Settings:
     metrics_allow: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_ALLOW", ""))
     # Second factor (TOTP) required for the admin and data-protection roles when set.
     require_totp: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_REQUIRE_TOTP", False))
+    # Single sign-on (OpenID Connect): off unless an issuer is set. Groups map to roles by
+    # INTEGRAFLOW_OIDC_ROLE_MAP ("group=role,…"); INTEGRAFLOW_OIDC_CREATE_USERS=1 creates unknown users just in time.
+    oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_ISSUER") or None)
+    oidc_client_id: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_CLIENT_ID", ""))
+    oidc_client_secret: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_CLIENT_SECRET", ""))
+    oidc_scopes: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_SCOPES",
+                                                                    "openid profile email"))
+    oidc_username_claim: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_USERNAME_CLAIM",
+                                                                            "preferred_username"))
+    oidc_groups_claim: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_GROUPS_CLAIM", "groups"))
+    oidc_organisation_claim: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_OIDC_ORGANISATION_CLAIM", "organisation"))
+    oidc_municipalities_claim: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_OIDC_MUNICIPALITIES_CLAIM", "municipalities"))
+    oidc_role_map: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_ROLE_MAP", ""))
+    oidc_create_users: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_OIDC_CREATE_USERS", False))
+    oidc_button_label: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_BUTTON_LABEL",
+                                                                          "Mit dem Dienstkonto anmelden"))
     log_format: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LOG_FORMAT", "text"))
 
     @property

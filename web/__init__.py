@@ -69,6 +69,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         privacy,
         reports,
         second_factor,
+        sso,
         tasks,
         users,
         worklist,
@@ -80,10 +81,12 @@ def create_app(config: dict | None = None, container: Container | None = None) -
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
                    privacy, definitions, accessibility, caseload, health, metrics,
-                   second_factor, users):
+                   second_factor, sso, users):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     metrics.register(app)
+    sso.register(app)
+    app.jinja_env.globals["sso_enabled"] = sso.enabled
     errors.register(app)
     enforce_access_matrix(app)
     app.before_request(auth.require_password_change)

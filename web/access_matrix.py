@@ -34,10 +34,10 @@ RETENTION = frozenset({"privacy", "admin"})
 AUTHORS = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-# Reachable without signing in.
+# Reachable without signing in: the second factor's code and the identity provider's way back come before the
+# session exists; /metrics checks its own token or address list.
 PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement", "health.alive", "health.ready",
-                    "second_factor.verify",  # the code after the password, before the session exists
-                    "metrics.scrape"})  # /metrics checks its own token or address list
+                    "second_factor.verify", "sso.start", "sso.callback", "metrics.scrape"})
 AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")

@@ -21,6 +21,7 @@ from .extensions import login_manager
 from .login_user import LoginUser, safe_next
 from .second_factor import begin_second_factor
 from .security import is_background_request, start_session
+from .sso import ID_TOKEN, provider_logout_url
 
 __all__ = ["bp", "LoginUser"]
 
@@ -146,5 +147,7 @@ def login():
 def logout():
     """Sign out."""
     logout_user()
+    provider = provider_logout_url(session.pop(ID_TOKEN, None)) if ID_TOKEN in session else None
     flash("Sie wurden abgemeldet.", "info")
-    return redirect(url_for("auth.login"))
+    # Signed in through the identity provider: end the session there too, or the next click signs in again.
+    return redirect(provider or url_for("auth.login"))

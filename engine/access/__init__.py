@@ -1,6 +1,6 @@
 """Who works with Integraflow and on what: users and sign-in, the sign-in guard, password rules, the second
-factor (TOTP), user administration (roles, organisations, municipalities served, deactivation, password reset),
-and case handover between caseworkers and organisations.
+factor (TOTP), single sign-on (OpenID Connect claims to users), user administration (roles, organisations,
+municipalities served, deactivation, password reset), and case handover between caseworkers and organisations.
 """
 from .handover import execute_handover, hand_over_case, prepare_handover
 from .handover_rules import HandoverRequest, handover_choices, handover_preview, read_only_days, set_read_only_days
@@ -15,6 +15,7 @@ from .second_factor import (
     totp_uri,
     verify_totp,
 )
+from .single_sign_on import ClaimMapping, sign_in_external
 from .user_admin import (
     Choices,
     UserRow,
@@ -36,10 +37,10 @@ from .users import (
 )
 
 __all__ = [
-    "actor_of", "enrol_totp", "has_totp", "new_totp_secret", "remove_totp", "totp_required", "totp_uri",
-    "verify_totp", "authenticate", "change_own_password", "Choices", "create_user", "list_users",
-    "load_session_user", "require_user_admin", "reset_password", "set_user_active", "update_user",
-    "user_choices", "UserRow", "execute_handover", "hand_over_case", "handover_choices",
-    "handover_preview", "HandoverRequest", "hash_password", "load_actor", "LoginLocked", "LoginPolicy",
-    "password_problem", "prepare_handover", "read_only_days", "set_read_only_days"
+    "actor_of", "authenticate", "change_own_password", "Choices", "ClaimMapping", "create_user", "enrol_totp",
+    "execute_handover", "hand_over_case", "handover_choices", "handover_preview", "HandoverRequest", "has_totp",
+    "hash_password", "list_users", "load_actor", "load_session_user", "LoginLocked", "LoginPolicy", "new_totp_secret",
+    "password_problem", "prepare_handover", "read_only_days", "remove_totp", "require_user_admin", "reset_password",
+    "set_read_only_days", "set_user_active", "sign_in_external", "totp_required", "totp_uri", "update_user",
+    "user_choices", "UserRow", "verify_totp",
 ]
