@@ -86,6 +86,22 @@ class Settings:
     oidc_create_users: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_OIDC_CREATE_USERS", False))
     oidc_button_label: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_BUTTON_LABEL",
                                                                           "Mit dem Dienstkonto anmelden"))
+    # LDAP / Active Directory sign-in: off unless a URL is set; tried before local passwords.
+    ldap_url: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_URL") or None)
+    ldap_base_dn: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_BASE_DN", ""))
+    ldap_user_filter: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_USER_FILTER",
+                                                                         "(uid={username})"))
+    ldap_bind_dn: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_BIND_DN") or None)
+    ldap_bind_password: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_BIND_PASSWORD")
+                                           or None)
+    ldap_group_attribute: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_GROUP_ATTRIBUTE",
+                                                                             "memberOf"))
+    ldap_organisation_attribute: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_LDAP_ORGANISATION_ATTRIBUTE", "o"))
+    ldap_municipalities_attribute: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_LDAP_MUNICIPALITIES_ATTRIBUTE", "l"))
+    ldap_role_map: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_ROLE_MAP", ""))
+    ldap_create_users: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_LDAP_CREATE_USERS", False))
     log_format: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LOG_FORMAT", "text"))
 
     @property

@@ -7,9 +7,12 @@ from flask_login.utils import login_url
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.access import (
+    ClaimMapping,
+    DirectorySettings,
     LoginLocked,
     LoginPolicy,
     authenticate,
+    authenticate_directory,
     change_own_password,
     has_totp,
     load_session_user,
@@ -127,8 +130,9 @@ def login():
         else:
             username = data["username"]
             try:
-                found = authenticate(uow(), data["username"], data["password"], request.remote_addr or "unbekannt",
-                                     LoginPolicy.from_settings(container().settings))
+                found = (_directory_sign_in(data["username"], data["password"])
+                         or authenticate(uow(), data["username"], data["password"], request.remote_addr or "unbekannt",
+                                         LoginPolicy.from_settings(container().settings)))
             except LoginLocked as exc:
                 # Shown in the form, not as an error page: the user should see when to try again.
                 return render_template("auth/login.html", errors={"_form": exc.message}, username=username), 429
@@ -140,6 +144,22 @@ def login():
                 return redirect(safe_next(request.args.get("next", "")))
             errors = {"_form": "Benutzername oder Passwort ist falsch."}
     return render_template("auth/login.html", errors=errors, username=username), (422 if errors else 200)
+
+
+def _directory_sign_in(username: str, password: str):
+    """The directory's verdict when LDAP is configured (None: not configured or not accepted there)."""
+    settings = container().settings
+    if not settings.ldap_url:
+        return None
+    directory = DirectorySettings(
+        url=settings.ldap_url, base_dn=settings.ldap_base_dn, user_filter=settings.ldap_user_filter,
+        bind_dn=settings.ldap_bind_dn, bind_password=settings.ldap_bind_password,
+        group_attribute=settings.ldap_group_attribute, organisation_attribute=settings.ldap_organisation_attribute,
+        municipalities_attribute=settings.ldap_municipalities_attribute)
+    mapping = ClaimMapping(role_map=ClaimMapping.parse_role_map(settings.ldap_role_map),
+                           create_users=settings.ldap_create_users)
+    return authenticate_directory(uow(), directory, mapping, username, password, request.remote_addr or "unbekannt",
+                                  LoginPolicy.from_settings(settings))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,7 +1,9 @@
 """Who works with Integraflow and on what: users and sign-in, the sign-in guard, password rules, the second
-factor (TOTP), single sign-on (OpenID Connect claims to users), user administration (roles, organisations,
-municipalities served, deactivation, password reset), and case handover between caseworkers and organisations.
+factor (TOTP), single sign-on (OpenID Connect claims to users), LDAP / Active Directory sign-in, user
+administration (roles, organisations, municipalities served, deactivation, password reset), and case handover
+between caseworkers and organisations.
 """
+from .directory import DirectorySettings, authenticate_directory
 from .handover import execute_handover, hand_over_case, prepare_handover
 from .handover_rules import HandoverRequest, handover_choices, handover_preview, read_only_days, set_read_only_days
 from .login_guard import LoginLocked, LoginPolicy
@@ -37,6 +39,7 @@ from .users import (
 )
 
 __all__ = [
+    "authenticate_directory", "DirectorySettings",
     "actor_of", "authenticate", "change_own_password", "Choices", "ClaimMapping", "create_user", "enrol_totp",
     "execute_handover", "hand_over_case", "handover_choices", "handover_preview", "HandoverRequest", "has_totp",
     "hash_password", "list_users", "load_actor", "load_session_user", "LoginLocked", "LoginPolicy", "new_totp_secret",
