@@ -66,6 +66,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         inbox,
         metrics,
         migration,
+        organisations,
         privacy,
         reports,
         second_factor,
@@ -81,7 +82,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
                    privacy, definitions, accessibility, caseload, health, metrics,
-                   second_factor, sso, users):
+                   second_factor, sso, users, organisations):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     metrics.register(app)
