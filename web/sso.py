@@ -3,6 +3,8 @@ signing out at the provider too. Off unless INTEGRAFLOW_OIDC_ISSUER is set; loca
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import login_user
@@ -27,6 +29,15 @@ def register(app) -> None:
                    server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
                    client_kwargs={"scope": settings.oidc_scopes})
     app.extensions["integraflow_oidc"] = oauth.oidc
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.oidc_issuer))
+
+    @app.after_request
+    def _allow_provider_logout(response):
+        # Signing out is a form post answered by a redirect to the provider's end-session page: the CSP's
+        # form-action must name the provider, or the browser stops the redirect.
+        csp = response.headers.get("Content-Security-Policy", "")
+        response.headers["Content-Security-Policy"] = csp.replace("form-action 'self'", f"form-action 'self' {origin}")
+        return response
 
 
 def enabled() -> bool:
@@ -78,8 +89,6 @@ def provider_logout_url(id_token: str | None) -> str | None:
     endpoint = client.load_server_metadata().get("end_session_endpoint")
     if not endpoint:
         return None
-    from urllib.parse import urlencode
-
     params = {"post_logout_redirect_uri": url_for("auth.login", _external=True), "client_id": client.client_id}
     if id_token:
         params["id_token_hint"] = id_token
