@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ldap3 import ALL_ATTRIBUTES, SUBTREE, Connection, Server
-from ldap3.core.exceptions import LDAPException
-from ldap3.utils.conv import escape_filter_chars
-
 from engine.base import Actor
 
 from .login_guard import LoginLocked, LoginPolicy, lock_of
@@ -38,7 +34,10 @@ def _first(entry: dict, name: str):
     return value
 
 
-def _group_names(conn: Connection, settings: DirectorySettings, dn: str, entry: dict) -> list[str]:
+def _group_names(conn, settings: DirectorySettings, dn: str, entry: dict) -> list[str]:
+    from ldap3 import SUBTREE
+    from ldap3.utils.conv import escape_filter_chars
+
     dns = [str(g) for g in entry.get(settings.group_attribute) or []]
     if not dns:  # a directory without memberOf (plain OpenLDAP): look for groups naming the user as member
         conn.search(settings.base_dn, f"(&(objectClass=groupOfNames)(member={escape_filter_chars(dn)}))",
@@ -50,6 +49,11 @@ def _group_names(conn: Connection, settings: DirectorySettings, dn: str, entry: 
 
 def directory_claims(settings: DirectorySettings, username: str, password: str) -> dict | None:
     """The user's claims when the directory accepts their password; None when it does not (or knows no one)."""
+    # Imported here: only installations with a directory load the LDAP client.
+    from ldap3 import ALL_ATTRIBUTES, SUBTREE, Connection, Server
+    from ldap3.core.exceptions import LDAPException
+    from ldap3.utils.conv import escape_filter_chars
+
     name = (username or "").strip().lower()
     if not USERNAME.match(name) or not password:
         return None  # an empty password would be an anonymous bind, which "succeeds"
