@@ -8,13 +8,13 @@ from flask_login import login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from engine.access import (
-    DELEGATION_MODELS,
     ORGANISATION_KINDS,
     create_municipality,
     create_organisation,
     organisation_overview,
     record_delegation,
 )
+from engine.base import DELEGATION_MODELS
 from engine.errors import InvalidInput
 
 from .deps import actor, reader, uow

@@ -8,11 +8,9 @@ from .handover import execute_handover, hand_over_case, prepare_handover
 from .handover_rules import HandoverRequest, handover_choices, handover_preview, read_only_days, set_read_only_days
 from .login_guard import LoginLocked, LoginPolicy
 from .organisations import (
-    DELEGATION_MODELS,
     ORGANISATION_KINDS,
     create_municipality,
     create_organisation,
-    delegation_in_force,
     organisation_overview,
     record_delegation,
 )
@@ -48,7 +46,7 @@ from .users import (
 )
 
 __all__ = [
-    "create_municipality", "create_organisation", "DELEGATION_MODELS", "delegation_in_force",
+    "create_municipality", "create_organisation",
     "ORGANISATION_KINDS", "organisation_overview", "record_delegation",
     "authenticate_directory", "DirectorySettings",
     "actor_of", "authenticate", "change_own_password", "Choices", "ClaimMapping", "create_user", "enrol_totp",

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine.base import Actor, record_event
+from engine.base import DELEGATION_MODELS, Actor, Delegation, record_event
 from engine.db import Municipality, MunicipalityDelegation, Organisation
 from engine.errors import InvalidInput, NotFound
 
@@ -17,18 +17,6 @@ from .user_admin import require_user_admin
 
 ORGANISATION_KINDS = {"district": "Landkreis", "municipality": "Kommune (eigenes Personal)",
                       "provider": "Träger der freien Wohlfahrtspflege"}
-DELEGATION_MODELS = {"self": "Kommune beschäftigt Integrationsmanager/innen selbst",
-                     "commissioned": "Kommune hat einen Wohlfahrtsverband beauftragt",
-                     "district": "Kommune hat die Aufgabe an den Landkreis zurückübertragen"}
-
-
-@dataclass(frozen=True)
-class Delegation:
-    """One delegation model from a date on."""
-
-    model: str
-    organisation: str | None
-    valid_from: date
 
 
 @dataclass(frozen=True)
@@ -40,16 +28,6 @@ class MunicipalityRow:
     organisation: str
     in_force: Delegation | None
     history: tuple[Delegation, ...]
-
-
-def delegation_in_force(session, municipality_id: int, on: date) -> Delegation | None:
-    """The delegation model that held for a municipality on a date (None before the first record)."""
-    row = session.execute(select(MunicipalityDelegation, Organisation.name)
-                          .outerjoin(Organisation, Organisation.id == MunicipalityDelegation.organisation_id)
-                          .where(MunicipalityDelegation.municipality_id == municipality_id,
-                                 MunicipalityDelegation.valid_from <= on)
-                          .order_by(MunicipalityDelegation.valid_from.desc()).limit(1)).first()
-    return Delegation(row[0].model, row[1], row[0].valid_from) if row else None
 
 
 def organisation_overview(uow, actor: Actor) -> tuple[list[tuple[int, str, str]], list[MunicipalityRow]]:

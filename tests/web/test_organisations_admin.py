@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine.access import delegation_in_force
+from engine.base import delegation_in_force
 from engine.db import Event, Municipality, Organisation
 from support import add_user
 
@@ -78,3 +78,22 @@ def test_municipality_count_unchanged_by_refused_input(signed_in, admin, world, 
                                  ).status_code == 422
     with container.reader() as r:
         assert len(r.session.execute(select(Municipality)).scalars().all()) == 2
+
+
+def test_state_report_names_the_delegation_model_in_force_at_the_period_end(signed_in, admin, world, container):
+    from engine.reporting import state_report
+    from engine.reporting.tables import metadata
+
+    url = f"/admin/organisationen/kommune/{world.town_a}/modell"
+    signed_in("ada").post(url, data={"model": "self", "valid_from": "2024-01-01"})
+    signed_in("ada").post(url, data={"model": "commissioned", "valid_from": "2025-10-01",
+                                     "organisation_id": str(world.org_a)})
+    with container.reader() as r:
+        q3 = state_report(r, world.erik, {"year": "2025", "quarter": "3", "municipality": str(world.town_a)})
+    with container.reader() as r:
+        q4 = state_report(r, world.erik, {"year": "2025", "quarter": "4", "municipality": str(world.town_a)})
+    with container.reader() as r:
+        everywhere = state_report(r, world.erik, {"year": "2025"})
+    assert ("Trägermodell", "Kommune beschäftigt Integrationsmanager/innen selbst") in metadata(q3)
+    assert ("Trägermodell", "Kommune hat einen Wohlfahrtsverband beauftragt (Caritas Test)") in metadata(q4)
+    assert everywhere.delegation is None
