@@ -75,6 +75,50 @@ class Settings:
     webhook_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
         h.strip().lower() for h in os.environ.get("INTEGRAFLOW_WEBHOOK_HOSTS", "").split(",") if h.strip()))
 
+    # Operations: readiness fails when no scheduler reported for this long; /metrics needs the token or an address
+    # in the allow-list (comma-separated addresses or networks); log lines as JSON when INTEGRAFLOW_LOG_FORMAT=json.
+    heartbeat_max_age_seconds: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_HEARTBEAT_MAX_AGE_SECONDS",
+                                                                            300))
+    metrics_token: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_TOKEN") or None)
+    metrics_allow: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_METRICS_ALLOW", ""))
+    # Second factor (TOTP) required for the admin and data-protection roles when set.
+    require_totp: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_REQUIRE_TOTP", False))
+    # Single sign-on (OpenID Connect): off unless an issuer is set. Groups map to roles by
+    # INTEGRAFLOW_OIDC_ROLE_MAP ("group=role,…"); INTEGRAFLOW_OIDC_CREATE_USERS=1 creates unknown users just in time.
+    oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_ISSUER") or None)
+    oidc_client_id: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_CLIENT_ID", ""))
+    oidc_client_secret: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_CLIENT_SECRET", ""))
+    oidc_scopes: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_SCOPES",
+                                                                    "openid profile email"))
+    oidc_username_claim: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_USERNAME_CLAIM",
+                                                                            "preferred_username"))
+    oidc_groups_claim: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_GROUPS_CLAIM", "groups"))
+    oidc_organisation_claim: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_OIDC_ORGANISATION_CLAIM", "organisation"))
+    oidc_municipalities_claim: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_OIDC_MUNICIPALITIES_CLAIM", "municipalities"))
+    oidc_role_map: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_ROLE_MAP", ""))
+    oidc_create_users: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_OIDC_CREATE_USERS", False))
+    oidc_button_label: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_OIDC_BUTTON_LABEL",
+                                                                          "Mit dem Dienstkonto anmelden"))
+    # LDAP / Active Directory sign-in: off unless a URL is set; tried before local passwords.
+    ldap_url: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_URL") or None)
+    ldap_base_dn: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_BASE_DN", ""))
+    ldap_user_filter: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_USER_FILTER",
+                                                                         "(uid={username})"))
+    ldap_bind_dn: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_BIND_DN") or None)
+    ldap_bind_password: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_BIND_PASSWORD")
+                                           or None)
+    ldap_group_attribute: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_GROUP_ATTRIBUTE",
+                                                                             "memberOf"))
+    ldap_organisation_attribute: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_LDAP_ORGANISATION_ATTRIBUTE", "o"))
+    ldap_municipalities_attribute: str = field(default_factory=lambda: os.environ.get(
+        "INTEGRAFLOW_LDAP_MUNICIPALITIES_ATTRIBUTE", "l"))
+    ldap_role_map: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LDAP_ROLE_MAP", ""))
+    ldap_create_users: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_LDAP_CREATE_USERS", False))
+    log_format: str = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_LOG_FORMAT", "text"))
+
     @property
     def is_sqlite(self) -> bool:
         """True when the embedded SQLite database is in use."""

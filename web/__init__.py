@@ -41,6 +41,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .definitions import limit_body
+    from .request_log import register as log_requests
+
+    log_requests(app)  # first, so the request id exists before any other hook can fail
 
     app.before_request(limit_body)  # before CSRF protection reads an upload's form body
     from .input_guard import clean_input
@@ -62,12 +65,18 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         definitions,
         errors,
         filters,
+        health,
         inbox,
+        metrics,
         migration,
+        organisations,
         privacy,
         reports,
+        second_factor,
+        sso,
         tasks,
         tokens,
+        users,
         webhooks,
         worklist,
     )
@@ -77,14 +86,19 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .security import register as register_security
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
-                   privacy, definitions, accessibility, caseload, tokens, webhooks):
+                   privacy, definitions, accessibility, caseload, tokens, webhooks, health, metrics,
+                   second_factor, sso, users, organisations):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
+    metrics.register(app)
+    sso.register(app)
+    app.jinja_env.globals["sso_enabled"] = sso.enabled
     from .api import register as register_api
 
     register_api(app, csrf)  # REST API (issue 16); before the error handlers, which must override flask-smorest's
     errors.register(app)
     enforce_access_matrix(app)
+    app.before_request(auth.require_password_change)
     log_case_access(app)
     filters.register(app)
     register_security(app)

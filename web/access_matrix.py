@@ -34,8 +34,10 @@ RETENTION = frozenset({"privacy", "admin"})
 AUTHORS = frozenset({"supervisor", "admin"})
 NOBODY: frozenset[str] = frozenset()
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-# Reachable without signing in.
-PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement", "api-docs.openapi_json",
+# Reachable without signing in: the second factor's code and the identity provider's way back come before the
+# session exists; /metrics checks its own token or address list; the API's document and reference are public.
+PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement", "health.alive", "health.ready",
+                    "second_factor.verify", "sso.start", "sso.callback", "metrics.scrape", "api-docs.openapi_json",
                     "api_reference.index"})
 AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
@@ -76,6 +78,20 @@ MATRIX: dict[str, Rule] = {
     "deadlines.index": Rule(get=OVERSIGHT),
     "admin.mail": Rule(get=ADMIN),
     "admin.retry": Rule(post=ADMIN),
+    # Benutzerverwaltung (issue 17): the admin only; every change is an audited event.
+    "users.index": Rule(get=ADMIN),
+    "users.new": Rule(get=ADMIN, post=ADMIN),
+    "users.edit": Rule(get=ADMIN, post=ADMIN),
+    "users.deactivate": Rule(post=ADMIN),
+    "users.reactivate": Rule(post=ADMIN),
+    "users.password": Rule(post=ADMIN),
+    "users.remove_second_factor": Rule(post=ADMIN),
+    "organisations.index": Rule(get=ADMIN),
+    "organisations.add_organisation": Rule(post=ADMIN),
+    "organisations.add_municipality": Rule(post=ADMIN),
+    "organisations.delegation": Rule(post=ADMIN),
+    "auth.change_password": Rule(get=ALL, post=ALL),
+    "second_factor.setup": Rule(get=ALL, post=ALL),
     "compliance.index": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
     "compliance.findings_csv": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),
     "compliance.chart": Rule(get=OVERSIGHT, message=DASHBOARD_REFUSAL),

@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from engine.base import ROLE_LABELS, Actor, record_event
-from engine.db import Organisation, User
+from engine.db import Organisation, User, UserMunicipality
 from engine.errors import InvalidInput
 
 from .login_guard import LoginLocked, LoginPolicy, clear_failures, lock_of, note_failure
@@ -57,10 +57,46 @@ def authenticate(uow, username: str, password: str, client_ip: str = "unbekannt"
                      username=(username or "")[:80])
         if ok:
             clear_failures(uow, name)
+            user.last_login_at = uow.clock.now()
         else:
             note_failure(uow, policy, name, client_ip)
         uow.commit()
         return actor_of(user) if ok else None
+
+
+def load_session_user(uow, user_id: int, require_totp: bool = False) -> tuple[Actor, bool, bool] | None:
+    """A session's actor, whether they must change their password first and whether they must set up a second
+    factor first (their role requires one and they have none); None if gone or deactivated."""
+    with uow:
+        user = uow.session.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        must_set_up_totp = require_totp and user.role in ("admin", "privacy") and not user.totp_secret
+        return actor_of(user), bool(user.password_change_required), must_set_up_totp
+
+
+def change_own_password(uow, actor: Actor, current: str, new: str) -> None:
+    """The signed-in user replaces their password (checking the current one); clears a forced change."""
+    with uow:
+        user = uow.session.get(User, actor.id)
+        stored = user.password_hash if user else _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, current or "")
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise InvalidInput("Das Passwort wurde nicht geändert.", {"current": "Das bisherige Passwort stimmt nicht."})
+    if problem := password_problem(new, actor.username):
+        raise InvalidInput("Das Passwort wurde nicht geändert.", {"password": problem})
+    if new == current:
+        raise InvalidInput("Das Passwort wurde nicht geändert.",
+                           {"password": "Bitte ein anderes als das bisherige Passwort wählen."})
+    password_hash = hash_password(new)
+    with uow:
+        user = uow.session.get(User, actor.id)
+        user.password_hash, user.password_change_required = password_hash, False
+        record_event(uow, "password_changed", actor.id, username=user.username)
+        uow.commit()
 
 
 def load_actor(uow, user_id: int) -> Actor | None:
@@ -71,8 +107,12 @@ def load_actor(uow, user_id: int) -> Actor | None:
 
 
 def create_user(uow, username: str, display_name: str, role: str, organisation_name: str, password: str,
-                email: str | None = None, actor_id: int | None = None) -> int:
-    """Create a user after validating every field; returns the new id."""
+                email: str | None = None, actor_id: int | None = None, municipality_ids: tuple[int, ...] = (),
+                change_required: bool = False) -> int:
+    """Create a user after validating every field; returns the new id.
+
+    `change_required`: the password is a temporary one the user must replace at the first sign-in.
+    """
     errors = {}
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
@@ -96,9 +136,12 @@ def create_user(uow, username: str, display_name: str, role: str, organisation_n
         if errors:
             raise InvalidInput("Der Benutzer konnte nicht angelegt werden.", errors)
         user = User(username=username, display_name=display_name.strip(), role=role, organisation_id=org.id,
-                    password_hash=password_hash, email=email, active=True, created_at=uow.clock.now())
+                    password_hash=password_hash, email=email, active=True, created_at=uow.clock.now(),
+                    password_change_required=change_required)
         uow.session.add(user)
         uow.session.flush()
-        record_event(uow, "user_created", actor_id, username=username, role=role, organisation=org.name)
+        uow.session.add_all(UserMunicipality(user_id=user.id, municipality_id=m) for m in sorted(set(municipality_ids)))
+        record_event(uow, "user_created", actor_id, username=username, role=role, organisation=org.name,
+                     municipalities=sorted(set(municipality_ids)))
         uow.commit()
         return user.id

@@ -15,7 +15,7 @@ from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
 from .step_failure import StepFailure
-from .tenancy import Municipality, Organisation, User, UserMunicipality
+from .tenancy import Municipality, MunicipalityDelegation, Organisation, User, UserMunicipality
 from .webhooks import WebhookDelivery, WebhookEndpoint
 from .workflow_tables import (
     CaseProcess,
@@ -32,7 +32,7 @@ __all__ = [
     "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
     "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",
-    "Municipality", "Organisation", "User", "UserMunicipality",
+    "Municipality", "MunicipalityDelegation", "Organisation", "User", "UserMunicipality",
     "CaseProcess", "CompletedTask", "OpenTask", "ProcessDefinition", "WorkflowState", "WorkflowTask",
     "WorkflowTaskArchive",
     "RuleSetVersion", "AuditVerification", "ConformanceResult", "EventChainHead", "LoginFailure",

@@ -1,6 +1,7 @@
 """Schema management through Alembic (never create_all outside throwaway benchmarks)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -30,6 +31,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest migration."""
-    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return current_revision(connection) == head_revision()
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration shipped with this code (read once per process)."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(connection) -> str | None:
+    """The migration a database is at (None when it was never migrated)."""
+    return MigrationContext.configure(connection).get_current_revision()

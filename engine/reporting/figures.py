@@ -89,6 +89,7 @@ class StateReport:
     units: list[UnitFigures]                # per organisation and municipality, sorted by names
     organisations: list[UnitFigures]        # subtotals per organisation
     total: UnitFigures
+    delegation: str | None = None           # the filtered municipality's delegation model in force at period end
 
     @property
     def as_of(self) -> datetime:

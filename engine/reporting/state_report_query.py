@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select, text
 
-from engine.base import DISTRICT_WIDE, Actor
+from engine.base import DISTRICT_WIDE, Actor, delegation_in_force
 from engine.db import Case, Contact, Event, Goal, HouseholdMember
 from engine.errors import Forbidden
 
@@ -67,8 +67,11 @@ def state_report(uow, actor: Actor, raw: Mapping | ReportParams) -> StateReport:
     ordered = unit_names(s, list(units.values()))
     organisations = [summed([u for u in ordered if u.organisation_id == org_id], org_id, name)
                      for org_id, name in dict.fromkeys((u.organisation_id, u.organisation) for u in ordered)]
+    # The model the municipality had organised the service by at the end of the period (history kept).
+    delegation = delegation_in_force(s, p.municipality_id, p.end) if p.municipality_id else None
     return StateReport(p, rule_version(s, p.as_of), filters.scope, filters.municipality, filters.organisation,
-                       ordered, organisations, summed(ordered, None, "Gesamt"))
+                       ordered, organisations, summed(ordered, None, "Gesamt"),
+                       delegation.label if delegation else None)
 
 
 def _scoper(actor: Actor, p: ReportParams):

@@ -50,6 +50,8 @@ def metadata(report: StateReport) -> list[tuple[str, str]]:
         lines.append(("Organisation", report.organisation))
     if report.municipality:
         lines.append(("Kommune", report.municipality))
+    if report.delegation:
+        lines.append(("Trägermodell", report.delegation))
     return lines
 
 

@@ -15,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 # Imported at module level: a broken import must fail at start-up, not silently in every job run.
 from engine.audit import check_all_cases, run_verification
+from engine.operations import record_heartbeat
 from engine.privacy import anonymise_due_cases
 
 from .digests import queue_digests
@@ -46,6 +47,10 @@ def _guarded(name: str, job):
 
 def _sweep(container, worker: str):
     return sweep_all_due(container, worker)
+
+
+def _heartbeat(container, worker: str):
+    return record_heartbeat(container, worker)
 
 
 def _reminders(container):
@@ -86,6 +91,9 @@ def build_scheduler(container, blocking: bool = False):
     worker = worker_id()
     scheduler.add_job(_guarded("timer_sweep", _sweep), "interval", args=[container, worker], id="timer_sweep",
                       seconds=container.settings.sweep_interval_seconds, **common)
+    # Readiness (/readyz) looks at this: a scheduler that stopped running jobs stops beating.
+    scheduler.add_job(_guarded("heartbeat", _heartbeat), "interval", args=[container, worker], id="heartbeat",
+                      seconds=30, **common)
     scheduler.add_job(_guarded("reminders", _reminders), "interval", args=[container], id="reminders",
                       minutes=5, **common)
     # Digests are queued once per day per user (unique key); running hourly catches up after downtime.

@@ -104,7 +104,8 @@ def _values(container) -> dict:
                          .order_by(OpenTask.created_at)).scalars().first()
         definition_id = s.execute(select(ProcessDefinition.id).order_by(ProcessDefinition.id)).scalars().first()
     return {"case_id": task.case_id, "task_id": task.id, "definition_id": definition_id, "version": 1,
-            "key": "client_journey", "form_id": "contact"}
+            "key": "client_journey", "form_id": "contact", "user_id": mueller.id,
+            "municipality_id": 1}
 
 
 def _task_forms(container) -> list[str]:

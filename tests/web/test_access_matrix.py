@@ -37,7 +37,8 @@ def fixture_data(container, world, signed_in):
         definition_id = r.session.get(Case, case_id).definition_id
         record_id = r.session.execute(select(ConsentRecord.id).where(ConsentRecord.case_id == case_id)).scalar_one()
     return {"case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id,
-            "record_id": record_id}
+            "record_id": record_id, "user_id": world.ben.id,
+            "municipality_id": world.town_a}
 
 
 def _url(rule, data: dict) -> str:
@@ -46,7 +47,8 @@ def _url(rule, data: dict) -> str:
               "task_id": data["task_id"], "definition_id": data["definition_id"], "version": 1, "mail_id": 1,
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
               "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
-              "endpoint_id": 1, "delivery_id": 1}
+              "endpoint_id": 1, "delivery_id": 1, "user_id": data["user_id"],
+              "municipality_id": data["municipality_id"]}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]

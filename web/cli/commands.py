@@ -39,8 +39,8 @@ def serve(host: str, port: int, demo: bool) -> None:
 
         click.echo("Lade Demodaten …")
         click.echo(_describe_demo(load_demo(container)))
+    logging.basicConfig(level=logging.INFO)  # before the app, whose request log then uses this handler
     app = create_app(container=container)
-    logging.basicConfig(level=logging.INFO)
     from ..warmup import start_warmup
 
     start_warmup()
@@ -67,9 +67,14 @@ def scheduler() -> None:
     from engine.setup import prepare_database
     from engine.time import build_scheduler
 
+    from ..request_log import configure_logging
+
     container = open_container()
     prepare_database(container)
-    logging.basicConfig(level=logging.INFO)
+    if container.settings.log_format == "json":
+        configure_logging("json")
+    else:
+        logging.basicConfig(level=logging.INFO)
     click.echo(f"Zeitplaner gestartet (Fristenlauf alle {container.settings.sweep_interval_seconds} s).")
     try:
         build_scheduler(container, blocking=True).start()
