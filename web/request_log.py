@@ -61,6 +61,10 @@ def configure_logging(log_format: str, stream=None) -> None:
     stderr otherwise (gunicorn). A later call replaces what an earlier one installed.
     """
     logger = logging.getLogger("integraflow")
+    # A library configuring logging with dictConfig/fileConfig disables loggers that existed before: ours must live.
+    for name in ("integraflow", "integraflow.request"):
+        logging.getLogger(name).disabled = False
+    logging.getLogger("integraflow.request").setLevel(logging.NOTSET)
     for handler in [h for h in logger.handlers if getattr(h, "_integraflow", False)]:
         logger.removeHandler(handler)
     logger.setLevel(logging.INFO)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from engine.db import ProcessDefinition
@@ -58,7 +59,21 @@ def _choose(page: Page, entry: str, value: str) -> None:
 
 def _condition(page: Page, flow_id: str, operator: str) -> None:
     _select(page, flow_id)
-    _choose(page, "iflConditionMode", "builder")
+    mode = page.locator("#bpmn-properties #bio-properties-panel-iflConditionMode")
+    expect(mode).to_be_visible()  # the panel has switched to the flow
+    # The choice writes the flow's condition; the panel then redraws with the builder's fields. A choice made while
+    # the panel was still redrawing for the previous element can be lost on a loaded machine: choose again then.
+    has_condition = ("id => !!window.iflBpmnModeler.get('elementRegistry').get(id)"
+                     ".businessObject.conditionExpression")
+    for attempt in range(3):
+        mode.select_option("builder")
+        try:
+            page.wait_for_function(has_condition, arg=flow_id, timeout=5000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    expect(page.locator("#bpmn-properties #bio-properties-panel-iflConditionField")).to_be_visible()
     _choose(page, "iflConditionField", "suitable")
     _choose(page, "iflConditionOperator", operator)
     _choose(page, "iflConditionChoice", "yes")

@@ -27,7 +27,8 @@ def test_no_get_route_answers_5xx_to_hostile_query_strings(app, signed_in, conta
     for role in ("anna", "carla", "adam"):  # the caseworker's, the team lead's and the district-wide pages
         client = signed_in(role)
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.endpoint == "static":
+            # /readyz answers 503 by design while no scheduler runs (the test app has none): that is its job.
+            if "GET" not in rule.methods or rule.endpoint in ("static", "health.ready"):
                 continue
             url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: params.get(m.group(1), "1"), rule.rule)
             for value in HOSTILE:

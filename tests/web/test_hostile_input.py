@@ -149,7 +149,8 @@ def test_number_field_without_bounds_still_fits_a_database_integer():
 @pytest.mark.parametrize("number", [str(2 ** 31), str(2 ** 63), "9" * 30])
 def test_overflowing_numbers_in_paths_answer_404(app, signed_in, world, number):
     carla = signed_in("carla")
-    rules = [r for r in app.url_map.iter_rules() if "<int:" in r.rule]
+    # The API answers a signed-in browser session 401 before any id is read; its own fuzz covers its paths.
+    rules = [r for r in app.url_map.iter_rules() if "<int:" in r.rule and not r.rule.startswith("/api/")]
     assert rules
     for rule in rules:
         url = re.sub(r"<(?:\w+:)?\w+>", "x", re.sub(r"<int:\w+>", number, rule.rule))
