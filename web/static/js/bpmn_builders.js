@@ -156,6 +156,14 @@
     return result;
   }
 
+  /** A component that renders `component` only while `shown(element, elementRegistry)` holds. */
+  function shownWhen(component, shown) {
+    return function ShownWhen(props) {
+      var elementRegistry = lib.useService('elementRegistry');
+      return shown(props.element, elementRegistry) ? lib.h(component, props) : null;
+    };
+  }
+
   // ---- role and due date -------------------------------------------------------------------------------------
 
   function roleSelect(vocab) {
@@ -316,15 +324,16 @@
     }
     var entries = [{ id: 'iflRole', component: roleSelect(vocab), isEdited: lib.isSelectEntryEdited }];
     if (lib.is(element, 'bpmn:UserTask')) {
+      // All listed, each shown by the mode at render time (see conditionEntries).
+      var builder = function (el) { return dueMode(el) === 'builder'; };
       entries.push({ id: 'iflDueMode', component: DueModeSelect, isEdited: lib.isSelectEntryEdited });
-      var mode = dueMode(element);
-      if (mode === 'builder') {
-        entries.push({ id: 'iflDueCount', component: DueCount, isEdited: lib.isTextFieldEntryEdited });
-        entries.push({ id: 'iflDueUnit', component: DueUnit, isEdited: lib.isSelectEntryEdited });
-        entries.push({ id: 'iflDueRef', component: dueReference(fields), isEdited: lib.isSelectEntryEdited });
-      } else if (mode === 'expert') {
-        entries.push({ id: 'iflDueExpression', component: DueExpression, isEdited: lib.isTextFieldEntryEdited });
-      }
+      entries.push({ id: 'iflDueCount', component: shownWhen(DueCount, builder),
+        isEdited: lib.isTextFieldEntryEdited });
+      entries.push({ id: 'iflDueUnit', component: shownWhen(DueUnit, builder), isEdited: lib.isSelectEntryEdited });
+      entries.push({ id: 'iflDueRef', component: shownWhen(dueReference(fields), builder),
+        isEdited: lib.isSelectEntryEdited });
+      entries.push({ id: 'iflDueExpression', isEdited: lib.isTextFieldEntryEdited,
+        component: shownWhen(DueExpression, function (el) { return dueMode(el) === 'expert'; }) });
     }
     return { id: 'iflAssignment', label: 'Zuständigkeit und Frist', entries: entries };
   }
@@ -510,25 +519,37 @@
       });
     }
 
-    return function (element, elementRegistry) {
-      var entries = [{ id: 'iflConditionMode', component: ModeSelect, isEdited: lib.isSelectEntryEdited }];
-      var mode = conditionMode(element);
-      if (mode === 'builder') {
-        var list = diagramFields(elementRegistry, fields);
-        var parts = conditionParts(element, function () { return list; });
-        var field = list.filter(function (f) { return f.key === parts.field; })[0];
-        entries.push({ id: 'iflConditionField', component: FieldSelect, isEdited: lib.isSelectEntryEdited });
-        entries.push({ id: 'iflConditionOperator', component: OperatorSelect, isEdited: lib.isSelectEntryEdited });
-        if (parts.op !== 'empty' && parts.op !== 'filled') {
-          var choice = field && (field.kind === 'boolean' || (field.options && field.options.length));
-          entries.push(choice
-            ? { id: 'iflConditionChoice', component: ValueSelect, isEdited: lib.isSelectEntryEdited }
-            : { id: 'iflConditionValue', component: ValueText, isEdited: lib.isTextFieldEntryEdited });
-        }
-      } else if (mode === 'expert') {
-        entries.push({ id: 'iflConditionExpression', component: ExpertText, isEdited: lib.isTextFieldEntryEdited });
-      }
-      return entries;
+    // Every entry is always listed and decides at render time whether it shows: the panel redraws an entry whenever
+    // its element changes, but may reuse an earlier list of entries, so the list must not depend on the mode.
+    function builderPart(element, elementRegistry) {
+      var list = diagramFields(elementRegistry, fields);
+      var parts = conditionParts(element, function () { return list; });
+      var field = list.filter(function (f) { return f.key === parts.field; })[0];
+      var valued = parts.op !== 'empty' && parts.op !== 'filled';
+      var choice = !!(field && (field.kind === 'boolean' || (field.options && field.options.length)));
+      return { builder: conditionMode(element) === 'builder', valued: valued, choice: choice };
+    }
+    var FieldShown = shownWhen(FieldSelect, function (el, reg) { return builderPart(el, reg).builder; });
+    var OperatorShown = shownWhen(OperatorSelect, function (el, reg) { return builderPart(el, reg).builder; });
+    var ChoiceShown = shownWhen(ValueSelect, function (el, reg) {
+      var part = builderPart(el, reg);
+      return part.builder && part.valued && part.choice;
+    });
+    var TextShown = shownWhen(ValueText, function (el, reg) {
+      var part = builderPart(el, reg);
+      return part.builder && part.valued && !part.choice;
+    });
+    var ExpertShown = shownWhen(ExpertText, function (el) { return conditionMode(el) === 'expert'; });
+
+    return function () {
+      return [
+        { id: 'iflConditionMode', component: ModeSelect, isEdited: lib.isSelectEntryEdited },
+        { id: 'iflConditionField', component: FieldShown, isEdited: lib.isSelectEntryEdited },
+        { id: 'iflConditionOperator', component: OperatorShown, isEdited: lib.isSelectEntryEdited },
+        { id: 'iflConditionChoice', component: ChoiceShown, isEdited: lib.isSelectEntryEdited },
+        { id: 'iflConditionValue', component: TextShown, isEdited: lib.isTextFieldEntryEdited },
+        { id: 'iflConditionExpression', component: ExpertShown, isEdited: lib.isTextFieldEntryEdited }
+      ];
     };
   }
 
@@ -545,7 +566,7 @@
     if (!conditional(element)) {
       return null;
     }
-    return { id: 'iflCondition', label: 'Bedingung', entries: build(element, elementRegistry) };
+    return { id: 'iflCondition', label: 'Bedingung', entries: build() };
   }
 
   window.iflBpmnBuilders = {
