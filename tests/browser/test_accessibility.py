@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
@@ -221,6 +222,10 @@ def _check_error_summary(page, container, problems: list[str], tally: Counter) -
     page.goto(_form_with_required_fields(container))
     page.locator(".action-bar button[type=submit]").click()
     summary = page.locator("#error-summary")
+    try:  # the submit is a POST and a new page: wait for it before looking (on a loaded machine it takes a while)
+        summary.wait_for(state="attached", timeout=15000)
+    except PlaywrightTimeout:
+        pass  # reported below
     if summary.count() != 1 or summary.get_attribute("role") != "alert":
         problems.append("task form: no error summary with role=alert after an empty submit")
     elif page.evaluate("() => document.activeElement && document.activeElement.id") != "error-summary":
