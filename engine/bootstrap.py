@@ -1,12 +1,13 @@
 """The composition root: builds the database, clock, form registry and workflow runtime exactly once."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from engine.base import FormCatalog
+from engine.base import DocumentStore, FormCatalog
 from engine.clock import SystemClock
 from engine.config import Settings
 from engine.db.connection import build_engine
@@ -25,6 +26,7 @@ class Container:
     clock: SystemClock
     runtime: WorkflowRuntime
     forms: FormCatalog
+    documents: DocumentStore = field(default_factory=DocumentStore)
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A fresh unit of work (write=False for read-only requests)."""
@@ -48,6 +50,7 @@ def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None
         clock=clock,
         runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size, clock=clock, limits=limits_of(settings)),
         forms=FormCatalog(FormRegistry(settings.bpmn_dir / "forms")),
+        documents=documents_of(settings),
     )
 
 
@@ -57,4 +60,10 @@ def limits_of(settings: Settings) -> Limits:
                   max_items=settings.script_max_items, max_data=settings.task_data_max_chars)
 
 
-__all__ = ["Container", "bootstrap", "limits_of"]
+def documents_of(settings: Settings) -> DocumentStore:
+    """Where case documents go and how they are checked, as the settings ask."""
+    return DocumentStore(directory=Path(settings.document_dir) if settings.document_dir else None,
+                         max_bytes=int(settings.document_max_mb * 1024 * 1024), clamd=settings.clamd)
+
+
+__all__ = ["Container", "bootstrap", "documents_of", "limits_of"]

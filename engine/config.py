@@ -71,6 +71,12 @@ class Settings:
     script_max_items: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_SCRIPT_MAX_ITEMS", 100_000))
     task_data_max_chars: int = field(default_factory=lambda: _env_int("INTEGRAFLOW_TASK_DATA_MAX_CHARS", 1_000_000))
 
+    # Case documents (issue 18): bytes in the database unless a directory is configured; size limit in MB; uploads
+    # scanned by a ClamAV daemon ("host:port" or a unix socket path) when one is configured.
+    document_dir: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_DOCUMENT_DIR") or None)
+    document_max_mb: float = field(default_factory=lambda: _env_float("INTEGRAFLOW_DOCUMENT_MAX_MB", 10.0))
+    clamd: str | None = field(default_factory=lambda: os.environ.get("INTEGRAFLOW_CLAMD") or None)
+
     # Webhooks (issue 16) go only to these hosts (comma-separated, e.g. "dwh.kreis.example,127.0.0.1"); empty: none.
     webhook_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
         h.strip().lower() for h in os.environ.get("INTEGRAFLOW_WEBHOOK_HOSTS", "").split(",") if h.strip()))

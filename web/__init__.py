@@ -46,6 +46,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     log_requests(app)  # first, so the request id exists before any other hook can fail
 
     app.before_request(limit_body)  # before CSRF protection reads an upload's form body
+    from .documents import limit_upload_body
+
+    app.before_request(limit_upload_body)  # case documents (issue 18) may be larger than the app-wide limit
     from .input_guard import clean_input
 
     app.before_request(clean_input)  # NUL and control characters never reach a service
@@ -63,6 +66,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         compliance,
         deadlines,
         definitions,
+        documents,
         errors,
         filters,
         health,
@@ -87,8 +91,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
 
     for module in (auth, worklist, cases, tasks, inbox, deadlines, admin, compliance, audit, reports, migration,
                    privacy, definitions, accessibility, caseload, tokens, webhooks, health, metrics,
-                   second_factor, sso, users, organisations):
+                   second_factor, sso, users, organisations, documents):
         app.register_blueprint(module.bp)
+    documents.register(app)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     metrics.register(app)
     sso.register(app)

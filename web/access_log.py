@@ -16,7 +16,7 @@ log = logging.getLogger("integraflow.web")
 ACTIONS = {"cases.detail": "view", "tasks.form": "task", "reports.agreement_pdf": "download",
            "reports.print_agreement": "print", "privacy.export_json": "export", "privacy.export_pdf": "export",
            "privacy.rectify": "rectify", "api_cases.detail": "view", "api_tasks.detail": "task",
-           "api_cases.events": "view"}
+           "api_cases.events": "view", "documents.download": "download"}
 
 
 def register(app) -> None:

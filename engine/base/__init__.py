@@ -6,6 +6,7 @@ from .case_version import bump_case_version
 from .closure import close_case
 from .deadlines import DEFAULT_DEADLINES, load_deadlines
 from .delegation import DELEGATION_MODELS, Delegation, delegation_in_force
+from .document_store import DEFAULT_MAX_BYTES, DocumentStore, StoredFileMissing
 from .event_chain import GENESIS, HEAD_ID, append_events, chain_hash, payload_digest, read_head
 from .events import EVENT_LABELS, record_event
 from .form_input import load_form
@@ -34,17 +35,18 @@ from .scope import (
     scope_open_tasks,
     visible_case,
 )
-from .vocabulary import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, RESIDENCE_STATUS_LABELS
+from .vocabulary import CLOSURE_REASONS, DOCUMENT_CATEGORIES, GOAL_STATUS_LABELS, LIFE_AREAS, RESIDENCE_STATUS_LABELS
 from .webhook_outbox import WEBHOOK_TYPES
 
 __all__ = [
     "Actor", "append_events", "bump_case_version", "CASE_EDITORS", "CASE_PROCESS", "chain_hash", "close_case",
-    "CLOSURE_REASONS", "DEFAULT_DEADLINES", "Delegation", "DELEGATION_MODELS",
-    "delegation_in_force", "DISTRICT_WIDE", "ensure_processing_allowed", "EVENT_LABELS",
+    "CLOSURE_REASONS", "DEFAULT_DEADLINES", "DEFAULT_MAX_BYTES", "Delegation", "DELEGATION_MODELS",
+    "delegation_in_force", "DISTRICT_WIDE", "DOCUMENT_CATEGORIES", "DocumentStore", "ensure_processing_allowed",
+    "EVENT_LABELS",
     "event_log_head", "forget_all", "FormCatalog", "GENESIS", "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY",
     "journey_definition", "journey_key", "latest_definition", "latest_form_rows", "LIFE_AREAS",
     "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for", "payload_digest",
     "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event", "remember",
     "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases",
-    "scope_open_tasks", "visible_case", "WEBHOOK_TYPES"
+    "scope_open_tasks", "StoredFileMissing", "visible_case", "WEBHOOK_TYPES"
 ]

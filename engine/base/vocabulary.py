@@ -27,3 +27,12 @@ RESIDENCE_STATUS_LABELS = {
     "obliged_to_leave": "Ausreisepflichtig",
     "other": "Sonstiger",
 }
+
+# Categories of case documents (issue 18); the compliance rules name a category by its key.
+DOCUMENT_CATEGORIES = {
+    "residence_permit": "Aufenthaltstitel",
+    "signed_target_agreement": "Unterschriebene Zielvereinbarung",
+    "decision": "Bescheid",
+    "proof": "Nachweis",
+    "other": "Sonstiges",
+}

@@ -7,9 +7,11 @@ from datetime import date
 from sqlalchemy import select
 
 from engine.base import CASE_EDITORS, RESTRICTED_MESSAGE, Actor, read_only_refusal, read_only_until, readable_case
+from engine.compliance import newest_rules_checksum, rules_by_document_category
 from engine.db import (
     AssessmentArea,
     Case,
+    CaseDocument,
     CompletedTask,
     Contact,
     Event,
@@ -94,6 +96,17 @@ class CaseView:
     processes: list[ProcessPanel] = field(default_factory=list)
     # Forms of steps without a declared meaning (a team lead's new steps): one section per form.
     form_sections: list[FormSection] = field(default_factory=list)
+    # Documents (issue 18), newest first, and the mandated-step rules each category satisfies.
+    documents: list[CaseDocument] = field(default_factory=list)
+    document_rules: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def satisfied_rules(self) -> list[str]:
+        """Titles of the mandated-step rules the case's documents satisfy (e.g. the signed agreement's scan)."""
+        titles: list[str] = []
+        for doc in self.documents:
+            titles += [t for t in self.document_rules.get(doc.category, []) if t not in titles]
+        return titles
 
     @property
     def done_elements(self) -> list[str]:
@@ -172,13 +185,14 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
                WorkflowState.timer_error_at).where(WorkflowState.case_id == case.id))}
     view.processes = [_panel(process, states.get(process.id), view) for process in processes_of(s, case.id)]
     view.form_sections = form_sections(uow, view.completed_tasks)
+    view.documents, view.document_rules = case_documents(uow, case.id)
     state = states.get(case.id)
     view.visited = list(state.visited or []) if state else []
     if state is not None and state.timer_error:
         view.timer_error, view.timer_error_at = state.timer_error, state.timer_error_at
     ids = {case.responsible_user_id} | {e.actor_id for e in view.timeline} | {t.assignee_id for t in view.open_tasks}
     ids |= {c.recorded_by for c in view.contacts} | {n.author_id for n in view.notes}
-    ids |= {t.completed_by for t in view.completed_tasks}
+    ids |= {t.completed_by for t in view.completed_tasks} | {d.uploaded_by for d in view.documents}
     ids.discard(None)
     if ids:
         view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
@@ -187,6 +201,15 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     view.last_handover = s.execute(select(Event).where(Event.case_id == case.id, Event.kind == "case_handed_over")
                                    .order_by(Event.id.desc()).limit(1)).scalar_one_or_none()
     return view
+
+
+def case_documents(uow, case_id: str) -> tuple[list[CaseDocument], dict[str, list[str]]]:
+    """The case's documents (without their bytes) and the rules their categories satisfy: one statement."""
+    rows = uow.session.execute(select(CaseDocument, newest_rules_checksum()).where(CaseDocument.case_id == case_id)
+                               .order_by(CaseDocument.uploaded_at.desc(), CaseDocument.id.desc())
+                               .limit(TIMELINE_LIMIT)).all()
+    documents = [row[0] for row in rows]
+    return documents, rules_by_document_category(uow.session, rows[0][1] if rows else None)
 
 
 @dataclass
@@ -264,4 +287,4 @@ def definition_xml(uow, actor: Actor, definition_id: int) -> str:
     return definition.bpmn_xml
 
 
-__all__ = ["CaseView", "case_view", "TaskForm", "task_form", "prefill", "definition_xml"]
+__all__ = ["CaseView", "case_documents", "case_view", "TaskForm", "task_form", "prefill", "definition_xml"]

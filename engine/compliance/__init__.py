@@ -1,6 +1,7 @@
 """Mandated-step compliance: the rules file, set-based rule checks, the dashboard's queries."""
 from .checks import CHECKS
 from .context import CheckContext
+from .document_rules import newest_rules_checksum, rules_by_document_category
 from .evaluation import Finding, evaluate, tune_session
 from .figures import closures_by_reason, filter_options, goals_by_area_and_status
 from .overview import Dashboard, compute_findings, dashboard, describe, violations_per_month
@@ -12,7 +13,8 @@ from .rules import Rule, RulesError, RuleSet, parse_rules
 
 __all__ = [
     "active_rules", "CheckContext", "CHECKS", "closures_by_reason", "compute_findings", "Dashboard",
-    "dashboard", "DashboardParams", "describe", "evaluate", "filter_options", "Finding", "FORM_PREFIX",
+    "dashboard", "DashboardParams", "describe",
+    "newest_rules_checksum", "rules_by_document_category", "evaluate", "filter_options", "Finding", "FORM_PREFIX",
     "goals_by_area_and_status", "KIND_LABELS", "load_shipped_rules", "parse_params", "parse_rules",
     "quarter_of", "recent_quarters", "Rule", "RULE_EDITORS", "rule_versions", "RulesError", "RuleSet",
     "RuleTargets", "save_rules", "SHIPPED_RULES", "targets_of", "tune_session", "violations_per_month"

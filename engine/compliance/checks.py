@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Date, String, and_, cast, exists, func, literal, null, or_, select, type_coerce, union_all
 from sqlalchemy import case as when
 
-from engine.db import Case, Client, CompletedTask, Contact, Event, Goal, User, UserMunicipality
+from engine.db import Case, CaseDocument, Client, CompletedTask, Contact, Event, Goal, User, UserMunicipality
 
 from .context import CheckContext
 from .rule_targets import FORM_PREFIX
@@ -42,11 +42,24 @@ def _first_completion(ctx: CheckContext, step: str, *conditions, name: str = "do
             .group_by(CompletedTask.case_id).subquery())
 
 
+def _first_completion_or_document(ctx: CheckContext, step: str, category: str, *conditions):
+    """Like _first_completion, but a document of the category uploaded earlier counts as the step done."""
+    done = union_all(
+        select(CompletedTask.case_id.label("case_id"), CompletedTask.completed_at.label("at"))
+        .where(is_step(step), CompletedTask.completed_at < ctx.cutoff, *conditions),
+        select(CaseDocument.case_id.label("case_id"), CaseDocument.uploaded_at.label("at"))
+        .where(CaseDocument.category == category, CaseDocument.uploaded_at < ctx.cutoff)).subquery()
+    return select(done.c.case_id, func.min(done.c.at).label("done")).group_by(done.c.case_id).subquery()
+
+
 def step_within(rule: Rule, ctx: CheckContext):
     """The step (with its required fields set) completed within the deadline after intake."""
     p = rule.params
     fields = [CompletedTask.data[f].as_boolean().is_(True) for f in p.get("require_fields") or []]
-    done = _first_completion(ctx, p["step"], *fields)
+    if p.get("document_category"):
+        done = _first_completion_or_document(ctx, p["step"], p["document_category"], *fields)
+    else:
+        done = _first_completion(ctx, p["step"], *fields)
     closed = ctx.closed()
     due = add_duration_sql(Case.intake_date, ctx.duration(p["deadline"]))
     done_on = utc_date(done.c.done)

@@ -45,6 +45,9 @@ class StepWithinParams(_German):
     step = _text(max_len=100)
     deadline = _text(max_len=40)
     require_fields = _names(minimum=0, required=False)
+    # A case document of this category (e.g. the scan of the signed agreement) counts as the step done on its upload.
+    document_category = fields.String(load_default=None, allow_none=True, validate=validate.Length(
+        min=1, max=40, error="Länge 1 bis 40 Zeichen."), error_messages={"invalid": "Erwartet wird ein Text."})
 
 
 class DatedStep(_German):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.base import DEFAULT_DEADLINES, EVENT_LABELS, journey_definition, model_for
+from engine.base import DEFAULT_DEADLINES, DOCUMENT_CATEGORIES, EVENT_LABELS, journey_definition, model_for
 from engine.workflow import parse_duration
 
 FORM_PREFIX = "form:"
@@ -81,6 +81,10 @@ def check_targets(kind: str, params: dict, targets: RuleTargets) -> Iterator[tup
         form_key = targets.user_tasks[step]
         if name not in targets.form_fields.get(form_key or "", frozenset()):
             yield path, f"Unbekanntes Feld „{name}“ im Formular „{form_key}“ des Schritts „{step}“."
+    category = params.get("document_category")
+    if category is not None and category not in DOCUMENT_CATEGORIES:
+        yield ("document_category",), (f"Unbekannte Dokumentkategorie „{category}“ (erlaubt: "
+                                       f"{', '.join(DOCUMENT_CATEGORIES)}).")
     for i, kind_name in enumerate(params.get("assignment_events") or []):
         if kind_name not in targets.event_kinds:
             yield ("assignment_events", i), f"Unbekannte Ereignisart „{kind_name}“."

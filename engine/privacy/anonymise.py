@@ -2,9 +2,9 @@
 
 What stays: ids, municipality, organisation, dates of the journey, statuses, life areas, outcomes, counts,
 residence status (eligibility figures). What goes: names, birth dates, contact data, every free text (notes,
-contact summaries, assessment, goal texts), free-text form values inside the workflow, its archive and the
-completed-task records, and the personal parts of event payloads (through the authorised redaction, so the
-hash chain still verifies).
+contact summaries, assessment, goal texts), the files of case documents, free-text form values inside the
+workflow, its archive and the completed-task records, and the personal parts of event payloads (through the
+authorised redaction, so the hash chain still verifies).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from engine.base import record_event
 from engine.db import (
     AssessmentArea,
     Case,
+    CaseDocument,
     CaseProcess,
     Client,
     CompletedTask,
@@ -97,8 +98,11 @@ def scrub_event(kind: str, payload: dict) -> dict:
     return scrub(payload, frozenset(keys), True) if keys else payload
 
 
-def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
-    """Anonymise these clients and all their cases inside the caller's unit of work; returns the case ids."""
+def anonymise_clients(uow, client_ids: list[str], retention: str, store=None) -> list[str]:
+    """Anonymise these clients and all their cases inside the caller's unit of work; returns the case ids.
+
+    `store` (the DocumentStore) removes the files of documents kept in the document directory after the commit.
+    """
     s = uow.session
     case_rows = s.execute(select(Case.id, Case.closed_on).where(Case.client_id.in_(client_ids))).all()
     case_ids = [r.id for r in case_rows]
@@ -115,6 +119,7 @@ def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
     _set(s, ConsentRecord, ConsentRecord.case_id.in_(case_ids), note=None, withdrawal_note=None)
     _set(s, Reminder, Reminder.case_id.in_(case_ids), title=ANONYMISED)
     _set(s, TargetAgreementDocument, TargetAgreementDocument.case_id.in_(case_ids), pdf=b"")
+    _delete_document_files(uow, case_ids, store)
     keys = personal_keys(s)
     _scrub_json(s, CompletedTask, CompletedTask.data, (CompletedTask.id,), CompletedTask.case_id.in_(case_ids),
                 keys, inside=True)
@@ -140,6 +145,20 @@ def anonymise_clients(uow, client_ids: list[str], retention: str) -> list[str]:
         record_event(uow, "case_anonymised", None, row.id, retention=retention,
                      closed_on=row.closed_on.isoformat() if row.closed_on else None)
     return case_ids
+
+
+def _delete_document_files(uow, case_ids: list[str], store) -> None:
+    """Documents lose their bytes, name and note; the row (category, dates) stays for the mandated-step rules."""
+    s = uow.session
+    in_dir = set(s.execute(select(CaseDocument.sha256).where(CaseDocument.case_id.in_(case_ids),
+                                                             CaseDocument.storage == "dir")).scalars())
+    _set(s, CaseDocument, CaseDocument.case_id.in_(case_ids), content=None, filename=ANONYMISED, note=None,
+         sha256="", storage="deleted")
+    if in_dir and store is not None:
+        # Content-addressed: a file another (not anonymised) document still names stays.
+        orphans = in_dir - set(s.execute(select(CaseDocument.sha256).where(CaseDocument.sha256.in_(in_dir)))
+                               .scalars())
+        uow.after_commit(lambda: store.discard(orphans))
 
 
 def _present(column):

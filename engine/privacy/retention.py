@@ -119,7 +119,7 @@ def anonymise_due_cases(container, dry_run: bool = False, batch: int = 200) -> R
                        .scalars())
             if not ids:
                 break
-            cases += len(anonymise_clients(uow, ids, figures["retention"]))
+            cases += len(anonymise_clients(uow, ids, figures["retention"], container.documents))
             clients += len(ids)
             uow.commit()
     return RetentionRun(figures["retention"], figures["cutoff"], clients, cases, False)

@@ -10,10 +10,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from engine.base import EVENT_LABELS, Actor, record_event, scope_cases, visible_case
+from engine.base import DOCUMENT_CATEGORIES, EVENT_LABELS, Actor, record_event, scope_cases, visible_case
 from engine.db import (
     AssessmentArea,
     Case,
+    CaseDocument,
     CompletedTask,
     ConsentRecord,
     Contact,
@@ -51,7 +52,7 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
         return list(s.execute(select(model).where(model.case_id.in_(ids)).order_by(*order)).scalars())
 
     by_case = {c.id: {"assessment": [], "goals": [], "contacts": [], "notes": [], "consents": [], "steps": [],
-                      "events": []} for c in cases}
+                      "documents": [], "events": []} for c in cases}
     for a in rows(AssessmentArea, (AssessmentArea.id,)):
         by_case[a.case_id]["assessment"].append(_row(a, ("life_area", "situation", "resources", "needs",
                                                          "support_needed", "assessed_on")))
@@ -66,6 +67,13 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
     for n in rows(Note, (Note.id,)):
         by_case[n.case_id]["notes"].append({"created_at": _iso(n.created_at), "text": n.text,
                                             "author": users.get(n.author_id)})
+    # Documents are listed with their SHA-256: the person can ask for each file, and check it against its hash.
+    for d in rows(CaseDocument, (CaseDocument.uploaded_at, CaseDocument.id)):
+        by_case[d.case_id]["documents"].append({
+            **_row(d, ("filename", "category", "document_date", "note", "content_type", "size", "sha256",
+                       "uploaded_at")),
+            "category_label": DOCUMENT_CATEGORIES.get(d.category, d.category),
+            "uploaded_by": users.get(d.uploaded_by)})
     members = {m.id: m.name for m in client.household}
     for r in rows(ConsentRecord, (ConsentRecord.given_on, ConsentRecord.id)):
         by_case[r.case_id]["consents"].append({
