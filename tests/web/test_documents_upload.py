@@ -55,7 +55,8 @@ def _stored(container) -> tuple[int, int]:
     (b"just text, not a pdf", "nachweis.pdf", TYPE_REFUSAL),
     (b"", "leer.pdf", "Die Datei ist leer."),
     (None, None, "Die Datei ist leer."),
-])
+], ids=["html-as-pdf", "exe-as-pdf", "exe-as-png", "zip-as-docx", "pdf-marker-only", "text-as-pdf", "empty",
+        "no-file"])
 def test_wrong_empty_and_missing_files_are_refused_in_german_and_nothing_is_stored(
         signed_in, container, case_id, data, name, message):
     response = _post(signed_in("anna"), case_id, data, name or "x")
@@ -137,7 +138,7 @@ def test_names_a_browser_would_not_send_are_sanitised_too(name, stored):
 @pytest.mark.parametrize(("data", "name", "mime"), [
     (PDF, "a.pdf", "application/pdf"), (PNG, "b.png", "image/png"), (JPEG, "c.jpeg", "image/jpeg"),
     (docx(), "d.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-])
+], ids=["pdf", "png", "jpeg", "docx"])
 def test_download_is_an_attachment_with_nosniff_and_is_access_logged(signed_in, container, world, case_id, data,
                                                                       name, mime):
     assert _post(signed_in("anna"), case_id, data, name).status_code == 302
