@@ -88,12 +88,13 @@ def _form(raw) -> dict:
 def upload_document(uow, store: DocumentStore, case_id: str, raw, upload: Upload, actor: Actor) -> int:
     """Store a checked, scanned document on the case (optionally replacing one); returns its id."""
     data = _form(raw)
+    # Checked and scanned before the transaction: a scan may take seconds and must not hold the write lock.
+    mime = check_content(upload.data, store.max_bytes)
+    if store.clamd:
+        scan(store.clamd, upload.data)
     with uow:
         case = _writable_case(uow, actor, case_id)
         old = _document(uow, case.id, data["replaces"]) if data["replaces"] is not None else None
-        mime = check_content(upload.data, store.max_bytes)
-        if store.clamd:
-            scan(store.clamd, upload.data)
         digest, content = store.put(upload.data)
         doc = CaseDocument(case_id=case.id, category=data["category"], document_date=data["document_date"],
                            note=data["note"], filename=safe_filename(upload.filename, mime), content_type=mime,
