@@ -95,7 +95,7 @@ def remove(case_id: str, document_id: int):
 def register(app) -> None:
     """Body limit before CSRF parsing, and the category names for the templates."""
     app.jinja_env.globals.update(DOCUMENT_CATEGORIES=DOCUMENT_CATEGORIES, DOCUMENT_TYPES=ACCEPTED_NAMES,
-                                 document_limit=app.extensions["integraflow"].documents.max_bytes)
+                                 document_limit=lambda: container().documents.max_bytes)
     app.jinja_env.filters["filesize"] = filesize
 
 

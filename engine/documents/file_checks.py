@@ -68,5 +68,6 @@ def safe_filename(name: str | None, mime: str) -> str:
 
 
 def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return (f"{value:.0f} MB" if value >= 1 and value == int(value) else f"{value:.1f} MB").replace(".", ",")
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB").replace(".", ",")

@@ -76,12 +76,12 @@ def test_missing_category_and_bad_date_are_refused_per_field(signed_in, containe
     assert _stored(container) == (0, 0)
 
 
-def test_a_file_over_the_limit_is_refused_with_the_limit_named(app, signed_in, container, case_id):
+def test_a_file_over_the_limit_is_refused_with_the_limit_named(signed_in, container, case_id):
     container.documents = replace(container.documents, max_bytes=64 * 1024)
-    app.jinja_env.globals["document_limit"] = 64 * 1024
     just_over = PDF + b"0" * (64 * 1024 - len(PDF) + 1)
     response = _post(signed_in("anna"), case_id, just_over)
-    assert response.status_code == 422 and "Die Datei ist zu groß (erlaubt sind höchstens 0,1 MB)." in _text(response)
+    assert response.status_code == 422 and "Die Datei ist zu groß (erlaubt sind höchstens 64 KB)." in _text(response)
+    assert "höchstens 64 KB" in _text(response)  # the form names the configured limit
     far_over = PDF + b"0" * (2 * 1024 * 1024)  # beyond the body limit: refused from its length, unread
     response = _post(signed_in("anna"), case_id, far_over)
     assert response.status_code == 413 and "Die Datei ist zu groß" in _text(response)
