@@ -4,12 +4,14 @@ virus-scanner hook and the case page's statement budget."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from compliance_cases import CaseBuilder, findings
@@ -22,7 +24,7 @@ from engine.compliance import SHIPPED_RULES, RulesError, save_rules
 from engine.db import Case, CaseDocument, ConsentRecord, Event
 from engine.documents import Upload, delete_document, document_file, upload_document
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.privacy import anonymise_due_cases, export_json, withdraw_consent
+from engine.privacy import anonymise_due_cases, export_json, export_pdf, withdraw_consent
 from journey import CONSENT, Driver
 from report_data import close_case, served_household
 from support import intake_form, rows, statements
@@ -273,3 +275,12 @@ def test_the_case_page_pays_one_statement_for_its_documents_however_many(contain
     many, many_docs = count()
     assert (many, len(many_docs)) == (empty, 1)
     assert not re.search(r"case_document\.content\b(?!_)", many_docs[0])  # the bytes are never loaded
+
+
+def test_the_art_15_pdf_names_the_documents_and_their_hashes(container, world):
+    case_id = _consented_case(container, world)
+    _upload(container, case_id, world.anna, name="Aufenthaltstitel.pdf", category="residence_permit")
+    pdf = export_pdf(container.uow(), world.carla, case_id)[0]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Dokumente" in text and "Aufenthaltstitel.pdf" in text
+    assert hashlib.sha256(PDF).hexdigest()[:16] in text.replace("\n", "")
