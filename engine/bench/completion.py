@@ -97,6 +97,7 @@ class _Bench:
             uow.session.add_all([town, user])
             uow.session.commit()
             self.actor, self.town = actor_of(user), town.id
+        self.lock_times: list[float] = []  # seconds each completion held the write lock
 
     def open(self) -> tuple[str, int]:
         case_id = open_case(self.container.uow(), MultiDict({**INTAKE, "municipality_id": str(self.town)}),
@@ -115,7 +116,9 @@ class _Bench:
         return task, goals
 
     def complete(self, case_id: str, version: int, data: dict, task_id: str) -> int:
-        complete_task(self.container.uow(), case_id, task_id, MultiDict(data), self.actor, version)
+        uow = self.container.uow()
+        complete_task(uow, case_id, task_id, MultiDict(data), self.actor, version)
+        self.lock_times.append(uow.lock_held)
         return version + 1
 
     def history(self, case_id: str) -> int:

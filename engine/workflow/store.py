@@ -27,6 +27,7 @@ _UPDATE_STATE = (update(_STATES).where(_STATES.c.process_id == bindparam("p"))
 _UPDATE_TASK = (update(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
                 .values(payload=bindparam("payload")))
 _DELETE_TASK = delete(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
+_INSERT_STATE, _INSERT_TASK, _INSERT_ARCHIVE = insert(_STATES), insert(_TASKS), insert(_ARCHIVE)
 
 
 class UnsupportedState(RuntimeError):
@@ -133,7 +134,7 @@ def write_saves(conn, saves: list[PendingSave], now) -> None:
     """Write headers and changed task rows of many workflows with one statement per kind of change."""
     new_states = [dict(process_id=s.process_id, case_id=s.case_id, **s.values) for s in saves if s.is_new]
     if new_states:
-        conn.execute(insert(_STATES), new_states)
+        conn.execute(_INSERT_STATE, new_states)
     old_states = [dict(p=s.process_id, **s.values) for s in saves if not s.is_new]
     if old_states:
         conn.execute(_UPDATE_STATE, old_states)
@@ -151,9 +152,9 @@ def write_saves(conn, saves: list[PendingSave], now) -> None:
     if removed:
         conn.execute(_DELETE_TASK, removed)
     if inserted:
-        conn.execute(insert(_TASKS), inserted)
+        conn.execute(_INSERT_TASK, inserted)
     if archived:
-        conn.execute(insert(_ARCHIVE), archived)
+        conn.execute(_INSERT_ARCHIVE, archived)
     if changed:
         conn.execute(_UPDATE_TASK, changed)
 
