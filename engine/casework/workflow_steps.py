@@ -17,6 +17,7 @@ from engine.workflow import (
     ScriptFailure,
     TaskNotReady,
     UnsupportedState,
+    encode_save,
     load_workflow,
     prepare_save,
     save_workflow,
@@ -107,7 +108,7 @@ def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task
         raise step_failure(exc) from exc
     except TaskNotReady as exc:
         raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
-    save = prepare_save(uow.runtime, process.id, case.id, process.definition_id, workflow)
+    save = encode_save(prepare_save(uow.runtime, process.id, case.id, process.definition_id, workflow))
     change = plan_projection(case, process.id, ready, existing_open, uow.clock.now(),
                              review_date_of(save.next_timer_at), process.journey)
     apply_case_fields(case, change)

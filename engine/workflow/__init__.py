@@ -35,6 +35,7 @@ from .script_engine import ForbiddenExpression, RestrictedEnvironment, check_sou
 from .store import (
     PendingSave,
     UnsupportedState,
+    encode_save,
     load_with_history,
     load_workflow,
     prepare_save,
@@ -48,7 +49,8 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
     "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
-    "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
+    "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "encode_save",
+    "evaluate",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
     "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",
     "parse_duration", "parse_model", "parse_xml", "PendingSave", "PHASES", "prepare_save", "Problem", "ProcessModel",

@@ -6,13 +6,14 @@ single-workflow paths used by task completion are the same code with one element
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db import WorkflowState, WorkflowTask, WorkflowTaskArchive
+from engine.db import EncodedJson, WorkflowState, WorkflowTask, WorkflowTaskArchive
 
 from .codec import FORMAT_VERSION, Snapshot
 from .model import ProcessModel
@@ -128,6 +129,20 @@ def prepare_save(runtime: WorkflowRuntime, process_id: str, case_id: str, defini
                   completed=runtime.is_completed(workflow), next_timer_at=runtime.next_timer(workflow),
                   visited=visited)
     return PendingSave(process_id, case_id, values, snap, is_new)
+
+
+def encode_save(save: PendingSave) -> PendingSave:
+    """Encode a pending save's JSON now, so that writing it later only binds text (done before the write lock)."""
+    values, snap = save.values, save.snapshot
+    values["header"], values["visited"] = _encoded(values["header"]), _encoded(values["visited"])
+    for rows in (snap.changed, snap.archived):
+        for task_id, payload in rows.items():
+            rows[task_id] = _encoded(payload)
+    return save
+
+
+def _encoded(value):
+    return value if value is None or isinstance(value, EncodedJson) else EncodedJson(json.dumps(value))
 
 
 def write_saves(conn, saves: list[PendingSave], now) -> None:
