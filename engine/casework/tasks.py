@@ -141,6 +141,10 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             close_case(uow, case, step.closure_reason or "other", uow.clock.today(), actor.id)
         elif step.finished and not process.journey:
             finish_process(uow, case, process.id, actor.id)
+        elif task.step not in DATABASE_EFFECT_STEPS:
+            # Case and goals are written already; out of the session, the commit's flush need not walk them.
+            for written in (case, *goals.values()):
+                session.expunge(written)
         title = task.title
         uow.commit()
         return title
