@@ -115,7 +115,15 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             goals = goals_of(uow, case) if task.step in GOAL_STEPS else {}
             data = prepare_data(uow, case, task.step, result.data, goals)
             process = process_ref(uow, case, task.process_id)
-            step = compute_step(uow, case, expected_version, process, task_id, data, open_tasks_for_step(uow, process))
+            try:
+                step = compute_step(uow, case, expected_version, process, task_id, data,
+                                    open_tasks_for_step(uow, process))
+            except Conflict:
+                # Without the lock a read may come after a concurrent completion committed (PostgreSQL reads
+                # each statement's latest state): the workflow no longer has the task. Answer as the guard would.
+                if session.get(CompletedTask, task_id) is not None:
+                    raise _conflict_message(uow, case_id, task_id) from None
+                raise
             record_event(uow, "task_completed", actor.id, case.id,
                          **completion_event_payload(task, form_version(uow, task.form_key), step))
             now, data_json = uow.clock.now(), EncodedJson(json.dumps(data))
