@@ -61,6 +61,7 @@ class UnitOfWork:
         # (detached, not expired), which read-only callers rely on after the block.
         self.session.close()
         self.session = None
+        self._lock_late = False  # lock_late() covers one block; a later block of the same unit locks up front
 
     @property
     def forms(self):
