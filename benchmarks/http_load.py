@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -190,14 +191,15 @@ def run(url: str, workers: int, clients: int, rounds: int, port: int, users: lis
         if not all(c.login() for c in crew):
             raise SystemExit("Anmeldung fehlgeschlagen")
         with create_engine(url).connect() as conn:
-            since = conn.execute(select(func.now()) if conn.dialect.name == "postgresql"
-                                 else select(func.datetime("now"))).scalar_one()
-        start = time.perf_counter()
+            # SQLite's datetime('now') comes back as text; its clock is this machine's anyway.
+            since = conn.execute(select(func.now())).scalar_one() if conn.dialect.name == "postgresql" \
+                else datetime.now(UTC)
+        start, cpu = time.perf_counter(), time.process_time()
         for c in crew:
             c.start()
         for c in crew:
             c.join()
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         rss = _worker_rss_mb(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -210,6 +212,8 @@ def run(url: str, workers: int, clients: int, rounds: int, port: int, users: lis
             "p95_ms": statistics.quantiles(latencies, n=20)[18] * 1000,
             "errors": sum(len(c.errors) for c in crew), "error_samples": [e for c in crew for e in c.errors][:3],
             "completions": expected, "events": found, "rss_mb": max(rss) if rss else 0.0,
+            # The load generator runs on the same cores as the server: its share of all cores' time.
+            "client_cpu": cpu / (seconds * (os.cpu_count() or 1)),
             "kinds": _by_kind([k for c in crew for k in c.kinds])}
 
 
@@ -240,10 +244,11 @@ def main() -> None:
     backend = make_url(args.database_url).get_backend_name()
     print(f"\nHTTP-Last gegen {backend}, {args.rounds} Runden je Sachbearbeitung")
     print(f"{'Worker':>6} {'Clients':>7} {'Anfr.':>6} {'Anfr./s':>8} {'p50 ms':>7} {'p95 ms':>7} {'Fehler':>6} "
-          f"{'Erledigt':>8} {'Ereign.':>7} {'RSS MB':>7}")
+          f"{'Erledigt':>8} {'Ereign.':>7} {'RSS MB':>7} {'Last-CPU':>8}")
     for r in rows:
         print(f"{r['workers']:>6} {r['clients']:>7} {r['requests']:>6} {r['rps']:>8.1f} {r['p50_ms']:>7.1f} "
-              f"{r['p95_ms']:>7.1f} {r['errors']:>6} {r['completions']:>8} {r['events']:>7} {r['rss_mb']:>7.0f}")
+              f"{r['p95_ms']:>7.1f} {r['errors']:>6} {r['completions']:>8} {r['events']:>7} {r['rss_mb']:>7.0f} "
+              f"{r['client_cpu']:>7.0%}")
         for sample in r["error_samples"]:
             print(f"         z. B. {sample}")
         for kind, count, p50, p95 in r["kinds"]:

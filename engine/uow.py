@@ -1,6 +1,8 @@
 """The unit of work: one session, one transaction; nothing is written unless `commit()` is called."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
@@ -18,21 +20,48 @@ class UnitOfWork:
         self._write = write
         self.session: Session | None = None
         self._after_commit: list = []
+        self._lock_late = False
+        self._locked_at: float | None = None
+        # Seconds the last commit of this unit of work held the write lock (SQLite) / the case row (PostgreSQL).
+        self.lock_held: float | None = None
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
-        if self._write:
+        if self._write and not self._lock_late:
             # Writers take SQLite's write lock first (see engine.db.connection); a no-op on PostgreSQL.
             self.session.connection(execution_options={"sqlite_write": True})
         self._after_commit = []
         self._forms = None
+        self._locked_at, self.lock_held = None, None
         return self
+
+    def lock_late(self) -> UnitOfWork:
+        """Read first, lock later: the block reads without the write lock until `lock_for_write()` is called.
+
+        Everything read before the lock may be stale by the time of the write; the caller guards its writes
+        with a check that fails when it is (the case version), so work computed outside the lock stays safe.
+        """
+        self._lock_late = True
+        return self
+
+    def lock_for_write(self) -> None:
+        """Take the write lock now: SQLite ends the read snapshot and begins IMMEDIATE; PostgreSQL locks rows
+        with the writes themselves, so the clock for the lock-held time starts here on both.
+        """
+        conn = self.session.connection()
+        if conn.dialect.name == "sqlite":
+            driver = conn.connection.driver_connection
+            if driver.in_transaction:
+                driver.execute("COMMIT")  # a read-only snapshot: nothing to keep, nothing written yet
+            driver.execute("BEGIN IMMEDIATE")
+        self._locked_at = time.perf_counter()
 
     def __exit__(self, *exc_info) -> None:
         # close() rolls back whatever was not committed; unlike rollback() it leaves loaded objects readable
         # (detached, not expired), which read-only callers rely on after the block.
         self.session.close()
         self.session = None
+        self._lock_late = False  # lock_late() covers one block; a later block of the same unit locks up front
 
     @property
     def forms(self):
@@ -47,9 +76,18 @@ class UnitOfWork:
             self._forms = source.registry(self.session)
         return self._forms
 
+    def forms_at(self, generation: int | None):
+        """The forms in force at a generation the caller read with its own query (saves one query)."""
+        source = self._forms_source
+        if self._forms is None and hasattr(source, "registry_at"):
+            self._forms = source.registry_at(self.session, generation)
+        return self.forms
+
     def commit(self) -> None:
         """Commit the transaction, then run the hooks that must only happen after success (cache updates)."""
         self.session.commit()
+        if self._locked_at is not None:
+            self.lock_held, self._locked_at = time.perf_counter() - self._locked_at, None
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
             hook()

@@ -2,7 +2,7 @@
 version, closing a case, the restriction check, deployed process models, forms in force, deadlines and the domain's
 vocabularies.
 """
-from .case_version import bump_case_version
+from .case_version import bump_case_version, claim_case_version
 from .closure import close_case
 from .deadlines import DEFAULT_DEADLINES, load_deadlines
 from .delegation import DELEGATION_MODELS, Delegation, delegation_in_force
@@ -10,7 +10,7 @@ from .document_store import DEFAULT_MAX_BYTES, DocumentStore, StoredFileMissing
 from .event_chain import GENESIS, HEAD_ID, append_events, chain_hash, payload_digest, read_head
 from .events import EVENT_LABELS, record_event
 from .form_input import load_form
-from .forms_in_force import FormCatalog, latest_form_rows, load_latest_forms
+from .forms_in_force import FORMS_GENERATION, FormCatalog, latest_form_rows, load_latest_forms
 from .memo import event_log_head, forget_all, remember
 from .process_models import (
     CASE_PROCESS,
@@ -27,6 +27,7 @@ from .scope import (
     DISTRICT_WIDE,
     ROLE_LABELS,
     Actor,
+    ensure_visible,
     read_only_refusal,
     read_only_until,
     readable_case,
@@ -39,12 +40,12 @@ from .vocabulary import CLOSURE_REASONS, DOCUMENT_CATEGORIES, GOAL_STATUS_LABELS
 from .webhook_outbox import WEBHOOK_TYPES
 
 __all__ = [
-    "Actor", "append_events", "bump_case_version", "CASE_EDITORS", "CASE_PROCESS", "chain_hash", "close_case",
-    "CLOSURE_REASONS", "DEFAULT_DEADLINES", "DEFAULT_MAX_BYTES", "Delegation", "DELEGATION_MODELS",
-    "delegation_in_force", "DISTRICT_WIDE", "DOCUMENT_CATEGORIES", "DocumentStore", "ensure_processing_allowed",
-    "EVENT_LABELS",
-    "event_log_head", "forget_all", "FormCatalog", "GENESIS", "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY",
-    "journey_definition", "journey_key", "latest_definition", "latest_form_rows", "LIFE_AREAS",
+    "Actor", "append_events", "bump_case_version", "CASE_EDITORS", "CASE_PROCESS", "chain_hash", "claim_case_version",
+    "close_case", "CLOSURE_REASONS", "DEFAULT_DEADLINES", "DEFAULT_MAX_BYTES", "Delegation", "delegation_in_force",
+    "DELEGATION_MODELS", "DISTRICT_WIDE", "DOCUMENT_CATEGORIES", "DocumentStore", "ensure_processing_allowed",
+    "ensure_visible", "EVENT_LABELS", "event_log_head", "forget_all", "FormCatalog", "FORMS_GENERATION", "GENESIS",
+    "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY", "journey_definition", "journey_key", "latest_definition",
+    "latest_form_rows", "LIFE_AREAS",
     "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for", "payload_digest",
     "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event", "remember",
     "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases",

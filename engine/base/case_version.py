@@ -1,9 +1,13 @@
 """The case's version column: every write to a case claims it first, so concurrent changes are detected."""
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from engine.db import Case
+
+_CASES = Case.__table__
+# One prebuilt guard statement per set of case columns written along with the version (a handful of sets exist).
+_GUARDS: dict[tuple[str, ...], object] = {}
 
 
 def bump_case_version(uow, case_id: str, expected_version: int) -> bool:
@@ -12,8 +16,18 @@ def bump_case_version(uow, case_id: str, expected_version: int) -> bool:
     Issued as the transaction's first write so concurrent completions queue on the row lock and the losers
     see the new version instead of overwriting the winner.
     """
-    cases = Case.__table__
-    result = uow.session.connection().execute(
-        update(cases).where(cases.c.id == case_id, cases.c.version == expected_version)
-        .values(version=cases.c.version + 1, updated_at=uow.clock.now()))
-    return result.rowcount == 1
+    return claim_case_version(uow.session.connection(), case_id, expected_version, uow.clock.now(), {})
+
+
+def claim_case_version(conn, case_id: str, expected_version: int, now, columns: dict) -> bool:
+    """bump_case_version that also writes `columns` of the case in the same UPDATE (the step's case changes)."""
+    key = tuple(sorted(columns))
+    stmt = _GUARDS.get(key)
+    if stmt is None:
+        stmt = _GUARDS[key] = (
+            update(_CASES).where(_CASES.c.id == bindparam("guard_id"), _CASES.c.version == bindparam("guard_version"))
+            .values(version=_CASES.c.version + 1, updated_at=bindparam("guard_now"),
+                    **{name: bindparam(f"set_{name}") for name in key}))
+    params = {f"set_{name}": value for name, value in columns.items()}
+    params.update(guard_id=case_id, guard_version=expected_version, guard_now=now)
+    return conn.execute(stmt, params).rowcount == 1

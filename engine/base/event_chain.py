@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,12 @@ from .webhook_outbox import queue_deliveries
 
 HEAD_ID = 1
 _PENDING = "integraflow.pending_events"
+# Statements built once: every commit with events runs them, and building them costs more than running them.
+_READ_HEAD = select(EventChainHead.seq, EventChainHead.hash).where(EventChainHead.id == HEAD_ID)
+_LOCK_HEAD = _READ_HEAD.with_for_update()
+_INSERT_EVENTS = insert(Event.__table__)
+_MOVE_HEAD = (update(EventChainHead.__table__).where(EventChainHead.__table__.c.id == HEAD_ID)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
 
 @dataclass
@@ -53,10 +59,7 @@ def pending_count(session: Session) -> int:
 
 def read_head(conn, lock: bool = False) -> tuple[int, str] | None:
     """The chain head (last seq, last hash), locked for appending if asked; None if the row is missing."""
-    stmt = select(EventChainHead.seq, EventChainHead.hash).where(EventChainHead.id == HEAD_ID)
-    if lock and conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    row = conn.execute(stmt).first()
+    row = conn.execute(_LOCK_HEAD if lock and conn.dialect.name == "postgresql" else _READ_HEAD).first()
     return (row[0], row[1]) if row else None
 
 
@@ -90,8 +93,8 @@ def _append(conn, rows: list[dict]) -> None:
         row["seq"], row["prev_hash"] = seq, prev
         prev = row["hash"] = chain_hash(prev, seq, row["at"], row["actor_id"], row["case_id"], row["kind"],
                                         row["payload_digest"])
-    conn.execute(insert(Event.__table__), rows)
-    conn.execute(update(EventChainHead).where(EventChainHead.id == HEAD_ID).values(seq=seq, hash=prev))
+    conn.execute(_INSERT_EVENTS, rows)
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     queue_deliveries(conn, rows)  # the webhook outbox, in the same transaction as the events
 
 

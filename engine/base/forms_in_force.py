@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 from engine.db import FormVersion
 from engine.forms import FormRegistry
 
+# The forms' generation: the largest form_version id (see FormCatalog); usable as a scalar subquery too.
+FORMS_GENERATION = select(func.max(FormVersion.id))
+
 
 class VersionedRegistry(FormRegistry):
     """A form registry that also knows which deployed version of each form it holds."""
@@ -37,7 +40,10 @@ class FormCatalog:
 
     def registry(self, session: Session) -> FormRegistry:
         """The registry of the latest deployed forms as seen by this session."""
-        generation = session.execute(select(func.max(FormVersion.id))).scalar()
+        return self.registry_at(session, session.execute(FORMS_GENERATION).scalar())
+
+    def registry_at(self, session: Session, generation: int | None) -> FormRegistry:
+        """The registry for a generation the caller already read (e.g. within its own first query)."""
         if generation is None:
             return self.shipped
         cached = self._cached

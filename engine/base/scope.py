@@ -55,6 +55,15 @@ def visible_case(session: Session, actor: Actor, case_id: str, with_client: bool
     return case
 
 
+def ensure_visible(actor: Actor, case: Case | None, serves: bool, assigned: bool) -> None:
+    """visible_case's rule for a case the caller loaded itself, with whether the actor serves its municipality
+    and has one of its tasks (so one query can load case, task and reach together); NotFound otherwise."""
+    if case is None or (actor.role not in ALL_CASES and case.organisation_id != actor.organisation_id):
+        raise NotFound("Der Fall wurde nicht gefunden.")
+    if actor.role == "caseworker" and not (case.responsible_user_id == actor.id or serves or assigned):
+        raise NotFound("Der Fall wurde nicht gefunden.")
+
+
 # --- caseworker scope and the read-only period after a handover (issue 7) ---
 
 def caseworker_reach(actor: Actor):

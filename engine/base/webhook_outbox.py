@@ -19,6 +19,8 @@ WEBHOOK_EVENTS = {
     "deadline_overdue": ("deadline.overdue", ("task_id", "step", "due_on")),
 }
 WEBHOOK_TYPES = tuple(kind for kind, _keys in WEBHOOK_EVENTS.values())
+_ACTIVE_ENDPOINTS = select(WebhookEndpoint.id, WebhookEndpoint.organisation_id, WebhookEndpoint.events,
+                           WebhookEndpoint.personal_data).where(WebhookEndpoint.active.is_(True))
 
 
 def queue_deliveries(conn, rows: list[dict]) -> int:
@@ -26,8 +28,7 @@ def queue_deliveries(conn, rows: list[dict]) -> int:
     relevant = [r for r in rows if r["kind"] in WEBHOOK_EVENTS and r["case_id"]]
     if not relevant:
         return 0
-    endpoints = conn.execute(select(WebhookEndpoint.id, WebhookEndpoint.organisation_id, WebhookEndpoint.events,
-                                    WebhookEndpoint.personal_data).where(WebhookEndpoint.active.is_(True))).all()
+    endpoints = conn.execute(_ACTIVE_ENDPOINTS).all()
     if not endpoints:
         return 0
     cases = dict(conn.execute(select(Case.id, Case.organisation_id).where(

@@ -97,6 +97,7 @@ class _Bench:
             uow.session.add_all([town, user])
             uow.session.commit()
             self.actor, self.town = actor_of(user), town.id
+        self.lock_times: list[float] = []  # seconds each completion held the write lock
 
     def open(self) -> tuple[str, int]:
         case_id = open_case(self.container.uow(), MultiDict({**INTAKE, "municipality_id": str(self.town)}),
@@ -115,7 +116,9 @@ class _Bench:
         return task, goals
 
     def complete(self, case_id: str, version: int, data: dict, task_id: str) -> int:
-        complete_task(self.container.uow(), case_id, task_id, MultiDict(data), self.actor, version)
+        uow = self.container.uow()
+        complete_task(uow, case_id, task_id, MultiDict(data), self.actor, version)
+        self.lock_times.append(uow.lock_held)
         return version + 1
 
     def history(self, case_id: str) -> int:
@@ -230,12 +233,18 @@ def two_process_cost(bench: _Bench, samples: int) -> tuple[float, float, float]:
     return statistics.median(one), statistics.median(two), statistics.median(other)
 
 
-def run_benchmarks(rounds: int = 200, echo=print, database_url: str | None = None) -> dict:
-    """Run all benchmarks and print a table (SQLite in a temporary file unless a database is given)."""
+def run_benchmarks(rounds: int = 200, echo=print, database_url: str | None = None, side_by_side=None) -> dict:
+    """Run all benchmarks and print a table (SQLite in a temporary file unless a database is given).
+
+    `side_by_side(bench, completions, rounds, echo)` first times bare, floor and service against each other
+    (engine.bench.side_by_side; passed in because it builds on this module).
+    """
     journeys = max(rounds // 10, 5)
     with tempfile.TemporaryDirectory() as tmp:
         bench = _Bench(Path(tmp), database_url=database_url)
         service_throughput(bench, 3)  # warm-up: parse the definition, fill caches
+        echo(f"Integraflow benchmark ({bench.container.engine.dialect.name}, one process)")
+        floor = side_by_side(bench, max(rounds, 150), 3, echo) if side_by_side else None
         bare_journeys, bare_rate = bare_roundtrip(journeys)
         service_rate = service_throughput(bench, journeys)
         h10, live10, t10 = history_cost(bench, 10, 20, cold=False)
@@ -257,7 +266,7 @@ def run_benchmarks(rounds: int = 200, echo=print, database_url: str | None = Non
                "cold_ms": (cold10 * 1000, cold500 * 1000), "cold_ratio": cold500 / cold10,
                "bare_ms": (bare10 * 1000, bare200 * 1000), "bare_300": bare300,
                "processes_ms": (single * 1000, double * 1000, other * 1000), "processes_ratio": double / single}
-    echo(f"Integraflow benchmark ({bench.container.engine.dialect.name}, one process)")
+    results["floor"] = floor
     echo(f"  bare SpiffWorkflow roundtrip:  {bare_journeys:8.1f} journeys/s  = {bare_rate:8.1f} completions/s")
     echo(f"  service layer complete_task:  {service_rate:8.1f} completions/s  "
          f"(ratio to bare: {results['ratio_service_vs_bare']:.2f}x, target >= 1.0x)")

@@ -12,6 +12,10 @@ from engine.privacy import add_initial_consent
 
 # Steps whose form works on the case's existing goals (they are loaded once and shared by preparation and effects).
 GOAL_STEPS = frozenset({"review", "closure"})
+# Steps whose effects query or write the database themselves (the consent record's id, ending the case's
+# processes): they run after the completion took the write lock. The others only change loaded objects and add
+# new ones, so they are worked out before the lock and flushed with the commit.
+DATABASE_EFFECT_STEPS = frozenset({"consent", "closure"})
 
 
 def goals_of(uow, case: Case) -> dict[str, Goal]:

@@ -20,6 +20,8 @@ PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähig
 _OPEN = OpenTask.__table__
 _DELETE_OPEN = delete(_OPEN).where(_OPEN.c.id == bindparam("i"))
 _UPDATE_DUE = update(_OPEN).where(_OPEN.c.id == bindparam("i")).values(due_on=bindparam("due_on"))
+_INSERT_OPEN = insert(_OPEN)
+_OPEN_OF_PROCESS = select(_OPEN.c.id, _OPEN.c.due_on).where(_OPEN.c.process_id == bindparam("p"))
 
 
 @dataclass
@@ -40,6 +42,11 @@ def open_tasks_of(conn, process_ids: list[str]) -> dict[str, dict[str, date | No
                                                     .where(_OPEN.c.process_id.in_(process_ids))):
         found[process_id][task_id] = due_on
     return found
+
+
+def open_tasks_of_process(conn, process_id: str) -> dict[str, date | None]:
+    """One process's open task ids with their due dates (the single-process form of open_tasks_of)."""
+    return dict(conn.execute(_OPEN_OF_PROCESS, {"p": process_id}).all())
 
 
 def plan_projection(case, process_id: str, ready_tasks, existing: dict, now, waiting_review=None,
@@ -76,7 +83,7 @@ def write_projections(conn, changes: list[ProjectionChange]) -> None:
     if gone:
         conn.execute(_DELETE_OPEN, gone)
     if new_rows:
-        conn.execute(insert(_OPEN), new_rows)
+        conn.execute(_INSERT_OPEN, new_rows)
     if due_changes:
         conn.execute(_UPDATE_DUE, due_changes)
 
@@ -88,6 +95,11 @@ def sync_open_tasks(uow, case: Case, process_id: str, ready_tasks, journey: bool
     change = plan_projection(case, process_id, ready_tasks, open_tasks_of(conn, [process_id])[process_id],
                              uow.clock.now(), waiting_review, journey)
     write_projections(conn, [change])
+    apply_case_fields(case, change)
+
+
+def apply_case_fields(case: Case, change: ProjectionChange) -> None:
+    """Set the case's list fields the projection decided (written with the case's next UPDATE)."""
     case.next_review_due = change.next_review_due
     if change.phase:
         case.phase = change.phase

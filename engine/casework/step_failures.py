@@ -1,9 +1,12 @@
 """Remembering a failed task completion after its transaction was rolled back, so a supervisor can find it."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from engine.db import OpenTask, StepFailure
+
+_FAILURES = StepFailure.__table__
+_CLEAR = delete(_FAILURES).where(_FAILURES.c.case_id == bindparam("c"))
 
 
 def record_step_failure(uow, case_id: str, task_id: str | None, element_id: str | None, message: str,
@@ -21,5 +24,5 @@ def record_step_failure(uow, case_id: str, task_id: str | None, element_id: str 
 
 def clear_step_failure(uow, case_id: str) -> None:
     """Forget the recorded failure: the case took a step successfully (inside that step's transaction)."""
-    uow.session.execute(delete(StepFailure).where(StepFailure.case_id == case_id)
-                        .execution_options(synchronize_session=False))
+    # Straight on the connection: through the session it would autoflush whatever the step changed so far.
+    uow.session.connection().execute(_CLEAR, {"c": case_id})

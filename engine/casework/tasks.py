@@ -1,28 +1,67 @@
 """Task services: complete, claim, unclaim and assign — each one transaction with an audit event."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import json
+from typing import NamedTuple
+
+from sqlalchemy import and_, bindparam, insert, inspect, select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.base import (
+    FORMS_GENERATION,
     Actor,
-    bump_case_version,
+    claim_case_version,
     close_case,
     ensure_processing_allowed,
+    ensure_visible,
     record_event,
     require_editor,
     visible_case,
 )
 from engine.clock import BERLIN
-from engine.db import CompletedTask, Event, OpenTask, User
+from engine.db import Case, CompletedTask, EncodedJson, Event, OpenTask, User, UserMunicipality
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
 
 from .case_processes import finish_process
+from .completion_event import completion_event_payload
 from .form_options import form_for, form_version
-from .plan_effects import GOAL_STEPS, apply_effects, goals_of, prepare_data
+from .plan_effects import DATABASE_EFFECT_STEPS, GOAL_STEPS, apply_effects, goals_of, prepare_data
 from .step_failures import clear_step_failure, record_step_failure
-from .workflow_steps import process_ref, workflow_of
+from .workflow_steps import compute_step, open_tasks_for_step, process_ref, write_step
+
+
+class _TaskRow(NamedTuple):
+    """The open task being completed, as read with its case."""
+
+    id: str
+    case_id: str
+    process_id: str | None
+    task_spec: str
+    title: str
+    form_key: str | None
+    role: str | None
+    step: str | None
+    needs_consent: bool
+    assignee_id: int | None
+    due_on: object
+
+
+_OPEN, _ASSIGNED = OpenTask.__table__, OpenTask.__table__.alias("assigned")
+# The completion's one read: case, the open task, the forms' generation and the caseworker's reach flags.
+_LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._fields),
+                FORMS_GENERATION.scalar_subquery().label("forms_generation"),
+                select(UserMunicipality.id).where(UserMunicipality.user_id == bindparam("actor"),
+                                                  UserMunicipality.municipality_id == Case.municipality_id)
+                .exists().label("serves"),
+                select(_ASSIGNED.c.id).where(_ASSIGNED.c.case_id == Case.id,
+                                             _ASSIGNED.c.assignee_id == bindparam("actor")).exists().label("assigned"))
+         .outerjoin(_OPEN, and_(_OPEN.c.id == bindparam("task"), _OPEN.c.case_id == Case.id))
+         .where(Case.id == bindparam("case")).options(lazyload(Case.client)))
+_INSERT_COMPLETED = insert(CompletedTask.__table__)
+_CASE_COLUMNS = frozenset(Case.__table__.c.keys()) - {"id", "version", "updated_at"}
+_UPDATES: dict[tuple, object] = {}  # write_changed's statements, per table and set of changed columns
 
 
 def _conflict_message(uow, case_id: str, task_id: str) -> Conflict:
@@ -57,49 +96,115 @@ def complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_v
 
 
 def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_version: int) -> str:
-    with uow:
+    # Everything up to the writes happens before the write lock is taken (reads only; the session must not
+    # autoflush): loading, checks, form validation, the workflow step and its delta. The version claim that opens
+    # the writes is the guard: if someone changed the case meanwhile, nothing computed here is written.
+    with uow.lock_late():
         require_editor(actor)
-        case = visible_case(uow.session, actor, case_id, with_client=False)  # 404 before touching anything
-        if not bump_case_version(uow, case_id, expected_version):
-            raise _conflict_message(uow, case_id, task_id)
-        # The bump went through Core; tell the loaded object without issuing another UPDATE.
-        set_committed_value(case, "version", expected_version + 1)
-        task = uow.session.get(OpenTask, task_id)
-        if task is None or task.case_id != case.id:
-            if uow.session.get(CompletedTask, task_id) is not None:
-                raise _conflict_message(uow, case_id, task_id)
-            raise NotFound("Die Aufgabe wurde nicht gefunden.")
-        _check_may_work_on(actor, task)
-        if task.step != "closure":  # closing stays possible after a consent withdrawal
-            ensure_processing_allowed(case)
-        form = form_for(uow, task.form_key, case)
-        result = parse_submission(form, raw, uow.clock.today())
-        if not result.ok:
-            raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
-        if task.needs_consent and case.consent_date is None:
-            raise Forbidden("Ohne dokumentierte Einwilligung dürfen keine weiteren Daten gespeichert werden.")
-        goals = goals_of(uow, case) if task.step in GOAL_STEPS else {}
-        data = prepare_data(uow, case, task.step, result.data, goals)
-        process = process_ref(uow, case, task.process_id)
-        with workflow_of(uow, case, expected_version, process) as (model, workflow):
-            uow.runtime.complete(workflow, task_id, data)
-            finished = uow.runtime.is_completed(workflow)
-            reason = uow.runtime.closure_reason(model, workflow) if finished else None
-        uow.session.add(CompletedTask(id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec,
-                                      title=task.title, form_key=task.form_key, step=task.step,
-                                      completed_by=actor.id, completed_at=uow.clock.now(), due_on=task.due_on,
-                                      data=data))
+        session = uow.session
+        with session.no_autoflush:
+            case, task = _load_for_completion(uow, actor, case_id, task_id, expected_version)
+            if task.step != "closure":  # closing stays possible after a consent withdrawal
+                ensure_processing_allowed(case)
+            form = form_for(uow, task.form_key, case)
+            result = parse_submission(form, raw, uow.clock.today())
+            if not result.ok:
+                raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
+            if task.needs_consent and case.consent_date is None:
+                raise Forbidden("Ohne dokumentierte Einwilligung dürfen keine weiteren Daten gespeichert werden.")
+            goals = goals_of(uow, case) if task.step in GOAL_STEPS else {}
+            data = prepare_data(uow, case, task.step, result.data, goals)
+            process = process_ref(uow, case, task.process_id)
+            try:
+                step = compute_step(uow, case, expected_version, process, task_id, data,
+                                    open_tasks_for_step(uow, process))
+            except Conflict:
+                # Without the lock a read may come after a concurrent completion committed (PostgreSQL reads
+                # each statement's latest state): the workflow no longer has the task. Answer as the guard would.
+                if session.get(CompletedTask, task_id) is not None:
+                    raise _conflict_message(uow, case_id, task_id) from None
+                raise
+            record_event(uow, "task_completed", actor.id, case.id,
+                         **completion_event_payload(task, form_version(uow, task.form_key), step))
+            now, data_json = uow.clock.now(), EncodedJson(json.dumps(data))
+            if task.step not in DATABASE_EFFECT_STEPS:
+                apply_effects(uow, case, task.step, data, actor.id, goals)
+            changed = _case_changes(case)
+        uow.lock_for_write()
+        conn = session.connection()
+        if not claim_case_version(conn, case.id, expected_version, now, changed):
+            raise _conflict_message(uow, case_id, task_id)  # lost the race after computing: answer as before
+        for name, value in (*changed.items(), ("version", expected_version + 1), ("updated_at", now)):
+            set_committed_value(case, name, value)  # written by the claim; the flush must not write them again
+        write_step(uow, case, step, expected_version)
+        write_changed(conn, goals.values())
+        conn.execute(_INSERT_COMPLETED, dict(
+            id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec, title=task.title,
+            form_key=task.form_key, step=task.step, completed_by=actor.id, completed_at=now, due_on=task.due_on,
+            data=data_json))
         clear_step_failure(uow, case.id)
-        record_event(uow, "task_completed", actor.id, case.id, task_id=task.id, task=task.task_spec,
-                     title=task.title, form=task.form_key, form_version=form_version(uow, task.form_key))
-        apply_effects(uow, case, task.step, data, actor.id, goals)
-        if finished and process.journey and case.status != "closed":
-            close_case(uow, case, reason or "other", uow.clock.today(), actor.id)
-        elif finished and not process.journey:
+        if task.step in DATABASE_EFFECT_STEPS:
+            apply_effects(uow, case, task.step, data, actor.id, goals)
+        if step.finished and process.journey and case.status != "closed":
+            close_case(uow, case, step.closure_reason or "other", uow.clock.today(), actor.id)
+        elif step.finished and not process.journey:
             finish_process(uow, case, process.id, actor.id)
+        elif task.step not in DATABASE_EFFECT_STEPS:
+            # Case and goals are written already; out of the session, the commit's flush need not walk them.
+            for written in (case, *goals.values()):
+                session.expunge(written)
         title = task.title
         uow.commit()
         return title
+
+
+def _load_for_completion(uow, actor: Actor, case_id: str, task_id: str, expected_version: int):
+    """The case (visible to the actor, still at the form's version) and its open task, in one query."""
+    row = uow.session.execute(_LOAD, {"case": case_id, "task": task_id, "actor": actor.id}).first() \
+        if _valid_id(case_id) and _valid_id(task_id) else None
+    case = row.Case if row else None
+    ensure_visible(actor, case, bool(row and row.serves), bool(row and row.assigned))  # 404 before anything else
+    uow.forms_at(row.forms_generation)
+    if case.version != expected_version:
+        raise _conflict_message(uow, case_id, task_id)
+    if row.t_id is None:
+        if uow.session.get(CompletedTask, task_id) is not None:
+            raise _conflict_message(uow, case_id, task_id)
+        raise NotFound("Die Aufgabe wurde nicht gefunden.")
+    task = _TaskRow(**{name: row._mapping[f"t_{name}"] for name in _TaskRow._fields})
+    _check_may_work_on(actor, task)
+    return case, task
+
+
+def _case_changes(case: Case) -> dict:
+    """The case's columns changed by the step (projection fields, effects), to be written with the version claim."""
+    state = inspect(case)
+    return {name: getattr(case, name) for name in state.committed_state if name in _CASE_COLUMNS}
+
+
+def write_changed(conn, objects) -> None:
+    """Write the changed columns of loaded objects with prebuilt UPDATEs by primary key and mark them clean,
+    so the commit's flush has nothing left to do for them (the ORM flush costs several times the statement)."""
+    for obj in objects:
+        state = inspect(obj)
+        table = state.mapper.local_table
+        changed = tuple(sorted(name for name in state.committed_state if name in table.c))
+        if not changed:
+            continue
+        key = (table.name, changed)
+        stmt = _UPDATES.get(key)
+        if stmt is None:
+            (pk,) = table.primary_key.columns
+            stmt = _UPDATES[key] = (update(table).where(pk == bindparam("pk_value"))
+                                    .values(**{name: bindparam(f"set_{name}") for name in changed}))
+        values = {name: getattr(obj, name) for name in changed}
+        conn.execute(stmt, {"pk_value": state.identity[0], **{f"set_{k}": v for k, v in values.items()}})
+        for name, value in values.items():
+            set_committed_value(obj, name, value)
+
+
+def _valid_id(value: str) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 36
 
 
 def _check_may_work_on(actor: Actor, task: OpenTask) -> None:

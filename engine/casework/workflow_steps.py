@@ -12,9 +12,26 @@ from engine.base import model_by_id
 from engine.clock import BERLIN
 from engine.db import Case, CaseProcess
 from engine.errors import Conflict, NotFound, WorkflowFailure
-from engine.workflow import ScriptFailure, TaskNotReady, UnsupportedState, load_workflow, save_workflow
+from engine.workflow import (
+    PendingSave,
+    ScriptFailure,
+    TaskNotReady,
+    UnsupportedState,
+    encode_save,
+    load_workflow,
+    prepare_save,
+    save_workflow,
+    write_saves,
+)
 
-from .projection import sync_open_tasks
+from .projection import (
+    ProjectionChange,
+    apply_case_fields,
+    open_tasks_of_process,
+    plan_projection,
+    sync_open_tasks,
+    write_projections,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,66 @@ def workflow_of(uow, case: Case, loaded_version: int, process: ProcessRef | None
     persist(uow, case, model, workflow, process, previous_version=loaded_version)
 
 
+@dataclass
+class ComputedStep:
+    """A step of a process worked out without writing: the workflow after it, its delta and its projection."""
+
+    process: ProcessRef
+    workflow: object
+    save: PendingSave
+    projection: ProjectionChange
+    finished: bool
+    closure_reason: str | None
+
+
+def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task_id: str, data: dict,
+                 existing_open: dict) -> ComputedStep:
+    """Complete a user task in memory and work out everything persisting it writes (reads only, no lock needed).
+
+    The case's list fields are set on `case` (written with its version claim); the cached instance stays
+    checked out, so a step that is not committed never leaves a half-changed workflow in the cache.
+    """
+    model = model_by_id(uow, process.definition_id)
+    workflow = current_workflow(uow, process.id, loaded_version, model)
+    try:
+        uow.runtime.complete(workflow, task_id, data)
+        finished = uow.runtime.is_completed(workflow)
+        reason = uow.runtime.closure_reason(model, workflow) if finished else None
+        ready = ready_tasks(uow, model, workflow)
+    except ScriptFailure as exc:
+        raise step_failure(exc) from exc
+    except TaskNotReady as exc:
+        raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
+    save = encode_save(prepare_save(uow.runtime, process.id, case.id, process.definition_id, workflow))
+    change = plan_projection(case, process.id, ready, existing_open, uow.clock.now(),
+                             review_date_of(save.next_timer_at), process.journey)
+    apply_case_fields(case, change)
+    return ComputedStep(process, workflow, save, change, finished, reason)
+
+
+def open_tasks_for_step(uow, process: ProcessRef) -> dict:
+    """The process's projected open tasks (what compute_step compares the ready tasks with)."""
+    return open_tasks_of_process(uow.session.connection(), process.id)
+
+
+def write_step(uow, case: Case, step: ComputedStep, previous_version: int) -> None:
+    """Write a computed step (delta rows, open tasks) after the case version was claimed; cache it on commit."""
+    conn = uow.session.connection()
+    write_saves(conn, [step.save], uow.clock.now())
+    write_projections(conn, [step.projection])
+    process_id, case_id, version, workflow = step.process.id, case.id, case.version, step.workflow
+    uow.after_commit(lambda: uow.runtime.checkin(process_id, case_id, version, workflow, previous_version))
+
+
+def ready_tasks(uow, model, workflow):
+    """The workflow's ready user tasks; a failing due-date expression is a step failure."""
+    try:
+        return uow.runtime.ready_user_tasks(model, workflow)
+    except ScriptFailure as exc:
+        raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
+                              element_id=exc.element_id) from exc
+
+
 def current_workflow(uow, process_id: str, version: int, model):
     """A process's workflow at case `version`: the cached instance (now owned by the caller) or loaded."""
     workflow = uow.runtime.checkout(process_id, version)
@@ -76,11 +153,7 @@ def persist(uow, case: Case, model, workflow, process: ProcessRef | None = None,
             previous_version: int | None = None) -> None:
     """Save the workflow delta, refresh its open tasks, and cache the instance once the commit succeeded."""
     process = process or journey_of(case)
-    try:
-        ready = uow.runtime.ready_user_tasks(model, workflow)
-    except ScriptFailure as exc:
-        raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
-                              element_id=exc.element_id) from exc
+    ready = ready_tasks(uow, model, workflow)
     next_timer = save_workflow(uow.session, uow.runtime, process.id, case.id, process.definition_id, workflow,
                                uow.clock.now(), is_new=is_new)
     sync_open_tasks(uow, case, process.id, ready, journey=process.journey,

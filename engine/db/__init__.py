@@ -2,7 +2,7 @@
 from .api_tokens import ApiToken
 from .audit import AuditVerification
 from .authoring import DefinitionDraft, FormDraft, FormVersion
-from .base import Base, UtcDateTime, new_id
+from .base import Base, EncodedJson, UtcDateTime, new_id
 from .cases import Case, Client, HouseholdMember
 from .chain import GENESIS, canonical_json, chain_hash, payload_digest, utc_iso
 from .compliance import RuleSetVersion
@@ -29,7 +29,8 @@ from .workflow_tables import (
 )
 
 __all__ = [
-    "Base", "UtcDateTime", "new_id", "GENESIS", "canonical_json", "chain_hash", "payload_digest", "utc_iso",
+    "Base", "EncodedJson", "UtcDateTime", "new_id", "GENESIS", "canonical_json", "chain_hash", "payload_digest",
+    "utc_iso",
     "Case", "Client", "HouseholdMember", "Event", "AssessmentArea", "Contact",
     "Goal", "Note",
     "Setting", "OutgoingMail", "Reminder", "EligiblePersons", "TargetAgreementDocument",

@@ -1,6 +1,7 @@
 """Declarative base and column types shared by all tables."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -17,6 +18,15 @@ NAMING = {
 }
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class EncodedJson(str):
+    """JSON text encoded ahead of time (e.g. before a write lock is taken); JSON columns store it as it is."""
+
+
+def encode_json(value) -> str:
+    """The engines' JSON serializer: plain values are encoded, EncodedJson passes through."""
+    return str(value) if isinstance(value, EncodedJson) else json.dumps(value)
 
 
 class UtcDateTime(TypeDecorator):

@@ -6,6 +6,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from .base import encode_json
+
 
 def build_engine(url: str, echo: bool = False) -> Engine:
     """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
@@ -13,13 +15,15 @@ def build_engine(url: str, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, echo=echo, json_serializer=encode_json,
+                               connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own BEGIN handling starts transactions late; we emit BEGIN ourselves so that the first
         # statement already holds the lock (see the SQLAlchemy docs on "Serializable isolation / Savepoints").
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, json_serializer=encode_json, pool_pre_ping=True, pool_size=10,
+                         max_overflow=20)
 
 
 def _sqlite_pragmas(dbapi_conn, _record):

@@ -33,7 +33,9 @@ from .process_copy import rename_process
 from .runtime import ReadyTask, ScriptFailure, TaskNotReady, WorkflowRuntime
 from .script_engine import ForbiddenExpression, RestrictedEnvironment, check_source, evaluate
 from .store import (
+    PendingSave,
     UnsupportedState,
+    encode_save,
     load_with_history,
     load_workflow,
     prepare_save,
@@ -47,10 +49,11 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
     "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
-    "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
+    "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "encode_save",
+    "evaluate",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
     "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",
-    "parse_duration", "parse_model", "parse_xml", "PHASES", "prepare_save", "Problem", "ProcessModel",
+    "parse_duration", "parse_model", "parse_xml", "PendingSave", "PHASES", "prepare_save", "Problem", "ProcessModel",
     "prune_history", "reached_from_rows", "reached_in", "read_stored", "ReadyTask", "removed_field_uses",
     "rename_process", "replay", "reset_targets", "reset_to", "ResetRefused", "ResetTarget", "restore_workflow",
     "RestrictedEnvironment", "save_workflow", "ScriptFailure", "spec_changes", "STEP_LABELS", "STEPS",

@@ -6,13 +6,14 @@ single-workflow paths used by task completion are the same code with one element
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db import WorkflowState, WorkflowTask, WorkflowTaskArchive
+from engine.db import EncodedJson, WorkflowState, WorkflowTask, WorkflowTaskArchive
 
 from .codec import FORMAT_VERSION, Snapshot
 from .model import ProcessModel
@@ -27,6 +28,7 @@ _UPDATE_STATE = (update(_STATES).where(_STATES.c.process_id == bindparam("p"))
 _UPDATE_TASK = (update(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
                 .values(payload=bindparam("payload")))
 _DELETE_TASK = delete(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
+_INSERT_STATE, _INSERT_TASK, _INSERT_ARCHIVE = insert(_STATES), insert(_TASKS), insert(_ARCHIVE)
 
 
 class UnsupportedState(RuntimeError):
@@ -129,11 +131,25 @@ def prepare_save(runtime: WorkflowRuntime, process_id: str, case_id: str, defini
     return PendingSave(process_id, case_id, values, snap, is_new)
 
 
+def encode_save(save: PendingSave) -> PendingSave:
+    """Encode a pending save's JSON now, so that writing it later only binds text (done before the write lock)."""
+    values, snap = save.values, save.snapshot
+    values["header"], values["visited"] = _encoded(values["header"]), _encoded(values["visited"])
+    for rows in (snap.changed, snap.archived):
+        for task_id, payload in rows.items():
+            rows[task_id] = _encoded(payload)
+    return save
+
+
+def _encoded(value):
+    return value if value is None or isinstance(value, EncodedJson) else EncodedJson(json.dumps(value))
+
+
 def write_saves(conn, saves: list[PendingSave], now) -> None:
     """Write headers and changed task rows of many workflows with one statement per kind of change."""
     new_states = [dict(process_id=s.process_id, case_id=s.case_id, **s.values) for s in saves if s.is_new]
     if new_states:
-        conn.execute(insert(_STATES), new_states)
+        conn.execute(_INSERT_STATE, new_states)
     old_states = [dict(p=s.process_id, **s.values) for s in saves if not s.is_new]
     if old_states:
         conn.execute(_UPDATE_STATE, old_states)
@@ -151,9 +167,9 @@ def write_saves(conn, saves: list[PendingSave], now) -> None:
     if removed:
         conn.execute(_DELETE_TASK, removed)
     if inserted:
-        conn.execute(insert(_TASKS), inserted)
+        conn.execute(_INSERT_TASK, inserted)
     if archived:
-        conn.execute(insert(_ARCHIVE), archived)
+        conn.execute(_INSERT_ARCHIVE, archived)
     if changed:
         conn.execute(_UPDATE_TASK, changed)
 
