@@ -8,6 +8,7 @@ from .chain import GENESIS, canonical_json, chain_hash, payload_digest, utc_iso
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .events import Event, EventChainHead
+from .funding import FundedPosition
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
@@ -41,4 +42,5 @@ __all__ = [
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
+    "FundedPosition",
 ]

@@ -1,4 +1,11 @@
 """Reporting: the state report (figures, exports) and the printable target agreement."""
+from .agreement_language import (
+    AGREEMENT_LANGUAGES,
+    LANGUAGE_LABELS,
+    agreement_gettext,
+    set_client_language,
+    set_goal_translation,
+)
 from .eligible_persons import EligibleEntry, eligible_entries, record_eligible_persons
 from .exports import export_report
 from .figures import StateReport, UnitFigures
@@ -13,6 +20,7 @@ from .tables import report_tables
 from .target_agreement_document import AgreementPdf, print_target_agreement, target_agreement_pdf
 
 __all__ = [
+    "AGREEMENT_LANGUAGES", "agreement_gettext", "LANGUAGE_LABELS", "set_client_language", "set_goal_translation",
     "AgreementPdf", "AREAS", "CLOSURES", "de_number", "DEFINITIONS", "eligible_entries", "EligibleEntry",
     "export_report", "exportable_forms", "FIRST_YEAR", "form_data_csv", "GOAL_STATUSES", "load_params",
     "OUTCOMES", "print_target_agreement", "record_eligible_persons", "render_pdf", "report_choices",
