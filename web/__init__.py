@@ -82,6 +82,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     )
     from .access_log import register as log_case_access
     from .access_matrix import register as enforce_access_matrix
+    from .agreement_language import bp as agreement_language_bp
     from .handover import bp as handover_bp
     from .security import register as register_security
 
@@ -90,6 +91,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
                    second_factor, sso, users, organisations):
         app.register_blueprint(module.bp)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
+    app.register_blueprint(agreement_language_bp)  # Zielvereinbarung in der Sprache der Klientin (issue 18)
     metrics.register(app)
     sso.register(app)
     app.jinja_env.globals["sso_enabled"] = sso.enabled

@@ -107,6 +107,8 @@ MATRIX: dict[str, Rule] = {
     "reports.eligible": Rule(post=DISTRICT),
     "reports.print_agreement": Rule(post=EDITORS, case=True),
     "reports.agreement_pdf": Rule(get=ALL, case=True),
+    "agreement_language.client_language": Rule(post=EDITORS, case=True),
+    "agreement_language.goal_translation": Rule(post=EDITORS, case=True),
     "migration.preview": Rule(get=MIGRATORS, message=MIGRATION_REFUSAL),
     "migration.migrate": Rule(post=MIGRATORS, message=MIGRATION_REFUSAL),
     "migration.revert": Rule(post=MIGRATORS, case=True, message=MIGRATION_REFUSAL),
