@@ -143,15 +143,18 @@ def test_other_tenants_read_only_roles_and_restricted_cases_cannot_set_the_langu
     assert rows(container, Case, id=case_id)[0].client_language is None
 
 
-def test_arabic_pdf_renders_to_an_image(container, world, tmp_path):
-    """The Arabic page goes through poppler; the PNG is what a reviewer looks at (shaping, direction)."""
+@pytest.mark.parametrize("code, family", [("ar", "Noto-Naskh-Arabic"), ("fa", "Noto-Naskh-Arabic"),
+                                          ("uk", "Noto-Sans"), ("tr", "Noto-Sans")])
+def test_pdf_renders_to_an_image_in_the_named_font(container, world, tmp_path, code, family):
+    """Page 1 goes through poppler; the PNG is what a reviewer looks at (shaping, direction, no tofu)."""
     _drive, case_id, _ = served_household(container, world)
-    version = print_target_agreement(container.uow(), world.anna, case_id, "ar")
+    version = print_target_agreement(container.uow(), world.anna, case_id, code)
     with container.reader() as r:
         pdf = target_agreement_pdf(r, world.anna, case_id, version).content
-    (tmp_path / "ar.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(tmp_path / "ar.pdf"),
+    (tmp_path / f"{code}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(tmp_path / f"{code}.pdf"),
                     str(tmp_path / "page")], check=True)
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "ar.pdf")], check=True, capture_output=True, text=True).stdout
-    assert "Noto-Naskh-Arabic" in fonts   # the Arabic text is set in the named Noto family, not a fallback
-    assert list(tmp_path.glob("page*.png"))
+    fonts = subprocess.run(["pdffonts", str(tmp_path / f"{code}.pdf")], check=True, capture_output=True,
+                           text=True).stdout
+    assert family in fonts   # the client's language is set in the named Noto family, not a fallback
+    assert len(list(tmp_path.glob("page*.png"))) == 2
