@@ -10,6 +10,9 @@ from .eligible_persons import EligibleEntry, eligible_entries, record_eligible_p
 from .exports import export_report
 from .figures import StateReport, UnitFigures
 from .form_data import exportable_forms, form_data_csv
+from .funded_positions import PositionEntry, funded_positions, record_funded_position
+from .funding_exports import FUNDING_FORMATS, export_funding_report
+from .funding_report import FUNDING_ROLES, FundingReport, funding_report
 from .labels import AREAS, CLOSURES, DEFINITIONS, GOAL_STATUSES, OUTCOMES
 from .params import FIRST_YEAR, ReportParams, ReportQuery, load_params
 from .rendering import de_number, render_pdf
@@ -20,6 +23,8 @@ from .tables import report_tables
 from .target_agreement_document import AgreementPdf, print_target_agreement, target_agreement_pdf
 
 __all__ = [
+    "export_funding_report", "FUNDING_FORMATS", "FUNDING_ROLES", "funded_positions", "funding_report",
+    "FundingReport", "PositionEntry", "record_funded_position",
     "AGREEMENT_LANGUAGES", "agreement_gettext", "LANGUAGE_LABELS", "set_client_language", "set_goal_translation",
     "AgreementPdf", "AREAS", "CLOSURES", "de_number", "DEFINITIONS", "eligible_entries", "EligibleEntry",
     "export_report", "exportable_forms", "FIRST_YEAR", "form_data_csv", "GOAL_STATUSES", "load_params",
