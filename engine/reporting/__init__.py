@@ -11,7 +11,8 @@ from .exports import export_report
 from .figures import StateReport, UnitFigures
 from .form_data import exportable_forms, form_data_csv
 from .funded_positions import PositionEntry, funded_positions, record_funded_position
-from .funding_exports import FUNDING_FORMATS, export_funding_report
+from .funding_exports import DEFINITIONS as FUNDING_DEFINITIONS
+from .funding_exports import FUNDING_FORMATS, de_figure, export_funding_report, funding_tables
 from .funding_report import FUNDING_ROLES, FundingReport, funding_report
 from .labels import AREAS, CLOSURES, DEFINITIONS, GOAL_STATUSES, OUTCOMES
 from .params import FIRST_YEAR, ReportParams, ReportQuery, load_params
@@ -23,7 +24,8 @@ from .tables import report_tables
 from .target_agreement_document import AgreementPdf, print_target_agreement, target_agreement_pdf
 
 __all__ = [
-    "export_funding_report", "FUNDING_FORMATS", "FUNDING_ROLES", "funded_positions", "funding_report",
+    "de_figure", "export_funding_report", "FUNDING_DEFINITIONS", "FUNDING_FORMATS", "funding_tables",
+    "FUNDING_ROLES", "funded_positions", "funding_report",
     "FundingReport", "PositionEntry", "record_funded_position",
     "AGREEMENT_LANGUAGES", "agreement_gettext", "LANGUAGE_LABELS", "set_client_language", "set_goal_translation",
     "AgreementPdf", "AREAS", "CLOSURES", "de_number", "DEFINITIONS", "eligible_entries", "EligibleEntry",
