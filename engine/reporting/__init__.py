@@ -10,12 +10,12 @@ from .eligible_persons import EligibleEntry, eligible_entries, record_eligible_p
 from .exports import export_report
 from .figures import StateReport, UnitFigures
 from .form_data import exportable_forms, form_data_csv
-from .funded_positions import PositionEntry, funded_positions, record_funded_position
 from .funding_exports import DEFINITIONS as FUNDING_DEFINITIONS
 from .funding_exports import FUNDING_FORMATS, de_figure, export_funding_report, funding_tables
-from .funding_report import FUNDING_ROLES, FundingReport, funding_report
+from .funding_figures import FUNDING_ROLES, FundingReport, funding_report
 from .labels import AREAS, CLOSURES, DEFINITIONS, GOAL_STATUSES, OUTCOMES
 from .params import FIRST_YEAR, ReportParams, ReportQuery, load_params
+from .position_grants import PositionEntry, funded_positions, record_funded_position
 from .rendering import de_number, render_pdf
 from .scope import report_choices
 from .stamp import rule_version

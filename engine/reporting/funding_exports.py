@@ -12,7 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from engine.errors import InvalidInput
 
 from .exports import ExportFile
-from .funding_report import FundingReport, FundingUnit
+from .funding_figures import FundingReport, FundingUnit
 from .labels import CLOSURES
 from .rendering import render_pdf
 

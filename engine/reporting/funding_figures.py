@@ -22,8 +22,8 @@ from engine.clock import BERLIN
 from engine.db import Case, Contact, User
 from engine.errors import Forbidden, InvalidInput
 
-from .funded_positions import MAX_PERIOD_DAYS, PositionEntry, funded_positions
 from .params import FIRST_YEAR
+from .position_grants import MAX_PERIOD_DAYS, PositionEntry, funded_positions
 from .scope import check_filters, unit_names
 from .stamp import rule_version
 from .state_report_query import _closed_by, _closures, _new_cases, _scoper, _served, _sessions
