@@ -3,13 +3,16 @@ language and goal translations (audited, tenancy, consent restriction)."""
 from __future__ import annotations
 
 import io
+import json
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
 
 from engine.db import Case, Event, Goal, TargetAgreementDocument
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.privacy import anonymise_due_cases, export_json
 from engine.reporting import (
     AGREEMENT_LANGUAGES,
     agreement_gettext,
@@ -18,7 +21,7 @@ from engine.reporting import (
     set_goal_translation,
     target_agreement_pdf,
 )
-from report_data import served_household
+from report_data import close_case, served_household
 from support import rows
 
 # One fixed text per language as the catalog translates it, plus the language's own name on the first page.
@@ -158,3 +161,16 @@ def test_pdf_renders_to_an_image_in_the_named_font(container, world, tmp_path, c
                            text=True).stdout
     assert family in fonts   # the client's language is set in the named Noto family, not a fallback
     assert len(list(tmp_path.glob("page*.png"))) == 2
+
+
+def test_goal_translation_is_in_the_art_15_export_and_removed_at_retention(container, world, clock):
+    drive, case_id, _ = served_household(container, world)
+    goal_id = _goal_ids(container, case_id)[0]
+    set_goal_translation(container.uow(), world.anna, case_id, goal_id, "B1 sınavını geçmek", "tr")
+    content, _name = export_json(container.uow(), world.carla, case_id)
+    goals = json.loads(content)["cases"][0]["goals"]
+    assert {(g["translation"], g["translation_language"]) for g in goals} >= {("B1 sınavını geçmek", "tr")}
+    close_case(drive, world, case_id)   # closed on 01.10.2026; three years of retention
+    clock.set(datetime(2029, 10, 2, 10, 0, tzinfo=UTC))
+    assert anonymise_due_cases(container).cases == 1
+    assert [g.translation for g in rows(container, Goal, case_id=case_id)] == [None, None]
