@@ -86,6 +86,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     )
     from .access_log import register as log_case_access
     from .access_matrix import register as enforce_access_matrix
+    from .agreement_language import bp as agreement_language_bp
     from .handover import bp as handover_bp
     from .security import register as register_security
 
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         app.register_blueprint(module.bp)
     documents.register(app)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
+    app.register_blueprint(agreement_language_bp)  # Zielvereinbarung in der Sprache der Klientin (issue 18)
     metrics.register(app)
     sso.register(app)
     app.jinja_env.globals["sso_enabled"] = sso.enabled

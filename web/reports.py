@@ -23,6 +23,7 @@ from engine.reporting import (
     target_agreement_pdf,
 )
 
+from .agreement_language import PrintForm, load_form
 from .deps import actor, reader, uow
 
 bp = Blueprint("reports", __name__)
@@ -99,8 +100,9 @@ def eligible():
 @bp.route("/cases/<case_id>/zielvereinbarung", methods=["POST"])
 @login_required
 def print_agreement(case_id: str):
-    """Generate a new version of the case's Zielvereinbarung PDF and open it."""
-    version = print_target_agreement(uow(), actor(), case_id)
+    """Generate a new version of the case's Zielvereinbarung PDF (optionally bilingual) and open it."""
+    language = load_form(PrintForm())["language"]
+    version = print_target_agreement(uow(), actor(), case_id, language)
     return redirect(url_for(".agreement_pdf", case_id=case_id, version=version))
 
 

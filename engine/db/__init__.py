@@ -9,6 +9,7 @@ from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
 from .documents import CaseDocument
 from .events import Event, EventChainHead
+from .funding import FundedPosition
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
@@ -43,5 +44,5 @@ __all__ = [
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
-    "CaseDocument",
+    "CaseDocument", "FundedPosition",
 ]

@@ -90,4 +90,6 @@ class Case(Base):
     processing_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set once the retention period after closure has passed and personal data was removed.
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The client's language for the bilingual target agreement (a code of engine.reporting's AGREEMENT_LANGUAGES).
+    client_language: Mapped[str | None] = mapped_column(String(10))
     client: Mapped[Client] = relationship(lazy="joined")

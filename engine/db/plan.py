@@ -41,6 +41,9 @@ class Goal(Base):
     achieved_on: Mapped[date | None] = mapped_column(Date)
     final_evaluation: Mapped[str | None] = mapped_column(Text)
     agreed_on: Mapped[date] = mapped_column(Date)
+    # The goal in the client's language (the German text stays authoritative); printed beside it.
+    translation: Mapped[str | None] = mapped_column(Text)
+    translation_language: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

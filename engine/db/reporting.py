@@ -39,3 +39,5 @@ class TargetAgreementDocument(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # The client's language printed beside the German text; None for the German-only document.
+    language: Mapped[str | None] = mapped_column(String(10))

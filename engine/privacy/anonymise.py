@@ -113,7 +113,7 @@ def anonymise_clients(uow, client_ids: list[str], retention: str, store=None) ->
     _set(s, AssessmentArea, AssessmentArea.case_id.in_(case_ids), situation=None, resources=None, needs=None)
     # A reason or final evaluation that existed stays "there" (the mandated-step rules check its presence).
     _set(s, Goal, Goal.case_id.in_(case_ids), title=ANONYMISED, obligations="", support="", responsible="",
-         status_reason=_present(Goal.status_reason), final_evaluation=_present(Goal.final_evaluation))
+         translation=None, status_reason=_present(Goal.status_reason), final_evaluation=_present(Goal.final_evaluation))
     _set(s, Contact, Contact.case_id.in_(case_ids), summary=None)
     _set(s, Note, Note.case_id.in_(case_ids), text=ANONYMISED)
     _set(s, ConsentRecord, ConsentRecord.case_id.in_(case_ids), note=None, withdrawal_note=None)

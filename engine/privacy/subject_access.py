@@ -59,7 +59,8 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
     for g in rows(Goal, (Goal.agreed_on, Goal.life_area)):
         by_case[g.case_id]["goals"].append(_row(g, ("life_area", "title", "obligations", "support", "responsible",
                                                     "due_date", "status", "status_reason", "achieved_on",
-                                                    "final_evaluation", "agreed_on")))
+                                                    "final_evaluation", "agreed_on", "translation",
+                                                    "translation_language")))
     for k in rows(Contact, (Contact.occurred_on, Contact.id)):
         by_case[k.case_id]["contacts"].append({**_row(k, ("occurred_on", "kind", "duration_minutes", "topics",
                                                           "interpreter_used", "summary")),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from document_files import PDF
 from engine.base import ROLE_LABELS
-from engine.db import Case, ConsentRecord, Event, OpenTask, TargetAgreementDocument
+from engine.db import Case, ConsentRecord, Event, Goal, OpenTask, TargetAgreementDocument
 from engine.documents import Upload, upload_document
 from report_data import served_household
 from support import add_user, count_rows, intake_form
@@ -38,9 +38,11 @@ def fixture_data(container, world, signed_in):
         task = r.session.execute(select(OpenTask).where(OpenTask.case_id == fresh)).scalars().first()
         definition_id = r.session.get(Case, case_id).definition_id
         record_id = r.session.execute(select(ConsentRecord.id).where(ConsentRecord.case_id == case_id)).scalar_one()
+        goal_id = r.session.execute(select(Goal.id).where(Goal.case_id == case_id)).scalars().first()
     document_id = upload_document(container.uow(), container.documents, case_id, {"category": "proof"},
                                   Upload("nachweis.pdf", PDF), world.anna)
-    return {"case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id,
+    return {"goal_id": goal_id,
+            "case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id,
             "record_id": record_id, "user_id": world.ben.id,
             "municipality_id": world.town_a, "document_id": document_id}
 
@@ -52,7 +54,8 @@ def _url(rule, data: dict) -> str:
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
               "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
               "endpoint_id": 1, "delivery_id": 1, "user_id": data["user_id"],
-              "municipality_id": data["municipality_id"], "document_id": data["document_id"]}
+              "municipality_id": data["municipality_id"], "document_id": data["document_id"],
+              "goal_id": data["goal_id"]}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
