@@ -24,6 +24,7 @@ from engine.db import (
 )
 from engine.errors import NotFound
 from engine.forms import FormError, ShownField, shown_fields
+from engine.network import CaseNetwork, case_network
 
 from .case_processes import STATUS_LABELS, ProcessView, processes_of
 from .form_options import form_for
@@ -94,6 +95,8 @@ class CaseView:
     processes: list[ProcessPanel] = field(default_factory=list)
     # Forms of steps without a declared meaning (a team lead's new steps): one section per form.
     form_sections: list[FormSection] = field(default_factory=list)
+    # Referrals to partners and appointments (issue 18).
+    network: CaseNetwork | None = None
 
     @property
     def done_elements(self) -> list[str]:
@@ -179,6 +182,8 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     ids = {case.responsible_user_id} | {e.actor_id for e in view.timeline} | {t.assignee_id for t in view.open_tasks}
     ids |= {c.recorded_by for c in view.contacts} | {n.author_id for n in view.notes}
     ids |= {t.completed_by for t in view.completed_tasks}
+    view.network = case_network(s, case, uow.clock.today())
+    ids |= view.network.user_ids
     ids.discard(None)
     if ids:
         view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}

@@ -10,6 +10,7 @@ from .conformance import ConformanceResult
 from .events import Event, EventChainHead
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
+from .network import Appointment, CalendarFeed, Partner, Referral
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
@@ -41,4 +42,5 @@ __all__ = [
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
+    "Appointment", "CalendarFeed", "Partner", "Referral",
 ]
