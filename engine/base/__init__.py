@@ -34,7 +34,14 @@ from .scope import (
     scope_open_tasks,
     visible_case,
 )
-from .vocabulary import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, RESIDENCE_STATUS_LABELS
+from .vocabulary import (
+    CLOSURE_REASONS,
+    GOAL_STATUS_LABELS,
+    LIFE_AREAS,
+    PARTNER_KINDS,
+    REFERRAL_OUTCOMES,
+    RESIDENCE_STATUS_LABELS,
+)
 from .webhook_outbox import WEBHOOK_TYPES
 
 __all__ = [
@@ -43,7 +50,8 @@ __all__ = [
     "delegation_in_force", "DISTRICT_WIDE", "ensure_processing_allowed", "EVENT_LABELS",
     "event_log_head", "forget_all", "FormCatalog", "GENESIS", "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY",
     "journey_definition", "journey_key", "latest_definition", "latest_form_rows", "LIFE_AREAS",
-    "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for", "payload_digest",
+    "load_deadlines", "load_form", "PARTNER_KINDS", "REFERRAL_OUTCOMES",
+    "load_latest_forms", "model_by_id", "model_for", "payload_digest",
     "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event", "remember",
     "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases",
     "scope_open_tasks", "visible_case", "WEBHOOK_TYPES"
