@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.base import ROLE_LABELS
 from engine.db import Case, ConsentRecord, Event, OpenTask, TargetAgreementDocument
+from engine.network import save_partner
 from report_data import served_household
 from support import add_user, count_rows, intake_form
 from web.access_matrix import MATRIX, PUBLIC, READ_METHODS, ROLES, allowed, markdown_table, refusal
@@ -36,9 +37,10 @@ def fixture_data(container, world, signed_in):
         task = r.session.execute(select(OpenTask).where(OpenTask.case_id == fresh)).scalars().first()
         definition_id = r.session.get(Case, case_id).definition_id
         record_id = r.session.execute(select(ConsentRecord.id).where(ConsentRecord.case_id == case_id)).scalar_one()
+    partner_id = save_partner(container.uow(), world.carla, {"kind": "jobcenter", "name": "Jobcenter Testkreis"})
     return {"case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id,
             "record_id": record_id, "user_id": world.ben.id,
-            "municipality_id": world.town_a}
+            "municipality_id": world.town_a, "partner_id": partner_id}
 
 
 def _url(rule, data: dict) -> str:
@@ -48,7 +50,8 @@ def _url(rule, data: dict) -> str:
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
               "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
               "endpoint_id": 1, "delivery_id": 1, "user_id": data["user_id"],
-              "municipality_id": data["municipality_id"]}
+              "municipality_id": data["municipality_id"], "partner_id": data["partner_id"], "referral_id": 1,
+              "appointment_id": "00000000-0000-0000-0000-000000000000"}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
