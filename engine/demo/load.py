@@ -21,6 +21,7 @@ from engine.time import sweep_timers
 from engine.workflow import WorkflowRuntime
 
 from .district import already_loaded, create_staff
+from .network import create_network
 from .player import Player
 from .recognition import start_recognitions
 from .stories import CLOSED_REASONS, new_story, story_kinds
@@ -70,6 +71,7 @@ def load_demo(container, cases: int = 40, seed: int = 7) -> DemoSummary:
     clock.set(max(clock.now(), container.clock.now()))
     sweep_timers(demo, "demo")
     start_recognitions(demo, actors)
+    create_network(demo, actors)  # partners, referrals and appointments (issue 18)
     return dataclasses.replace(summarise(container), seconds=round(time.perf_counter() - started, 2))
 
 
