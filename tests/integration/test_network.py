@@ -83,6 +83,7 @@ def test_referral_is_recorded_with_goal_and_event_and_its_outcome_updated(contai
 def test_invalid_referrals_are_refused_field_by_field(container, world, bad, field):
     ids = partners(container, world)
     case_id = consented_case(container, world)
+    bad = dict(bad)  # the parameter is shared by both backends
     partner = ids["foreign"] if bad.pop("partner_id", None) else ids["jobcenter"]
     with pytest.raises(InvalidInput) as refused:
         _referral(container, world, case_id, partner, **bad)
