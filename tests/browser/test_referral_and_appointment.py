@@ -69,3 +69,29 @@ def test_caseworker_records_referral_and_appointment_then_sees_it_in_her_week(pa
     shot("case-page-phone")
     # The deliberately incomplete appointment answers 422, which Chromium logs; nothing else may appear.
     assert [e for e in js_errors if "status of 422" not in e] == []
+
+
+@pytest.mark.browser
+def test_team_lead_adds_a_partner_to_the_directory(page, js_errors, shot, container, world):
+    partners(container, world)
+    _sign_in(page, "carla")
+    page.get_by_role("link", name="Partner", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Netzwerkpartner")
+    page.get_by_role("link", name="Partner anlegen").click()
+    page.select_option("#partner-kind", label="Migrationsberatung (MBE)")
+    page.fill("#partner-name", "Migrationsberatung Astadt")
+    page.fill("#partner-contact_person", "Frau Rossi")
+    page.fill("#partner-phone", "07361 555-330")
+    page.fill("#partner-email", "rossi@mbe.example")
+    page.select_option("#partner-municipality_id", label="Astadt")
+    shot("partner-form")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("table.list")).to_contain_text("Migrationsberatung Astadt")
+    expect(page.locator("table.list")).to_contain_text("Jobcenter Testkreis")     # the district's shared entry
+    expect(page.locator("table.list")).not_to_contain_text("MBE Bdorf")           # another organisation's
+    shot("partner-directory-desktop")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot("partner-directory-phone")
+    assert js_errors == []
