@@ -13,6 +13,8 @@ from flask_login import current_user
 
 from engine.base import ROLE_LABELS, read_only_refusal, read_only_until, readable_case
 from engine.errors import Forbidden
+from engine.network import EDIT_REFUSAL as PARTNER_REFUSAL
+from engine.network import PARTNER_EDITORS
 
 from .deps import actor, reader
 from .extensions import login_manager
@@ -44,8 +46,7 @@ DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Adminis
                      "vorbehalten.")
 SUBJECT_ACCESS_REFUSAL = "Die Auskunft nach Art. 15 DSGVO erstellen Teamleitung und Datenschutz."
 ACCESS_LOG_REFUSAL = "Das Zugriffsprotokoll ist dem Datenschutz vorbehalten."
-PARTNER_EDITORS = frozenset({"supervisor", "admin"})
-PARTNER_REFUSAL = "Das Partnerverzeichnis pflegen die Teamleitung und die Administration."
+PARTNER_KEEPERS = frozenset(PARTNER_EDITORS)
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,8 @@ MATRIX: dict[str, Rule] = {
     # Netzwerk und Termine (issue 18): everyone reads the partner directory, team leads and the administration keep
     # it; referrals and appointments are case work. The iCal feed is public: its secret token is the key.
     "partners.index": Rule(get=ALL),
-    "partners.new": Rule(get=PARTNER_EDITORS, post=PARTNER_EDITORS, message=PARTNER_REFUSAL),
-    "partners.edit": Rule(get=PARTNER_EDITORS, post=PARTNER_EDITORS, message=PARTNER_REFUSAL),
+    "partners.new": Rule(get=PARTNER_KEEPERS, post=PARTNER_KEEPERS, message=PARTNER_REFUSAL),
+    "partners.edit": Rule(get=PARTNER_KEEPERS, post=PARTNER_KEEPERS, message=PARTNER_REFUSAL),
     "partners.add_referral": Rule(post=EDITORS, case=True),
     "partners.referral_outcome": Rule(post=EDITORS, case=True),
     "appointments.add": Rule(post=EDITORS, case=True),
