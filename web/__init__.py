@@ -97,6 +97,10 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     documents.register(app)
     app.register_blueprint(handover_bp)  # Fallübergabe (issue 7)
     app.register_blueprint(agreement_language_bp)  # Zielvereinbarung in der Sprache der Klientin (issue 18)
+    from . import appointments, network
+
+    app.register_blueprint(network.bp)  # Netzwerkpartner und Vermittlungen (issue 18)
+    app.register_blueprint(appointments.bp)  # Termine, Meine Woche, Kalender-Abonnement (issue 18)
     metrics.register(app)
     sso.register(app)
     app.jinja_env.globals["sso_enabled"] = sso.enabled

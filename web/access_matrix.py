@@ -13,6 +13,8 @@ from flask_login import current_user
 
 from engine.base import ROLE_LABELS, read_only_refusal, read_only_until, readable_case
 from engine.errors import Forbidden
+from engine.network import EDIT_REFUSAL as PARTNER_REFUSAL
+from engine.network import PARTNER_EDITORS
 
 from .deps import actor, reader
 from .extensions import login_manager
@@ -38,12 +40,13 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 # session exists; /metrics checks its own token or address list; the API's document and reference are public.
 PUBLIC = frozenset({"static", "favicon", "auth.login", "accessibility.statement", "health.alive", "health.ready",
                     "second_factor.verify", "sso.start", "sso.callback", "metrics.scrape", "api-docs.openapi_json",
-                    "api_reference.index"})
+                    "api_reference.index", "appointments.feed"})
 AUTHOR_REFUSAL = "Prozesse und Formulare dürfen nur Teamleitungen und die Administration ändern."
 DASHBOARD_REFUSAL = ("Das Compliance-Dashboard ist der Fachaufsicht, der Administration und den Teamleitungen "
                      "vorbehalten.")
 SUBJECT_ACCESS_REFUSAL = "Die Auskunft nach Art. 15 DSGVO erstellen Teamleitung und Datenschutz."
 ACCESS_LOG_REFUSAL = "Das Zugriffsprotokoll ist dem Datenschutz vorbehalten."
+PARTNER_KEEPERS = frozenset(PARTNER_EDITORS)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,19 @@ MATRIX: dict[str, Rule] = {
     "api_inbox.index": Rule(get=ALL),
     "api_inbox.read": Rule(post=ALL),
     "api_inbox.read_all": Rule(post=ALL),
+    # Netzwerk und Termine (issue 18): everyone reads the partner directory, team leads and the administration keep
+    # it; referrals and appointments are case work. The iCal feed is public: its secret token is the key.
+    "partners.index": Rule(get=ALL),
+    "partners.new": Rule(get=PARTNER_KEEPERS, post=PARTNER_KEEPERS, message=PARTNER_REFUSAL),
+    "partners.edit": Rule(get=PARTNER_KEEPERS, post=PARTNER_KEEPERS, message=PARTNER_REFUSAL),
+    "partners.add_referral": Rule(post=EDITORS, case=True),
+    "partners.referral_outcome": Rule(post=EDITORS, case=True),
+    "appointments.add": Rule(post=EDITORS, case=True),
+    "appointments.reschedule": Rule(post=EDITORS, case=True),
+    "appointments.cancel": Rule(post=EDITORS, case=True),
+    "appointments.week": Rule(get=EDITORS),
+    "appointments.issue_calendar": Rule(post=EDITORS),
+    "appointments.revoke_calendar": Rule(post=EDITORS),
 }
 
 

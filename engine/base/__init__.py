@@ -36,7 +36,15 @@ from .scope import (
     scope_open_tasks,
     visible_case,
 )
-from .vocabulary import CLOSURE_REASONS, DOCUMENT_CATEGORIES, GOAL_STATUS_LABELS, LIFE_AREAS, RESIDENCE_STATUS_LABELS
+from .vocabulary import (
+    CLOSURE_REASONS,
+    DOCUMENT_CATEGORIES,
+    GOAL_STATUS_LABELS,
+    LIFE_AREAS,
+    PARTNER_KINDS,
+    REFERRAL_OUTCOMES,
+    RESIDENCE_STATUS_LABELS,
+)
 from .webhook_outbox import WEBHOOK_TYPES
 
 __all__ = [
@@ -45,9 +53,9 @@ __all__ = [
     "DELEGATION_MODELS", "DISTRICT_WIDE", "DOCUMENT_CATEGORIES", "DocumentStore", "ensure_processing_allowed",
     "ensure_visible", "EVENT_LABELS", "event_log_head", "forget_all", "FormCatalog", "FORMS_GENERATION", "GENESIS",
     "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY", "journey_definition", "journey_key", "latest_definition",
-    "latest_form_rows", "LIFE_AREAS",
-    "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for", "payload_digest",
-    "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event", "remember",
-    "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases",
-    "scope_open_tasks", "StoredFileMissing", "visible_case", "WEBHOOK_TYPES"
+    "latest_form_rows", "LIFE_AREAS", "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for",
+    "PARTNER_KINDS", "payload_digest", "read_head", "read_only_refusal", "read_only_until", "readable_case",
+    "record_event", "REFERRAL_OUTCOMES", "remember", "require_editor", "RESIDENCE_STATUS_LABELS",
+    "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases", "scope_open_tasks", "StoredFileMissing", "visible_case",
+    "WEBHOOK_TYPES"
 ]

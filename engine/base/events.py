@@ -71,6 +71,15 @@ EVENT_LABELS = {
     "webhook_registered": "Webhook eingerichtet",
     "webhook_deactivated": "Webhook abgeschaltet",
     "webhook_resent": "Webhook-Zustellung erneut angestoßen",
+    "partner_created": "Netzwerkpartner angelegt",
+    "partner_saved": "Netzwerkpartner geändert",
+    "referral_recorded": "Vermittlung an Partner dokumentiert",
+    "referral_updated": "Ergebnis der Vermittlung eingetragen",
+    "appointment_set": "Termin vereinbart",
+    "appointment_rescheduled": "Termin verschoben",
+    "appointment_cancelled": "Termin abgesagt",
+    "calendar_feed_issued": "Kalender-Abonnement eingerichtet",
+    "calendar_feed_revoked": "Kalender-Abonnement widerrufen",
 }
 
 

@@ -36,3 +36,23 @@ DOCUMENT_CATEGORIES = {
     "proof": "Nachweis",
     "other": "Sonstiges",
 }
+# Network partners (issue 18): what kind of partner, and what a referral to one came to.
+PARTNER_KINDS = {
+    "jobcenter": "Jobcenter",
+    "auslaenderbehoerde": "Ausländerbehörde",
+    "sprachkurs": "Sprachkursträger",
+    "mbe": "Migrationsberatung (MBE)",
+    "jmd": "Jugendmigrationsdienst",
+    "anerkennung": "Anerkennungsberatung",
+    "ehrenamt": "Ehrenamt",
+    "wohnraum": "Wohnraum",
+    "gesundheit": "Gesundheit",
+    "sonstiges": "Sonstiges",
+}
+REFERRAL_OUTCOMES = {
+    "offen": "offen",
+    "wahrgenommen": "wahrgenommen",
+    "nicht_wahrgenommen": "nicht wahrgenommen",
+    "abgelehnt": "abgelehnt",
+    "erfolgreich": "erfolgreich",
+}

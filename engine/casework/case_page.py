@@ -26,6 +26,7 @@ from engine.db import (
 )
 from engine.errors import NotFound
 from engine.forms import FormError, ShownField, shown_fields
+from engine.network import CaseNetwork, case_network
 
 from .case_processes import STATUS_LABELS, ProcessView, processes_of
 from .form_options import form_for
@@ -107,6 +108,8 @@ class CaseView:
         for doc in self.documents:
             titles += [t for t in self.document_rules.get(doc.category, []) if t not in titles]
         return titles
+    # Referrals to partners and appointments (issue 18).
+    network: CaseNetwork | None = None
 
     @property
     def done_elements(self) -> list[str]:
@@ -193,6 +196,8 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     ids = {case.responsible_user_id} | {e.actor_id for e in view.timeline} | {t.assignee_id for t in view.open_tasks}
     ids |= {c.recorded_by for c in view.contacts} | {n.author_id for n in view.notes}
     ids |= {t.completed_by for t in view.completed_tasks} | {d.uploaded_by for d in view.documents}
+    view.network = case_network(s, case, uow.clock.today())
+    ids |= view.network.user_ids
     ids.discard(None)
     if ids:
         view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}

@@ -12,6 +12,7 @@ from .events import Event, EventChainHead
 from .funding import FundedPosition
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
+from .network import Appointment, CalendarFeed, Partner, Referral
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
@@ -44,5 +45,5 @@ __all__ = [
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
-    "CaseDocument", "FundedPosition",
+    "Appointment", "CalendarFeed", "CaseDocument", "FundedPosition", "Partner", "Referral",
 ]

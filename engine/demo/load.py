@@ -22,6 +22,7 @@ from engine.workflow import WorkflowRuntime
 
 from .district import already_loaded, create_staff
 from .funding import grant_demo_positions
+from .network import create_network
 from .player import Player
 from .recognition import start_recognitions
 from .stories import CLOSED_REASONS, new_story, story_kinds
@@ -72,6 +73,7 @@ def load_demo(container, cases: int = 40, seed: int = 7) -> DemoSummary:
     sweep_timers(demo, "demo")
     start_recognitions(demo, actors)
     grant_demo_positions(demo, actors)
+    create_network(demo, actors)  # partners, referrals and appointments (issue 18)
     return dataclasses.replace(summarise(container), seconds=round(time.perf_counter() - started, 2))
 
 

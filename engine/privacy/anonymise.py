@@ -8,12 +8,13 @@ authorised redaction, so the hash chain still verifies).
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import bindparam, delete, func, literal, select, update
 from sqlalchemy import case as sql_case
 
 from engine.audit import REDACTION, redact_event_payload
 from engine.base import record_event
 from engine.db import (
+    Appointment,
     AssessmentArea,
     Case,
     CaseDocument,
@@ -27,6 +28,7 @@ from engine.db import (
     Goal,
     HouseholdMember,
     Note,
+    Referral,
     Reminder,
     TargetAgreementDocument,
     WorkflowState,
@@ -118,6 +120,11 @@ def anonymise_clients(uow, client_ids: list[str], retention: str, store=None) ->
     _set(s, Note, Note.case_id.in_(case_ids), text=ANONYMISED)
     _set(s, ConsentRecord, ConsentRecord.case_id.in_(case_ids), note=None, withdrawal_note=None)
     _set(s, Reminder, Reminder.case_id.in_(case_ids), title=ANONYMISED)
+    # Referrals stay for the figures (partner kind, outcome, dates); their free texts go. Appointments count for
+    # nothing and may name a home visit: they go entirely.
+    _set(s, Referral, Referral.case_id.in_(case_ids), reason=ANONYMISED, outcome_note=None)
+    s.execute(delete(Appointment).where(Appointment.case_id.in_(case_ids)).execution_options(
+        synchronize_session=False))
     _set(s, TargetAgreementDocument, TargetAgreementDocument.case_id.in_(case_ids), pdf=b"")
     _delete_document_files(uow, case_ids, store)
     keys = personal_keys(s)

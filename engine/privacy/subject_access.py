@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from engine.base import DOCUMENT_CATEGORIES, EVENT_LABELS, Actor, record_event, scope_cases, visible_case
 from engine.db import (
+    Appointment,
     AssessmentArea,
     Case,
     CaseDocument,
@@ -23,6 +24,8 @@ from engine.db import (
     Municipality,
     Note,
     Organisation,
+    Partner,
+    Referral,
     User,
 )
 from engine.errors import Forbidden
@@ -52,7 +55,7 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
         return list(s.execute(select(model).where(model.case_id.in_(ids)).order_by(*order)).scalars())
 
     by_case = {c.id: {"assessment": [], "goals": [], "contacts": [], "notes": [], "consents": [], "steps": [],
-                      "documents": [], "events": []} for c in cases}
+                      "documents": [], "events": [], "referrals": [], "appointments": []} for c in cases}
     for a in rows(AssessmentArea, (AssessmentArea.id,)):
         by_case[a.case_id]["assessment"].append(_row(a, ("life_area", "situation", "resources", "needs",
                                                          "support_needed", "assessed_on")))
@@ -75,6 +78,18 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
                        "uploaded_at")),
             "category_label": DOCUMENT_CATEGORIES.get(d.category, d.category),
             "uploaded_by": users.get(d.uploaded_by)})
+    partners = dict(s.execute(select(Partner.id, Partner.name).where(
+        Partner.id.in_(select(Referral.partner_id).where(Referral.case_id.in_(ids))))).all())
+    for f in rows(Referral, (Referral.referred_on, Referral.id)):
+        by_case[f.case_id]["referrals"].append({**_row(f, ("referred_on", "reason", "follow_up_on", "outcome",
+                                                           "outcome_note")),
+                                                "partner": partners.get(f.partner_id),
+                                                "recorded_by": users.get(f.recorded_by)})
+    for a in rows(Appointment, (Appointment.day, Appointment.start_time)):
+        by_case[a.case_id]["appointments"].append({
+            **_row(a, ("day", "duration_minutes", "home_visit", "place", "interpreter_needed",
+                       "interpreter_language", "note", "status")),
+            "start_time": a.start_time.strftime("%H:%M"), "with": users.get(a.caseworker_id)})
     members = {m.id: m.name for m in client.household}
     for r in rows(ConsentRecord, (ConsentRecord.given_on, ConsentRecord.id)):
         by_case[r.case_id]["consents"].append({

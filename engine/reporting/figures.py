@@ -29,6 +29,7 @@ class UnitFigures:
     goals: Counter = field(default_factory=Counter)        # (life_area, status) -> goals
     outcomes: Counter = field(default_factory=Counter)     # outcome code -> closures reporting it
     closures: Counter = field(default_factory=Counter)     # closure reason -> closures
+    referrals: Counter = field(default_factory=Counter)    # (partner kind, outcome) -> referrals in the period
 
     @property
     def coverage(self) -> float | None:
@@ -51,7 +52,7 @@ class UnitFigures:
     def has_data(self) -> bool:
         """Whether anything at all was counted for this unit."""
         return any((self.cases_served, self.new_cases, self.plans_agreed, self.sessions, self.closures_total,
-                    sum(self.goals.values())))
+                    sum(self.goals.values()), sum(self.referrals.values())))
 
     def goals_by_area(self, area: str) -> dict[str, int]:
         """Goals of one life area by status."""
@@ -67,6 +68,7 @@ class UnitFigures:
         self.goals.update(other.goals)
         self.outcomes.update(other.outcomes)
         self.closures.update(other.closures)
+        self.referrals.update(other.referrals)
 
 
 def summed(units: list[UnitFigures], organisation_id: int | None, organisation: str) -> UnitFigures:

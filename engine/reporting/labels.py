@@ -1,7 +1,7 @@
 """German labels of the report's figures and codes (engine side; the web layer translates its own UI)."""
 from __future__ import annotations
 
-from engine.base import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS
+from engine.base import CLOSURE_REASONS, GOAL_STATUS_LABELS, LIFE_AREAS, PARTNER_KINDS, REFERRAL_OUTCOMES
 
 # The outcomes checklist of the closure form (bpmn/forms/closure.json), in its order.
 OUTCOMES = {"language_certificate": "Sprachzertifikat", "training_started": "Ausbildung begonnen",
@@ -10,6 +10,8 @@ OUTCOMES = {"language_certificate": "Sprachzertifikat", "training_started": "Aus
 GOAL_STATUSES = dict(GOAL_STATUS_LABELS)
 CLOSURES = dict(CLOSURE_REASONS)
 AREAS = dict(LIFE_AREAS)
+PARTNERS = dict(PARTNER_KINDS)
+REFERRALS = dict(REFERRAL_OUTCOMES)
 # Column order and headings of the per-unit figures (municipality / organisation / total).
 FIGURES = {
     "cases_served": "Betreute Fälle (Haushalte)",
@@ -31,4 +33,6 @@ DEFINITIONS = [
     "(nur Kommunen mit Eintrag; bei Quartalsberichten ersatzweise der Jahreswert).",
     "Ziele: alle bis Periodenende vereinbarten Ziele betreuter Fälle, Status zum Stand.",
     "Wirkungen und Abschlussgründe: Abschlüsse mit Abschlussdatum im Zeitraum.",
+    "Vermittlungen: Vermittlungen an Netzwerkpartner mit Vermittlungsdatum im Zeitraum, nach Art des Partners "
+    "und dem zuletzt eingetragenen Ergebnis.",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select, text
 
 from engine.base import DISTRICT_WIDE, Actor, delegation_in_force
-from engine.db import Case, Contact, Event, Goal, HouseholdMember
+from engine.db import Case, Contact, Event, Goal, HouseholdMember, Partner, Referral
 from engine.errors import Forbidden
 
 from .eligible_persons import eligible_persons_at
@@ -60,6 +60,8 @@ def state_report(uow, actor: Actor, raw: Mapping | ReportParams) -> StateReport:
         u.outcomes.update({code: int(k or 0) for code, k in zip(OUTCOMES, outcomes, strict=True) if k})
     for org_id, muni_id, area, status, n in s.execute(scoped(_goals(p, s.get_bind().dialect.name))):
         unit(org_id, muni_id).goals[(area, status)] += n
+    for org_id, muni_id, kind, outcome, n in s.execute(scoped(_referrals(p))):
+        unit(org_id, muni_id).referrals[(kind, outcome)] += n
     eligible = eligible_persons_at(s, p, {m for _o, m in units})
     for (org_id, muni_id), u in units.items():
         if muni_id in eligible and filters.home_organisation.get(muni_id) == org_id:
@@ -126,6 +128,15 @@ def _sessions(p: ReportParams):
     return (select(Case.organisation_id, Case.municipality_id, func.count(), func.sum(Contact.duration_minutes))
             .select_from(Contact).join(Case, Case.id == Contact.case_id)
             .where(Contact.occurred_on.between(p.start, p.end), Contact.recorded_at <= p.as_of))
+
+
+def _referrals(p: ReportParams):
+    """Referrals to partners dated in the period, by partner kind and (current) outcome."""
+    return (select(Case.organisation_id, Case.municipality_id, Partner.kind, Referral.outcome, func.count())
+            .select_from(Referral).join(Case, Case.id == Referral.case_id)
+            .join(Partner, Partner.id == Referral.partner_id)
+            .where(Referral.referred_on.between(p.start, p.end), Referral.recorded_at <= p.as_of)
+            .group_by(Partner.kind, Referral.outcome))
 
 
 def _closures(p: ReportParams):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .figures import StateReport, UnitFigures
-from .labels import AREAS, CLOSURES, FIGURES, GOAL_STATUSES, OUTCOMES
+from .labels import AREAS, CLOSURES, FIGURES, GOAL_STATUSES, OUTCOMES, PARTNERS, REFERRALS
 
 NO_DATA = "Keine Daten: Für diesen Zeitraum und diese Auswahl wurde bis zum Stand nichts erfasst."
 
@@ -37,7 +37,7 @@ def report_tables(report: StateReport, detail: bool = True) -> list[Table]:
     """
     goals = [_goals(report)] if detail else [_goals_by_unit(report), _goals_by_area(report)]
     return [_figures(report), *goals, _counter_table(report, "outcomes", "Wirkungen bei Abschluss", OUTCOMES),
-            _counter_table(report, "closures", "Abschlüsse nach Grund", CLOSURES)]
+            _counter_table(report, "closures", "Abschlüsse nach Grund", CLOSURES), _referrals(report, detail)]
 
 
 def metadata(report: StateReport) -> list[tuple[str, str]]:
@@ -118,3 +118,20 @@ def _counter_table(report: StateReport, attr: str, title: str, labels: dict[str,
     rows = [Row(kind, _names(kind, u), tuple(getattr(u, attr).get(code, 0) for code in labels))
             for kind, u in _grouped(report)]
     return Table(attr, title, ("Organisation", "Kommune"), tuple(labels.values()), rows)
+
+
+def _referrals(report: StateReport, detail: bool) -> Table:
+    """Referrals by partner kind and outcome: per unit (CSV, XLSX) or for the whole selection (screen, PDF)."""
+    rows = []
+    for kind, u in (_grouped(report) if detail else [("unit", report.total)]):
+        present = {pk for pk, _o in u.referrals}
+        for partner_kind in [k for k in PARTNERS if k in present] + sorted(present - set(PARTNERS)):
+            counts = [u.referrals.get((partner_kind, outcome), 0) for outcome in REFERRALS]
+            label = PARTNERS.get(partner_kind, partner_kind)
+            rows.append(Row(kind, (*_names(kind, u), label) if detail else (label,), (*counts, sum(counts))))
+    if not detail:
+        by_outcome = [sum(n for (_k, o), n in report.total.referrals.items() if o == outcome) for outcome in REFERRALS]
+        rows.append(Row("total", ("Gesamt",), (*by_outcome, sum(by_outcome))))
+    heads = ("Organisation", "Kommune", "Art des Partners") if detail else ("Art des Partners",)
+    return Table("referrals", "Vermittlungen an Netzwerkpartner nach Art und Ergebnis", heads,
+                 (*REFERRALS.values(), "Vermittlungen gesamt"), rows)

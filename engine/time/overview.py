@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from engine.base import DISTRICT_WIDE, Actor, load_deadlines
 from engine.casework import municipalities_for
-from engine.db import Case, Client, Municipality, OpenTask, User
+from engine.db import Case, Client, Municipality, OpenTask, Partner, Referral, User
 from engine.errors import Forbidden
 from engine.workflow import add_duration, parse_duration
 
@@ -45,7 +45,7 @@ class Counts:
 class DeadlineRow:
     """One due or overdue item of the detail list."""
 
-    kind: str                   # task | counselling_end
+    kind: str                   # task | counselling_end | referral
     case_id: str
     reference: str
     client_name: str
@@ -112,10 +112,18 @@ def _items(actor: Actor, p: DeadlineParams, task_horizon: date, counselling_hori
                    Case.responsible_user_id, Case.municipality_id)
             .where(Case.status == "open", Case.counselling_end.is_not(None),
                    Case.counselling_end <= counselling_horizon))
+    # Open referrals whose follow-up is due: the responsible caseworker asks the partner or the client.
+    follow_ups = (select(literal_column("'referral'"), Case.id, cast(Partner.name, String(200)), Referral.follow_up_on,
+                         Case.responsible_user_id, Case.municipality_id)
+                  .select_from(Referral).join(Case, Case.id == Referral.case_id)
+                  .join(Partner, Partner.id == Referral.partner_id)
+                  .where(Case.status == "open", Referral.outcome == "offen", Referral.follow_up_on.is_not(None),
+                         Referral.follow_up_on <= task_horizon))
     # Filters go into each branch so that each can use its table's indexes.
     tasks = _filtered(tasks, OpenTask, OpenTask.assignee_id, actor, p)
     ends = _filtered(ends, Case, Case.responsible_user_id, actor, p)
-    return union_all(tasks, ends).subquery("item")
+    follow_ups = _filtered(follow_ups, Case, Case.responsible_user_id, actor, p)
+    return union_all(tasks, ends, follow_ups).subquery("item")
 
 
 def _filtered(stmt, model, person, actor: Actor, p: DeadlineParams):

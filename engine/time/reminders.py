@@ -17,12 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from engine.base import load_deadlines, record_event
-from engine.db import Case, Client, OpenTask, Reminder, User
+from engine.db import Appointment, Case, Client, OpenTask, Partner, Referral, Reminder, User
 from engine.workflow import add_duration, parse_duration
 
 # The reminder kind of a task, from the step its BPMN task declares; other tasks with a due date are plain "task".
 REMINDER_STEPS = ("assessment", "target_agreement", "review")
 COUNSELLING_END = "counselling_end"
+REFERRAL, APPOINTMENT = "referral", "appointment"
 _TITLE_MAX = 300
 
 # Reminders only for open cases that may be processed (a withdrawn consent stops them).
@@ -73,6 +74,9 @@ def _candidates(today: date, deadlines: dict[str, str]):
         _escalations(OpenTask.due_on <= last_escalation),
         _counselling_end(Case.counselling_end <= last_counselling),
         _upcoming_reviews(Case.next_review_due.between(today, last_upcoming)),
+        # A follow-up missed while no pass ran is still reminded of (no lower bound).
+        _referral_follow_ups(Referral.follow_up_on <= last_upcoming),
+        _appointments(Appointment.day.between(today, today + timedelta(days=1))),
     )
 
 
@@ -145,6 +149,38 @@ def _upcoming_reviews(due_condition):
                    ~_exists(Case.id, "review", "upcoming", responsible.id, Reminder.due_on == Case.next_review_due)))
 
 
+def _referral_follow_ups(due_condition):
+    """Open referrals whose follow-up is due within the lead time, to the case's responsible caseworker."""
+    responsible = aliased(User)
+    return (select(Case.id.label("case_id"), null().cast(String(36)).label("task_id"), _text(REFERRAL).label("kind"),
+                   Referral.follow_up_on.label("due_on"), Partner.name.label("subject"),
+                   Client.last_name, Client.first_name, responsible.display_name.label("holder"),
+                   _text("upcoming").label("stage"), responsible.id.label("recipient_id"))
+            .select_from(Referral).join(Case, Case.id == Referral.case_id)
+            .join(Partner, Partner.id == Referral.partner_id)
+            .join(Client, Client.id == Case.client_id)
+            .join(responsible, and_(responsible.id == Case.responsible_user_id, responsible.active.is_(True)))
+            .where(*_ACTIVE, Referral.outcome == "offen", Referral.follow_up_on.is_not(None), due_condition,
+                   ~_exists(Case.id, REFERRAL, "upcoming", responsible.id, Reminder.due_on == Referral.follow_up_on)))
+
+
+def _appointments(day_condition):
+    """The day before a planned appointment (or on the day, if the pass missed it), to whoever holds it."""
+    holder = aliased(User)
+    return (select(Case.id.label("case_id"), null().cast(String(36)).label("task_id"),
+                   _text(APPOINTMENT).label("kind"), Appointment.day.label("due_on"),
+                   _text("Beratungstermin").label("subject"), Client.last_name, Client.first_name,
+                   holder.display_name.label("holder"), _text("upcoming").label("stage"),
+                   holder.id.label("recipient_id"))
+            .select_from(Appointment).join(Case, Case.id == Appointment.case_id)
+            .join(Client, Client.id == Case.client_id)
+            # The holder must still work for the case's organisation (a handed-over case's appointments go quiet).
+            .join(holder, and_(holder.id == Appointment.caseworker_id, holder.active.is_(True),
+                               holder.organisation_id == Case.organisation_id))
+            .where(*_ACTIVE, Appointment.status == "planned", day_condition,
+                   ~_exists(Case.id, APPOINTMENT, "upcoming", holder.id, Reminder.due_on == Appointment.day)))
+
+
 def _text(value: str):
     # Typed, so PostgreSQL can match the UNION's columns without guessing a parameter's type.
     return cast(literal(value), String(40))
@@ -166,6 +202,10 @@ def _title(row, today: date) -> str:
     """The German line shown in the inbox."""
     client = f"{row.last_name}, {row.first_name}"
     due = f"{row.due_on:%d.%m.%Y}"
+    if row.kind == REFERRAL:
+        return f"Rückmeldung zur Vermittlung an {row.subject} fällig am {due} – {client}"
+    if row.kind == APPOINTMENT:
+        return f"Beratungstermin am {due} – {client}"
     if row.kind == COUNSELLING_END:
         verb = "endet" if row.due_on >= today else "endete"
         return f"Beratungszeitraum {verb} am {due} – {client}"

@@ -41,7 +41,7 @@ def test_csv_parses_with_one_figure_per_line_stamped_with_as_of_and_rule_version
 
 def test_xlsx_reads_back_with_a_sheet_per_table(report):
     book = load_workbook(io.BytesIO(export_report(report, "xlsx").content))
-    assert book.sheetnames == ["Kennzahlen", "Ziele", "Wirkungen", "Abschlussgründe"]
+    assert book.sheetnames == ["Kennzahlen", "Ziele", "Wirkungen", "Abschlussgründe", "Vermittlungen"]
     sheet = book["Kennzahlen"]
     cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     meta = {row[0]: row[1] for row in cells[1:6]}

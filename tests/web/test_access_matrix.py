@@ -11,6 +11,7 @@ from document_files import PDF
 from engine.base import ROLE_LABELS
 from engine.db import Case, ConsentRecord, Event, Goal, OpenTask, TargetAgreementDocument
 from engine.documents import Upload, upload_document
+from engine.network import save_partner
 from report_data import served_household
 from support import add_user, count_rows, intake_form
 from web.access_matrix import MATRIX, PUBLIC, READ_METHODS, ROLES, allowed, markdown_table, refusal
@@ -41,10 +42,12 @@ def fixture_data(container, world, signed_in):
         goal_id = r.session.execute(select(Goal.id).where(Goal.case_id == case_id)).scalars().first()
     document_id = upload_document(container.uow(), container.documents, case_id, {"category": "proof"},
                                   Upload("nachweis.pdf", PDF), world.anna)
+    partner_id = save_partner(container.uow(), world.carla, {"kind": "jobcenter", "name": "Jobcenter Testkreis"})
     return {"goal_id": goal_id,
             "case_id": case_id, "task_id": task.id, "task_case": fresh, "definition_id": definition_id,
             "record_id": record_id, "user_id": world.ben.id,
-            "municipality_id": world.town_a, "document_id": document_id}
+            "municipality_id": world.town_a, "document_id": document_id,
+            "partner_id": partner_id}
 
 
 def _url(rule, data: dict) -> str:
@@ -55,7 +58,9 @@ def _url(rule, data: dict) -> str:
               "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
               "endpoint_id": 1, "delivery_id": 1, "user_id": data["user_id"],
               "municipality_id": data["municipality_id"], "document_id": data["document_id"],
-              "goal_id": data["goal_id"]}
+              "goal_id": data["goal_id"],
+              "partner_id": data["partner_id"], "referral_id": 1,
+              "appointment_id": "00000000-0000-0000-0000-000000000000"}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]

@@ -115,7 +115,8 @@ def test_every_case_write_refuses_after_withdrawal(app, container, world, signed
         task = r.session.execute(select(OpenTask).where(OpenTask.case_id == assessment_case)).scalar_one()
     record = _record(container, assessment_case)
     assert _withdraw(signed_in, container, assessment_case).status_code == 302
-    values = {"case_id": assessment_case, "task_id": task.id, "record_id": record.id, "document_id": 1}
+    values = {"case_id": assessment_case, "task_id": task.id, "record_id": record.id, "document_id": 1,
+              "referral_id": 1, "appointment_id": "00000000-0000-0000-0000-000000000000"}
     checked = []
     for endpoint, rule in _case_write_requests(app):
         if endpoint in ALLOWED_WHEN_RESTRICTED - {"tasks.form"}:
@@ -133,7 +134,8 @@ def test_every_case_write_refuses_after_withdrawal(app, container, world, signed
             assert r.session.execute(select(func.count()).select_from(Event)).scalar_one() == events, endpoint
         checked.append(endpoint)
     assert {"cases.add_contact", "cases.add_case_note", "tasks.form", "worklist.claim",
-            "reports.print_agreement", "documents.upload", "documents.remove"} <= set(checked)
+            "reports.print_agreement", "documents.upload", "documents.remove",
+            "partners.add_referral", "appointments.add"} <= set(checked)
 
 
 def test_timers_and_reminders_rest_while_restricted_and_resume_with_new_consent(container, world, signed_in):

@@ -11,7 +11,8 @@ from ..figures import StateReport
 from ..tables import NO_DATA, Table, metadata, report_tables
 
 SUM_FILL = PatternFill("solid", fgColor="EEF2F7")
-SHEET_NAMES = {"figures": "Kennzahlen", "goals": "Ziele", "outcomes": "Wirkungen", "closures": "Abschlussgründe"}
+SHEET_NAMES = {"figures": "Kennzahlen", "goals": "Ziele", "outcomes": "Wirkungen", "closures": "Abschlussgründe",
+               "referrals": "Vermittlungen"}
 
 
 def report_xlsx(report: StateReport) -> bytes:
