@@ -116,7 +116,7 @@ def test_every_case_write_refuses_after_withdrawal(app, container, world, signed
     record = _record(container, assessment_case)
     assert _withdraw(signed_in, container, assessment_case).status_code == 302
     values = {"case_id": assessment_case, "task_id": task.id, "record_id": record.id, "document_id": 1,
-              "referral_id": 1, "appointment_id": "00000000-0000-0000-0000-000000000000"}
+              "goal_id": 1, "referral_id": 1, "appointment_id": "00000000-0000-0000-0000-000000000000"}
     checked = []
     for endpoint, rule in _case_write_requests(app):
         if endpoint in ALLOWED_WHEN_RESTRICTED - {"tasks.form"}:
@@ -135,7 +135,8 @@ def test_every_case_write_refuses_after_withdrawal(app, container, world, signed
         checked.append(endpoint)
     assert {"cases.add_contact", "cases.add_case_note", "tasks.form", "worklist.claim",
             "reports.print_agreement", "documents.upload", "documents.remove",
-            "partners.add_referral", "appointments.add"} <= set(checked)
+            "partners.add_referral", "appointments.add",
+            "agreement_language.goal_translation"} <= set(checked)
 
 
 def test_timers_and_reminders_rest_while_restricted_and_resume_with_new_consent(container, world, signed_in):
