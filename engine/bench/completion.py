@@ -17,7 +17,10 @@ from engine.db import CompletedTask, Municipality, Organisation, User, WorkflowT
 from engine.setup import prepare_database
 from engine.workflow import WorkflowRuntime
 
-DEADLINES = {"assessment": "P4W", "target_agreement": "P8W", "review_interval": "P3M"}
+DEADLINES = {"assessment": "P4W", "target_agreement": "P8W", "counselling_max": "P3Y"}
+# What the journey's eligibility table reads from the intake.
+BARE_INTAKE = {"residence_status": "recognised_refugee", "au_since": "2025-01-01", "counselling_start": None}
+SHIPPED_DECISIONS = tuple((p.read_text(encoding="utf-8"), 1) for p in sorted(SHIPPED_BPMN_DIR.glob("*.dmn")))
 INTAKE = {"first_name": "Bench", "last_name": "Mark", "birth_date": "1990-01-01", "accommodation_address": "Weg 1",
           "residence_status": "recognised_refugee", "residence_status_evidence": "eAT", "au_since": "2025-01-01",
           "counselling_start": "2025-06-01"}
@@ -33,8 +36,9 @@ REVIEW = {"review_date": "2026-05-01", "review_summary": "weiter", "next_step": 
 def bare_roundtrip(journeys: int) -> tuple[float, float]:
     """Plain SpiffWorkflow: deserialize, complete, serialize per task; returns (journeys/s, completions/s)."""
     runtime = WorkflowRuntime(cache_size=0)
-    model = runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"))
-    steps = [{"eligible": True}, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01", "goals": []},
+    model = runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),
+                          decisions=SHIPPED_DECISIONS)
+    steps = [BARE_INTAKE, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01", "goals": []},
              {"review_date": "2026-05-01", "next_step": "continue", "goals": []},
              {"review_date": "2026-08-01", "next_step": "close", "goals": []}, {"closure_reason": "other"}]
     completions = 0
@@ -54,10 +58,11 @@ def bare_roundtrip(journeys: int) -> tuple[float, float]:
 def bare_history_cost(history: int, samples: int) -> float:
     """Median seconds of one bare roundtrip completion in a workflow with `history` completed tasks."""
     runtime = WorkflowRuntime(cache_size=0)
-    model = runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"))
+    model = runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),
+                          decisions=SHIPPED_DECISIONS)
     workflow = runtime.start(model, {"deadlines": DEADLINES, "intake_date": "2026-01-15"})
     review = {"review_date": "2026-05-01", "next_step": "continue", "goals": [{"status": "open"}]}
-    for data in ({"eligible": True}, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01"}):
+    for data in (BARE_INTAKE, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01"}):
         runtime.complete(workflow, runtime.ready_user_tasks(model, workflow)[0].id, data)
     for done in range(history - 4):
         ready = runtime.ready_user_tasks(model, workflow)

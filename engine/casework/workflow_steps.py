@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from engine.base import model_by_id
 from engine.clock import BERLIN
 from engine.db import Case, CaseProcess
+from engine.decisions import record_decisions
 from engine.errors import Conflict, NotFound, WorkflowFailure
 from engine.workflow import ScriptFailure, TaskNotReady, UnsupportedState, load_workflow, save_workflow
 
@@ -81,6 +82,7 @@ def persist(uow, case: Case, model, workflow, process: ProcessRef | None = None,
     except ScriptFailure as exc:
         raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
                               element_id=exc.element_id) from exc
+    record_decisions(uow, case.id, process.id, uow.runtime.take_decisions(workflow))
     next_timer = save_workflow(uow.session, uow.runtime, process.id, case.id, process.definition_id, workflow,
                                uow.clock.now(), is_new=is_new)
     sync_open_tasks(uow, case, process.id, ready, journey=process.journey,

@@ -7,6 +7,7 @@ from .cases import Case, Client, HouseholdMember
 from .chain import GENESIS, canonical_json, chain_hash, payload_digest, utc_iso
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
+from .decisions import DecisionDefinition, DecisionOutcome
 from .events import Event, EventChainHead
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
@@ -41,4 +42,5 @@ __all__ = [
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
+    "DecisionDefinition", "DecisionOutcome",
 ]

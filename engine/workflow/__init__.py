@@ -1,6 +1,17 @@
 """The SpiffWorkflow adapter: the only package of engine/ that imports SpiffWorkflow."""
 from .codec import FORMAT_VERSION, WorkflowCodec
 from .conformance import replay
+from .decisions import (
+    HIT_POLICIES,
+    HIT_POLICY_LABELS,
+    DecisionError,
+    Evaluation,
+    MatchedRule,
+    decision_key,
+    decision_refs,
+    evaluate_decision,
+    parse_decision,
+)
 from .declarations import CLOSURE_REASONS, PHASES, STEP_LABELS, STEPS
 from .diff import diff_definitions
 from .durations import add_duration, parse_duration
@@ -46,7 +57,9 @@ from .store import (
 from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
-    "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
+    "add_duration", "blockers", "DecisionError", "decision_key", "decision_refs", "evaluate_decision",
+    "Evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule", "parse_decision",
+    "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
     "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
     "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",

@@ -1,0 +1,21 @@
+"""Decision tables (DMN) as data a team lead edits: immutable versions, the pins of process versions, the
+evaluations of a case (audit events plus an indexed outcome table) and their German explanations."""
+from .explain import case_decisions, explain
+from .outcomes import cases_with_outcome, outcome_choices
+from .recording import record_decisions
+from .store import (
+    decision_versions,
+    deploy_decision,
+    latest_decision,
+    list_decisions,
+    pinned_decisions,
+    processes_using,
+    shipped_decisions,
+    test_decision,
+)
+
+__all__ = [
+    "case_decisions", "cases_with_outcome", "decision_versions", "deploy_decision", "explain",
+    "latest_decision", "list_decisions", "outcome_choices", "pinned_decisions", "processes_using",
+    "record_decisions", "shipped_decisions", "test_decision",
+]
