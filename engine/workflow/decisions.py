@@ -94,10 +94,10 @@ class RecordingDecisionEngine(DMNEngine):
         if self.decision_table.hit_policy in ("COLLECT", "RULE ORDER"):
             outputs: dict[str, list] = {_output_key(o): [] for o in self.decision_table.outputs}
             for rule in matched:
-                for key, value in rule.output_as_dict(task).items():
+                for key, value in self._outputs(rule, task).items():
                     outputs.setdefault(key, []).append(value)
         else:
-            outputs = dict(matched[0].output_as_dict(task))
+            outputs = self._outputs(matched[0], task)
         evaluation = Evaluation(
             self.key, self.name, self.version, self.decision_table.hit_policy, inputs,
             [MatchedRule(r.row_number, r.id, r.description or "") for r in matched], outputs,
@@ -116,9 +116,13 @@ class RecordingDecisionEngine(DMNEngine):
         try:
             script_engine.validate(text)
             return True
-        except (SyntaxError, ForbiddenExpression):
-            # Our engine reports a syntax error as ForbiddenExpression; retry with an operand in front.
-            script_engine.validate(f"v {text}")
+        except (SyntaxError, ForbiddenExpression) as plain:
+            # Our engine reports a syntax error as ForbiddenExpression; retry with an operand in front, and when
+            # that fails too the cell's own problem (e.g. a forbidden name) is the one to report.
+            try:
+                script_engine.validate(f"v {text}")
+            except (SyntaxError, ForbiddenExpression):
+                raise plain from None
             return False
 
     def evaluate(self, input_expr, match_expr, task):
@@ -149,6 +153,15 @@ class RecordingDecisionEngine(DMNEngine):
                     raise DecisionError(f"Tabelle „{self.name}“, Regel {rule.row_number}, Spalte "
                                         f"„{entry.input.label}“: {_cause(exc)}") from None
         return True
+
+    def _outputs(self, rule, task) -> dict[str, object]:
+        try:
+            return dict(rule.output_as_dict(task))
+        except Exception as exc:  # noqa: BLE001 - an output cell is user input too
+            cause = _unwrap(exc)
+            if isinstance(cause, LimitExceeded):
+                raise cause from None
+            raise DecisionError(f"Tabelle „{self.name}“, Regel {rule.row_number}, Ausgabe: {_cause(exc)}") from None
 
     def _inputs(self, task) -> dict[str, object]:
         values = {}
@@ -279,7 +292,8 @@ def _unwrap(exc: BaseException) -> BaseException:
     """The failure behind SpiffWorkflow's wrappers (an exceeded limit, a refused or failing expression)."""
     seen = 0
     while seen < 10:
-        inner = getattr(exc, "exception", None) or exc.__cause__
+        inner = getattr(exc, "exception", None) or exc.__cause__ \
+            or (None if exc.__suppress_context__ else exc.__context__)
         if inner is None or inner is exc:
             return exc
         exc, seen = inner, seen + 1

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from engine.forms import FormRegistry
-from engine.workflow import MAX_BYTES, Problem, check_files, lint_definition
+from engine.workflow import MAX_BYTES, DeployContext, Problem, check_files, lint_definition
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "bpmn" / "client_journey.bpmn"
@@ -82,7 +82,15 @@ def has(problems: list[Problem], severity: str, element_id: str, text: str) -> b
 
 
 def test_shipped_client_journey_has_no_errors_and_no_warnings():
-    assert lint_definition(SHIPPED.read_bytes(), REGISTRY) == []
+    # The journey's business-rule tasks use the shipped decision tables (the deploy gate passes the deployed ones).
+    tables = tuple((p.read_text(encoding="utf-8"), 1) for p in sorted(SHIPPED.parent.glob("*.dmn")))
+    assert lint_definition(SHIPPED.read_bytes(), REGISTRY, DeployContext(decisions=tables)) == []
+
+
+def test_shipped_journey_without_its_decision_tables_gets_a_warning_not_a_crash():
+    problems = lint_definition(SHIPPED.read_bytes(), REGISTRY)
+    assert [(p.severity, p.element_id) for p in problems] == [("warning", "Decision_Eligibility")]
+    assert "eligibility, review_interval" in problems[0].message
 
 
 @pytest.mark.parametrize("document", [
