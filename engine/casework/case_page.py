@@ -22,6 +22,7 @@ from engine.db import (
     User,
     WorkflowState,
 )
+from engine.decisions import case_decisions
 from engine.errors import NotFound
 from engine.forms import FormError, ShownField, shown_fields
 
@@ -94,6 +95,8 @@ class CaseView:
     processes: list[ProcessPanel] = field(default_factory=list)
     # Forms of steps without a declared meaning (a team lead's new steps): one section per form.
     form_sections: list[FormSection] = field(default_factory=list)
+    # The latest evaluation of each decision table, explained ("Förderfähigkeit: Regel 3 der Tabelle … v2: …").
+    decisions: list = field(default_factory=list)
 
     @property
     def done_elements(self) -> list[str]:
@@ -172,6 +175,7 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
                WorkflowState.timer_error_at).where(WorkflowState.case_id == case.id))}
     view.processes = [_panel(process, states.get(process.id), view) for process in processes_of(s, case.id)]
     view.form_sections = form_sections(uow, view.completed_tasks)
+    view.decisions = case_decisions(s, case.id)
     state = states.get(case.id)
     view.visited = list(state.visited or []) if state else []
     if state is not None and state.timer_error:

@@ -4,6 +4,7 @@ from .explain import case_decisions, explain
 from .outcomes import cases_with_outcome, outcome_choices
 from .recording import record_decisions
 from .store import (
+    check_decision_file,
     decision_versions,
     deploy_decision,
     latest_decision,
@@ -15,7 +16,7 @@ from .store import (
 )
 
 __all__ = [
-    "case_decisions", "cases_with_outcome", "decision_versions", "deploy_decision", "explain",
+    "case_decisions", "check_decision_file", "cases_with_outcome", "decision_versions", "deploy_decision", "explain",
     "latest_decision", "list_decisions", "outcome_choices", "pinned_decisions", "processes_using",
     "record_decisions", "shipped_decisions", "test_decision",
 ]

@@ -17,7 +17,7 @@ from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from .lint import DeployContext, Problem, check_files, forbidden_code, lint_definition, removed_field_uses
+from .lint import DeployContext, Problem, check_decision, check_files, decision_data_names, forbidden_code, lint_definition, removed_field_uses
 from .migration import (
     MigrationRefused,
     ResetRefused,
@@ -59,7 +59,7 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 __all__ = [
     "add_duration", "blockers", "DecisionError", "decision_key", "decision_refs", "evaluate_decision",
     "Evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule", "parse_decision",
-    "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
+    "BPMN_NS", "called_processes", "check_decision", "decision_data_names", "CAMUNDA_NS", "check_files", "check_source",
     "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
     "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",

@@ -36,10 +36,11 @@ def _two_months_for_others(xml: str = REVIEW_DMN) -> str:
                        '<outputEntry id="Out_FirstOther_Months"><text>2</text>')
 
 
-def _deploy_table(container, world, xml: str, comment: str = "Zwei Monate") -> int:
+def _deploy_table(container, world, xml: str, comment: str = "Zwei Monate", gate: bool = True) -> int:
     uow = container.uow()
     with uow:
-        row = deploy_decision(uow, xml, world.carla.id, comment)
+        # Without an actor the gate is skipped, as for a table stored before the gate existed.
+        row = deploy_decision(uow, xml, world.carla.id if gate else None, comment)
         uow.commit()
         return row.version
 
@@ -139,7 +140,10 @@ def test_compliance_filters_cases_by_decision_outcome(container, world, drive):
 def test_a_hostile_cell_in_a_deployed_table_stops_the_step_with_a_german_message(container, world, drive):
     hostile = REVIEW_DMN.replace('<inputEntry id="Entry_FirstOther_Phase"><text>"first"</text>',
                                  '<inputEntry id="Entry_FirstOther_Phase"><text>__import__(\'os\')</text>')
-    _deploy_table(container, world, hostile, "feindlich")
+    with pytest.raises(InvalidInput) as refused:
+        _deploy_table(container, world, hostile, "feindlich")
+    assert refused.value.errors["Entry_FirstOther_Phase"].endswith("Nicht erlaubter Name: __import__")
+    _deploy_table(container, world, hostile, "vor dem Prüftor gespeichert", gate=False)
     _deploy_journey(container, world)
     case_id = drive.open(world.anna, intake_form(world.town_a))
     drive.complete(world.anna, case_id, CONSENT, expect="Task_Consent")
@@ -154,3 +158,17 @@ def test_deploying_the_same_table_twice_keeps_one_version_and_wrong_files_are_re
     assert _deploy_table(container, world, REVIEW_DMN) == 1
     with pytest.raises(InvalidInput, match="kein DMN-Dokument"):
         _deploy_table(container, world, JOURNEY)
+
+
+@pytest.mark.parametrize(("old", "new", "cell", "message"), [
+    ('<inputEntry id="Entry_FirstOther_Status"><text>!= "temporary_protection_ukraine"</text>',
+     '<inputEntry id="Entry_FirstOther_Status"><text>-</text>', "Entry_FirstOther_Phase",
+     "Regel 2: überschneidet sich mit Regel 1"),
+    ("<text>review_phase</text>", "<text>betreuungsphase</text>", "Input_Phase", "unbekanntes Feld betreuungsphase"),
+])
+def test_the_gate_refuses_overlaps_and_unknown_fields_on_their_cell(container, world, old, new, cell, message):
+    with pytest.raises(InvalidInput) as refused:
+        _deploy_table(container, world, REVIEW_DMN.replace(old, new))
+    assert message in refused.value.errors[cell]
+    with container.reader() as r:
+        assert latest_decision(r.session, "review_interval").version == 1

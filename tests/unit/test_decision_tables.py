@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from engine.config import SHIPPED_BPMN_DIR
-from engine.workflow import DecisionError, evaluate_decision, parse_decision
+from engine.forms import FormRegistry
+from engine.workflow import DecisionError, check_decision, decision_data_names, evaluate_decision, parse_decision
 
 ELIGIBILITY = parse_decision((SHIPPED_BPMN_DIR / "eligibility.dmn").read_text(encoding="utf-8"), 1)
 REVIEW = parse_decision((SHIPPED_BPMN_DIR / "review_interval.dmn").read_text(encoding="utf-8"), 1)
@@ -125,3 +126,35 @@ def test_unreadable_or_unsafe_dmn_is_refused_in_german(xml, message):
 def test_unknown_input_name_names_the_column():
     with pytest.raises(DecisionError, match="Eingabe „Punkte“: Unbekannter Name „punkte“"):
         evaluate_decision(parse_decision(_table("FIRST", [("-", "1")])), {})
+
+
+KNOWN = frozenset({"punkte", "review_phase", "residence_status", "intake_date", "au_since", "counselling_start",
+                   "deadlines"})
+
+
+@pytest.mark.parametrize(("policy", "rules", "known", "expected"), [
+    ("UNIQUE", [("&lt; 10", "0"), ("&gt;= 10", "1")], KNOWN, []),
+    ("UNIQUE", OVERLAPPING, KNOWN,
+     [("error", "I2", "Regel 2: überschneidet sich mit Regel 1 (beide treffen zu bei Punkte = 20)"),
+      ("warning", "T", "Lücke – keine Regel trifft zu bei Punkte = 9")]),
+    ("FIRST", OVERLAPPING, KNOWN, [("warning", "T", "Lücke – keine Regel trifft zu bei Punkte = 9")]),
+    ("COLLECT", OVERLAPPING, KNOWN, []),
+    ("FIRST", [("&gt;= 10", "1"), ("-", "0")], frozenset({"stufe"}),
+     [("error", "In", "Eingabe „Punkte“: unbekanntes Feld punkte")]),
+    ("FIRST", [("&gt;== 10", "1"), ("-", "0")], KNOWN, [("error", "I1", "Regel 1, Spalte „Punkte“: Syntaxfehler")]),
+    ("FIRST", [("-", "open('x')")], KNOWN, [("error", "O1", "Regel 1, Ausgabe „Stufe“: unbekanntes Feld open")]),
+    ("FIRST", [("-", "__import__('os')")], KNOWN, [("error", "O1", "Nicht erlaubter Name: __import__")]),
+    ("ANY", [("-", "1")], KNOWN, [("error", "T", "Trefferrichtlinie „ANY“ wird nicht unterstützt")]),
+])
+def test_the_checker_puts_each_problem_on_its_cell(policy, rules, known, expected):
+    problems = check_decision(_table(policy, rules), known)
+    assert [(p.severity, p.element_id) for p in problems] == [(s, e) for s, e, _m in expected]
+    for problem, (_s, _e, message) in zip(problems, expected, strict=True):
+        assert message in problem.message and problem.message.startswith("Tabelle „Stufe“")
+
+
+@pytest.mark.parametrize("name", ["eligibility.dmn", "review_interval.dmn"])
+def test_the_shipped_tables_pass_the_checker(name):
+    forms = FormRegistry(SHIPPED_BPMN_DIR / "forms")
+    known = decision_data_names(forms, ((SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),))
+    assert check_decision((SHIPPED_BPMN_DIR / name).read_text(encoding="utf-8"), known) == []
