@@ -10,6 +10,7 @@ from .decisions import (
     decision_key,
     decision_refs,
     evaluate_decision,
+    explain_evaluation,
     parse_decision,
 )
 from .declarations import CLOSURE_REASONS, PHASES, STEP_LABELS, STEPS
@@ -17,7 +18,16 @@ from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from .lint import DeployContext, Problem, check_decision, check_files, decision_data_names, forbidden_code, lint_definition, removed_field_uses
+from .lint import (
+    DeployContext,
+    Problem,
+    check_decision,
+    check_files,
+    decision_data_names,
+    forbidden_code,
+    lint_definition,
+    removed_field_uses,
+)
 from .migration import (
     MigrationRefused,
     ResetRefused,
@@ -58,7 +68,7 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
     "add_duration", "blockers", "DecisionError", "decision_key", "decision_refs", "evaluate_decision",
-    "Evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule", "parse_decision",
+    "Evaluation", "explain_evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule", "parse_decision",
     "BPMN_NS", "called_processes", "check_decision", "decision_data_names", "CAMUNDA_NS", "check_files", "check_source",
     "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",

@@ -335,3 +335,28 @@ def decision_refs(bpmn_xml: bytes | str) -> frozenset[str]:
 def decision_key(dmn_xml: bytes | str) -> str:
     """The key (decision id) a DMN document deploys under, or DecisionError."""
     return dmn_root(dmn_xml).find("{*}decision").get("id")
+
+
+def explain_evaluation(evaluation: Evaluation) -> list[str]:
+    """German lines for a person: table and version, the matched rule(s) with their annotation, the outputs."""
+    version = f" v{evaluation.version}" if evaluation.version is not None else ""
+    policy = HIT_POLICY_LABELS.get(evaluation.hit_policy, evaluation.hit_policy)
+    lines = [f"Tabelle „{evaluation.name}“{version} – {policy}"]
+    if not evaluation.rules:
+        lines.append("Keine Regel trifft zu.")
+    for rule in evaluation.rules:
+        lines.append(f"Regel {rule.number} trifft zu" + (f": {rule.description}" if rule.description else ""))
+    for key, value in evaluation.outputs.items():
+        label = evaluation.output_labels.get(key, key)
+        lines.append(f"  {label} ({key}) = {_german(value)}")
+    return lines
+
+
+def _german(value) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return "[" + ", ".join(_german(v) for v in value) + "]"
+    return str(value)

@@ -10,4 +10,5 @@ from .decision_table import check_decision, decision_data_names
 from .guards import forbidden_code, removed_field_uses
 from .problems import Problem
 
-__all__ = ["check_decision", "decision_data_names", "DeployContext", "Problem", "check_files", "forbidden_code", "lint_definition", "removed_field_uses"]
+__all__ = ["check_decision", "decision_data_names", "DeployContext", "Problem", "check_files",
+           "forbidden_code", "lint_definition", "removed_field_uses"]
