@@ -12,6 +12,7 @@ from .decisions import (
     evaluate_decision,
     explain_evaluation,
     parse_decision,
+    table_reads,
 )
 from .declarations import CLOSURE_REASONS, PHASES, STEP_LABELS, STEPS
 from .diff import diff_definitions
@@ -68,7 +69,8 @@ from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
     "add_duration", "blockers", "DecisionError", "decision_key", "decision_refs", "evaluate_decision",
-    "Evaluation", "explain_evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule", "parse_decision",
+    "Evaluation", "explain_evaluation", "table_reads",
+    "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule", "parse_decision",
     "BPMN_NS", "called_processes", "check_decision", "decision_data_names", "CAMUNDA_NS", "check_files", "check_source",
     "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "evaluate",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",

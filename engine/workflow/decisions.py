@@ -360,3 +360,19 @@ def _german(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_german(v) for v in value) + "]"
     return str(value)
+
+
+def table_reads(engine: RecordingDecisionEngine) -> list[str]:
+    """Data names the table's input and output expressions read, in table order (builtins and helpers left out)."""
+    from .script_engine import unknown_names
+
+    sources = [column.expression or "" for column in engine.decision_table.inputs]
+    sources += [entry.text or "" for rule in engine.decision_table.rules for entry in rule.outputEntries]
+    names: list[str] = []
+    for source in sources:
+        try:
+            found = sorted(unknown_names(source, set()))
+        except SyntaxError:
+            continue
+        names += [n for n in found if n not in names]
+    return names
