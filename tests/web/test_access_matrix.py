@@ -48,7 +48,7 @@ def _url(rule, data: dict) -> str:
               "reminder_id": "1", "fmt": "csv", "name": "verstoesse", "filename": "favicon.svg",
               "key": "client_journey", "record_id": data["record_id"], "form_id": "contact", "token_id": 1,
               "endpoint_id": 1, "delivery_id": 1, "user_id": data["user_id"],
-              "municipality_id": data["municipality_id"]}
+              "municipality_id": data["municipality_id"], "table_key": "review_interval"}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]

@@ -60,8 +60,8 @@ class TableCompareQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    alt = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    neu = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    alt = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    neu = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 def _versions(key: str):
@@ -90,37 +90,37 @@ def tables():
     return render_template("definitions/tables.html", rows=rows, names=names, may_edit=actor().role in AUTHORS)
 
 
-@bp.route("/tabellen/<key>")
+@bp.route("/tabellen/<table_key>")
 @login_required
-def table_edit(key: str, problems=(), status: int = 200, xml: str | None = None, values=None):
+def table_edit(table_key: str, problems=(), status: int = 200, xml: str | None = None, values=None):
     """The table editor on the newest version: test, check, deploy, versions, compare, download/upload."""
-    versions, users, names = _versions(key)
+    versions, users, names = _versions(table_key)
     current = xml or versions[0].dmn_xml
-    return render_template("definitions/table_edit.html", key=key, latest=versions[0], versions=versions,
+    return render_template("definitions/table_edit.html", key=table_key, latest=versions[0], versions=versions,
                            users=users, names=names, test_fields=test_fields(current), problems=problems,
                            values=values or {}), status
 
 
-@bp.route("/tabellen/<key>/v<int:version>.dmn")
+@bp.route("/tabellen/<table_key>/v<int:version>.dmn")
 @login_required
-def table_download(key: str, version: int):
+def table_download(table_key: str, version: int):
     """One deployed version as a .dmn file."""
-    versions, _users, _names = _versions(key)
+    versions, _users, _names = _versions(table_key)
     row = next((v for v in versions if v.version == version), None)
     if row is None:
         raise NotFound("Diese Version der Entscheidungstabelle gibt es nicht.")
     inline = request.args.get("download") is None
     return Response(row.dmn_xml, mimetype="application/xml", headers={
         "Cache-Control": "no-store",
-        **({} if inline else {"Content-Disposition": f'attachment; filename="{key}_v{version}.dmn"'})})
+        **({} if inline else {"Content-Disposition": f'attachment; filename="{table_key}_v{version}.dmn"'})})
 
 
-@bp.route("/tabellen/<key>/testen", methods=["POST"])
+@bp.route("/tabellen/<table_key>/testen", methods=["POST"])
 @login_required
-def table_test(key: str):
+def table_test(table_key: str):
     """Evaluate the edited table with the test values on the server (JSON): matched rule(s) and outputs."""
     body = load(TableTestBody(), request.get_json(silent=True))
-    _versions(key)
+    _versions(table_key)
     try:
         result = run_test(_sized(body["xml"]), body["values"], uow().clock.today())
     except DecisionError as exc:
@@ -130,12 +130,12 @@ def table_test(key: str):
             "outputs": {k: str(v) for k, v in result.outputs.items()}}
 
 
-@bp.route("/tabellen/<key>/pruefen", methods=["POST"])
+@bp.route("/tabellen/<table_key>/pruefen", methods=["POST"])
 @login_required
-def table_check(key: str):
+def table_check(table_key: str):
     """Check the edited table (JSON): each problem with the id of its cell."""
     body = load(TableXmlBody(), request.get_json(silent=True))
-    _versions(key)
+    _versions(table_key)
     with reader() as r:
         problems = check_decision_file(r, _sized(body["xml"]))
     errors = sum(p.severity == "error" for p in problems)
@@ -143,9 +143,9 @@ def table_check(key: str):
             "message": f"{errors} Fehler gefunden." if errors else "Keine Fehler gefunden."}
 
 
-@bp.route("/tabellen/<key>/bereitstellen", methods=["POST"])
+@bp.route("/tabellen/<table_key>/bereitstellen", methods=["POST"])
 @login_required
-def table_deploy(key: str):
+def table_deploy(table_key: str):
     """Deploy the edited table, or an uploaded .dmn file, as the next immutable version with a comment."""
     form = load(TableDeployForm(), request.form.to_dict())
     upload_file = request.files.get("file")
@@ -157,43 +157,46 @@ def table_deploy(key: str):
         xml = data.decode("utf-8", errors="replace")
     if not xml.strip():
         flash("Bitte eine Tabelle bearbeiten oder eine .dmn-Datei auswählen.", "error")
-        return redirect(url_for(".table_edit", key=key))
+        return redirect(url_for(".table_edit", table_key=table_key))
     try:
-        row = deploy_table(uow(), _sized(xml), form["comment"], actor(), expected_key=key)
+        row = deploy_table(uow(), _sized(xml), form["comment"], actor(), expected_key=table_key)
     except InvalidInput as exc:
         flash(exc.message, "error")
         problems = [{"severity": "error", "element_id": k, "message": v} for k, v in (exc.errors or {}).items()]
-        return table_edit(key, problems, 422, xml=xml, values={"comment": form["comment"]})
+        return table_edit(table_key, problems, 422, xml=xml, values={"comment": form["comment"]})
     flash(f"Version {row.version} der Entscheidungstabelle „{row.name}“ ist bereitgestellt. Prozesse verwenden "
           "sie erst, wenn sie neu bereitgestellt werden (unten).", "success")
-    return redirect(url_for(".table_edit", key=key) + "#verwendung")
+    return redirect(url_for(".table_edit", table_key=table_key) + "#verwendung")
 
 
-@bp.route("/tabellen/<key>/prozesse-bereitstellen", methods=["POST"])
+@bp.route("/tabellen/<table_key>/prozesse-bereitstellen", methods=["POST"])
 @login_required
-def table_redeploy(key: str):
+def table_redeploy(table_key: str):
     """Deploy the processes that use the table again, so that new cases get its newest version."""
     form = load(TableDeployForm(), request.form.to_dict())
     try:
-        deployed = redeploy_table_users(uow(), key, actor(), form["comment"])
+        deployed = redeploy_table_users(uow(), table_key, actor(), form["comment"])
     except InvalidInput as exc:
         flash(exc.message, "error")
-        return redirect(url_for(".table_edit", key=key) + "#verwendung")
+        return redirect(url_for(".table_edit", table_key=table_key) + "#verwendung")
     listed = ", ".join(f"{k} v{v}" for k, v in deployed) or "keine"
     flash(f"Neu bereitgestellt: {listed}. Neue Fälle verwenden die neueste Tabelle; laufende Fälle behalten ihre "
           "Version, bis sie migriert werden.", "success")
-    return redirect(url_for(".table_edit", key=key))
+    return redirect(url_for(".table_edit", table_key=table_key))
 
 
-@bp.route("/tabellen/<key>/vergleich")
+@bp.route("/tabellen/<table_key>/vergleich")
 @login_required
-def table_compare(key: str):
+def table_compare(table_key: str):
     """Two versions of a table side by side, rule by rule, changed cells marked."""
     query = load(TableCompareQuery(), request.args.to_dict())
-    versions, _users, _names = _versions(key)
+    versions, _users, _names = _versions(table_key)
     by_number = {v.version: v for v in versions}
-    old, new = by_number.get(query["alt"]), by_number.get(query["neu"])
+    # Without a choice: the newest version against the one before it (or itself when there is only one).
+    newest = versions[0].version
+    old = by_number.get(query["alt"] or max(newest - 1, 1))
+    new = by_number.get(query["neu"] or newest)
     if old is None or new is None:
         raise NotFound("Diese Version der Entscheidungstabelle gibt es nicht.")
     comparison = compare_tables(old.dmn_xml, new.dmn_xml)
-    return render_template("definitions/table_compare.html", key=key, old=old, new=new, comparison=comparison)
+    return render_template("definitions/table_compare.html", key=table_key, old=old, new=new, comparison=comparison)
