@@ -158,3 +158,14 @@ def test_the_shipped_tables_pass_the_checker(name):
     forms = FormRegistry(SHIPPED_BPMN_DIR / "forms")
     known = decision_data_names(forms, ((SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),))
     assert check_decision((SHIPPED_BPMN_DIR / name).read_text(encoding="utf-8"), known) == []
+
+
+def test_the_benchmark_prints_one_line_per_shipped_table():
+    from engine.bench import run_decision_benchmark
+
+    lines: list[str] = []
+    medians = run_decision_benchmark(rounds=2, echo=lines.append)
+    assert set(medians) == {"eligibility", "review_interval"}
+    assert [line.split(" (")[0] for line in lines] == ["Entscheidung Förderfähigkeit",
+                                                       "Entscheidung Überprüfungsintervall"]
+    assert all("Median" in line and "Ziel ≤ 1 ms" in line for line in lines)
