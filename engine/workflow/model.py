@@ -146,6 +146,11 @@ def parse_model(xml: bytes | str, process_id: str | None = None,
         raise DefinitionError([("", str(exc))]) from None
     except (ValidationException, SpiffWorkflowException, KeyError, ValueError) as exc:
         raise DefinitionError([("", f"Entscheidungstabelle fehlerhaft: {_spiff_message(exc)}")]) from None
+    missing = [(el.get("id") or pid, f"Die Entscheidungstabelle „{ref}“ ist nicht bereitgestellt.")
+               for root_el in (root, *extra_roots) for el in root_el.iter(f"{{{BPMN_NS}}}businessRuleTask")
+               if (ref := el.get(f"{{{CAMUNDA_NS}}}decisionRef")) and ref not in parser.dmn_parsers]
+    if missing:
+        raise DefinitionError(missing)
     try:
         parser.add_bpmn_xml(root, filename=f"{pid}.bpmn")
         for i, extra in enumerate(extra_roots):
