@@ -110,3 +110,16 @@ def test_the_case_page_explains_the_eligibility_decision(container, world, signe
 @pytest.mark.parametrize("username", ["anna", "erik"])
 def test_only_authors_edit_tables(signed_in, username):
     assert signed_in(username).post(f"{BASE}/testen", json={"xml": REVIEW, "values": {}}).status_code == 403
+
+
+def test_compliance_filters_the_case_list_by_decision_outcome(container, world, signed_in):
+    drive = Driver(container)
+    drive.open(world.anna, intake_form(world.town_a, last_name="Ja"))
+    drive.open(world.anna, intake_form(world.town_a, last_name="Nein", residence_status="toleration"))
+    client = signed_in("erik")
+    page = _text(client.get("/cases/?status=all&decision=eligibility=nein"))
+    assert "Nein, Amina" in page and "Ja, Amina" not in page
+    assert "Förderfähigkeit: nein" in page  # the filter's choice
+    page = _text(client.get("/cases/?status=all&decision=eligibility=ja"))
+    assert "Ja, Amina" in page and "Nein, Amina" not in page
+    assert client.get("/cases/?decision=%3Cscript%3E").status_code == 422
