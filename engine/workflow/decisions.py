@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits
@@ -175,6 +176,26 @@ class RecordingDecisionEngine(DMNEngine):
                     raise cause from None
                 raise DecisionError(f"Tabelle „{self.name}“, Eingabe „{label}“: {_cause(exc)}") from None
         return values
+
+
+class RecordingRuleTaskConverter(BaseBusinessRuleTaskConverter):
+    """Whole-document JSON (export, benchmarks) keeps our engine and the table's key, name and version."""
+
+    def to_dict(self, spec):
+        """SpiffWorkflow's dict plus which table version the engine runs."""
+        dct = super().to_dict(spec)
+        engine = spec.dmnEngine
+        dct["integraflow_decision"] = {"key": getattr(engine, "key", None), "name": getattr(engine, "name", None),
+                                       "version": getattr(engine, "version", None)}
+        return dct
+
+    def from_dict(self, dct):
+        """The task spec with a recording engine instead of SpiffWorkflow's plain one."""
+        meta = dct.pop("integraflow_decision", None) or {}
+        table = self.decision_table_from_dict(dct.pop("decision_table"))
+        dct["dmnEngine"] = RecordingDecisionEngine(table, meta.get("key") or table.id,
+                                                   meta.get("name") or table.name or table.id, meta.get("version"))
+        return self.task_spec_from_dict(dct)
 
 
 class DecisionParser(CamundaParser):
