@@ -8,8 +8,9 @@ from sqlalchemy import select
 from engine.authoring import deploy_definition, seed_shipped_forms
 from engine.compliance import load_shipped_rules
 from engine.config import SHIPPED_BPMN_DIR
-from engine.db import ProcessDefinition
+from engine.db import DecisionDefinition, ProcessDefinition
 from engine.db.schema import upgrade
+from engine.decisions import deploy_decision, shipped_decisions
 from engine.workflow import called_processes, main_process_id
 
 SHIPPED_COMMENT = "Ausgelieferte Version"
@@ -21,6 +22,10 @@ def prepare_database(container, shipped_dir=SHIPPED_BPMN_DIR) -> None:
     uow = container.uow()
     with uow:
         seed_shipped_forms(uow, shipped_dir / "forms")
+        # Tables before processes: a process version pins the table versions deployed when it is deployed.
+        for _key, xml in shipped_decisions(shipped_dir):
+            if not _decision_shipped_before(uow, xml):
+                deploy_decision(uow, xml, actor_id=None, comment=SHIPPED_COMMENT)
         for key, xml in shipped_processes(shipped_dir):
             if not _shipped_before(uow, key, xml):
                 deploy_definition(uow, key, xml, actor_id=None, comment=SHIPPED_COMMENT)
@@ -56,4 +61,11 @@ def _shipped_before(uow, key: str, xml: str) -> bool:
     checksum = hashlib.sha256(xml.encode("utf-8")).hexdigest()
     return uow.session.execute(select(ProcessDefinition.id).where(ProcessDefinition.key == key,
                                                                   ProcessDefinition.checksum == checksum)
+                               ).first() is not None
+
+
+def _decision_shipped_before(uow, xml: str) -> bool:
+    # As for processes: a team lead's newer table version survives a restart.
+    checksum = hashlib.sha256(xml.encode("utf-8")).hexdigest()
+    return uow.session.execute(select(DecisionDefinition.id).where(DecisionDefinition.checksum == checksum)
                                ).first() is not None

@@ -35,6 +35,9 @@ set -euo pipefail
 # ---- pinned versions ---------------------------------------------------------
 BPMN_JS_VERSION=18.31.1
 BPMN_JS_INTEGRITY='sha512-Hc7LzrgwfcBRUAdI/380Q2v1MJ115atGEVGadawLfDbHdo+r+IkmNj8fuYPFmWglUYt1KYIaC46OeX16HGTKQw=='
+# dmn-js ships a ready browser build of its modeler (decision table editor), so it is copied, not bundled.
+DMN_JS_VERSION=17.10.2
+DMN_JS_INTEGRITY='sha512-AIONwKnrDoIIfVwv7iLmNNLKcF6bcKf1fkoB9euEyhaOTbi6p/InCoVQWitVqCrBXqw3aCpNCuql71xj79penQ=='
 
 # ---- paths -------------------------------------------------------------------
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -182,6 +185,31 @@ apply_csp_patches() {
     ') || die "CSP patches no longer apply (library changed?): check the editor pages for inline styles"
 }
 
+# patch_dmn_js_csp FILE  -- the prebuilt dmn-js modeler sets a few inline styles our CSP blocks: the powered-by
+# logo's style attributes (restated in web/static/css/decision_tables.css) and style-mod's <style> element for its
+# text editors (made to use constructable stylesheets, as in apply_csp_patches); also Inferno's development-build
+# console error. Each patch must match once.
+patch_dmn_js_csp() {
+    node -e '
+        const fs = require("fs");
+        const file = process.argv[1];
+        const patches = [
+          [" style=\"vertical-align:middle\"", ""],
+          [" style=\"position: absolute; bottom: 15px; right: 15px; z-index: 100;\"", ""],
+          ["if(!e.head&&e.adoptedStyleSheets&&i.CSSStyleSheet){", "if(e.adoptedStyleSheets&&i.CSSStyleSheet){"],
+          // dmn-js 17 ships Inferno with its development check, which logs an error on every page load.
+          ["-1===(Hr.name||Hr.toString()).indexOf(\"testFn\")&&wo(", "!1&&wo("]
+        ];
+        let text = fs.readFileSync(file, "utf8");
+        for (const [from, to] of patches) {
+            const count = text.split(from).length - 1;
+            if (count !== 1) { console.error(`dmn-js CSP patch expected once, found ${count}: ${from}`); process.exit(1); }
+            text = text.replace(from, to);
+        }
+        fs.writeFileSync(file, text);
+    ' "$1" || die "dmn-js CSP patches no longer apply (library changed?): check the table editor for inline styles"
+}
+
 # build_bundle ENTRY GLOBAL OUTFILE  -- esbuild ENTRY into one minified IIFE.
 build_bundle() {
     local entry="$1" global="$2" outfile="$3"
@@ -233,6 +261,19 @@ main() {
     write_version "$BPMN_JS_VERSION" "$dest"
     # The modeler's own CSS is the same diagram-js.css / bpmn-js.css / bpmn-font
     # as the viewer's (same bpmn-js version), so it is not copied twice.
+
+    # ---- dmn-js (modeler: decision table editor, prebuilt) ---------------------
+    vendor_pkg dmn-js "$DMN_JS_VERSION" "$DMN_JS_INTEGRITY"
+    dest="$VENDOR_ROOT/dmn-js"
+    reset_dest "$dest"
+    copy_file dist/dmn-modeler.production.min.js dmn-modeler.production.min.js "$dest"
+    patch_dmn_js_csp "$dest/dmn-modeler.production.min.js"
+    for css in diagram-js dmn-js-shared dmn-js-decision-table dmn-js-decision-table-controls dmn-js-drd; do
+        copy_css_with_urls "dist/assets/$css.css" "$css.css" "$dest"
+    done
+    copy_css_with_urls dist/assets/dmn-font/css/dmn.css dmn-font/css/dmn.css "$dest"
+    copy_file LICENSE LICENSE "$dest"
+    write_version "$DMN_JS_VERSION" "$dest"
 
     # ---- bpmn-js Modeler + properties panel (esbuild bundle) ------------------
     dest="$VENDOR_ROOT/bpmn-modeler-bundle"

@@ -80,13 +80,16 @@ def pg_migrated():
 
 
 def _truncate_pg(container) -> None:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name != "process_definition")
+    kept = ("process_definition", "decision_definition")
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables if t.name not in kept)
     with container.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         # Versions a test deployed would make the next test's new cases start on them, and processes a test created
         # would be there for the next one: keep only the shipped versions.
         conn.execute(text("DELETE FROM process_definition WHERE version > 1 OR key NOT IN :shipped")
                      .bindparams(bindparam("shipped", expanding=True)), {"shipped": list(SHIPPED_KEYS)})
+        # Likewise the shipped decision-table versions (the shipped process versions pin them).
+        conn.execute(text("DELETE FROM decision_definition WHERE version > 1"))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -46,5 +46,4 @@ def broken_journey(xml: str) -> str:
 
 def broken_schedule(xml: str) -> str:
     """The journey whose script after the target agreement uses a name that does not exist."""
-    return xml.replace("add_duration(plan_date, deadlines['review_interval'])",
-                       "add_duration(unbekanntes_datum, deadlines['review_interval'])")
+    return xml.replace("review_anchor = plan_date", "review_anchor = unbekanntes_datum")

@@ -84,3 +84,10 @@ def add_user(container, world, username: str, display_name: str, role: str, orga
         uow.commit()
         world.users[username] = actor_of(user)
     return world.users[username]
+
+
+def shipped_decisions() -> tuple[tuple[str, int], ...]:
+    """(DMN, version 1) of the shipped decision tables: what the shipped journey's business-rule tasks use."""
+    from engine.config import SHIPPED_BPMN_DIR
+
+    return tuple((p.read_text(encoding="utf-8"), 1) for p in sorted(SHIPPED_BPMN_DIR.glob("*.dmn")))

@@ -18,6 +18,7 @@ from engine.casework import (
     startable_processes,
 )
 from engine.casework import start_process as start_case_process
+from engine.decisions import outcome_choices
 from engine.errors import InvalidInput
 from engine.forms import read_values, wants_more_rows
 from engine.privacy import privacy_panel
@@ -35,9 +36,10 @@ def index():
     """Case list with search."""
     args = load_args(CaseSearchQuery(), request.args)
     with reader() as r:
-        rows, total = search_cases(r, actor(), args["q"], args["status"], args["municipality"], args["page"])
+        rows, total = search_cases(r, actor(), args["q"], args["status"], args["municipality"], args["page"],
+                                   decision=args["decision"])
         return render_template("cases/list.html", rows=rows, total=total, args=args,
-                               municipalities=municipalities_for(r, actor()))
+                               municipalities=municipalities_for(r, actor()), outcomes=outcome_choices(r.session))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -32,6 +32,8 @@ class CaseSearchQuery(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
     municipality = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    # Decision outcome "table key=outcome" (latest evaluation of that table per case), e.g. "eligibility=nein".
+    decision = fields.String(load_default="", validate=validate.Regexp(r"^([A-Za-z_][\w.-]{0,99}=.{1,200})?$"))
 
 
 class VersionForm(Schema):

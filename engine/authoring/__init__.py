@@ -4,6 +4,7 @@ running cases to another version, and repairing failed cases.
 from .authorship import AUTHORS, Refused
 from .catalog import definitions_overview, form_uses, forms_overview, user_names
 from .creation import KEY_PATTERN, SOURCES, Template, create_form, create_process, process_templates
+from .decision_tables import deploy_table, redeploy_table_users
 from .deploy import deploy_definition
 from .drafts import adopt_version, deploy_draft, deploy_file, discard_draft, editor_source, save_draft
 from .forms import (
@@ -20,7 +21,8 @@ from .migration import BATCH_LIMIT, migrate_case, migrate_cases, revert_migratio
 from .repair import errored_cases, migrate_to_fixed_version, repair_view, reset_case, retry_case
 
 __all__ = [
-    "adopt_version", "AUTHORS", "BATCH_LIMIT", "check_definition", "create_form", "create_process",
+    "adopt_version", "AUTHORS", "deploy_table", "redeploy_table_users",
+    "BATCH_LIMIT", "check_definition", "create_form", "create_process",
     "definitions_overview", "deploy_context", "deploy_definition", "deploy_draft", "deploy_file", "deploy_form",
     "discard_draft", "discard_form_draft", "editor_source", "errored_cases", "form_editor_source", "form_uses",
     "form_versions", "forms_overview", "KEY_PATTERN", "migrate_case", "migrate_cases", "migrate_to_fixed_version",

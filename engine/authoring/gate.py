@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from engine.base import journey_key
 from engine.casework import STEP_FIELDS
-from engine.db import FormDraft, ProcessDefinition
+from engine.db import DecisionDefinition, FormDraft, ProcessDefinition
 from engine.workflow import DeployContext, Problem, called_processes, lint_definition
 
 from .deploy import called_documents
@@ -24,7 +24,17 @@ def deploy_context(session, key: str | None, xml: str) -> DeployContext:
     return DeployContext(key=key, journey_key=journey_key(session), deployed=frozenset(latest),
                          calls={row.key: frozenset((row.calls or {}).keys()) for row in rows},
                          documents=called_documents(session, pins), step_fields=STEP_FIELDS,
-                         draft_forms=frozenset(session.execute(select(FormDraft.form_id)).scalars()))
+                         draft_forms=frozenset(session.execute(select(FormDraft.form_id)).scalars()),
+                         decisions=newest_decisions(session))
+
+
+def newest_decisions(session) -> tuple[tuple[str, int], ...]:
+    """(DMN, version) of the newest version of every deployed decision table (what a deploy would pin)."""
+    newest = select(DecisionDefinition.key, func.max(DecisionDefinition.version).label("version")) \
+        .group_by(DecisionDefinition.key).subquery()
+    rows = session.execute(select(DecisionDefinition.dmn_xml, DecisionDefinition.version).join(
+        newest, (newest.c.key == DecisionDefinition.key) & (newest.c.version == DecisionDefinition.version))).all()
+    return tuple((row.dmn_xml, row.version) for row in rows)
 
 
 def check_definition(uow, key: str | None, xml: str) -> list[Problem]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from engine.base import Actor, model_by_id, model_for, scope_cases
+from engine.base import Actor, model_by_id, model_for, pinned_decision_documents, scope_cases
 from engine.db import Case, CaseProcess, Client, DefinitionDraft, ProcessDefinition, WorkflowState, WorkflowTask
+from engine.decisions import pinned_decisions
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.workflow import DefinitionError, blockers, parse_model, reached_from_rows, spec_changes
 
@@ -161,7 +162,9 @@ def _draft_target(uow, key: str, version: int):
         raise NotFound("Für diesen Prozess gibt es keinen Entwurf. Die Vorschau zeigt dann die bereitgestellten "
                        "Versionen.")
     try:
-        model = parse_model(draft.bpmn_xml)
+        # The draft would be deployed with the newest version of each table it uses.
+        tables = pinned_decision_documents(uow.session, pinned_decisions(uow.session, draft.bpmn_xml))
+        model = parse_model(draft.bpmn_xml, decisions=tables)
     except DefinitionError as exc:
         raise InvalidInput("Der Entwurf ist nicht lauffähig; bitte erst im Editor prüfen und korrigieren: "
                            f"{exc}") from None

@@ -20,6 +20,7 @@ from .process_models import (
     latest_definition,
     model_by_id,
     model_for,
+    pinned_decision_documents,
 )
 from .restriction import RESTRICTED_MESSAGE, ensure_processing_allowed
 from .scope import (
@@ -54,8 +55,8 @@ __all__ = [
     "ensure_visible", "EVENT_LABELS", "event_log_head", "forget_all", "FormCatalog", "FORMS_GENERATION", "GENESIS",
     "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY", "journey_definition", "journey_key", "latest_definition",
     "latest_form_rows", "LIFE_AREAS", "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for",
-    "PARTNER_KINDS", "payload_digest", "read_head", "read_only_refusal", "read_only_until", "readable_case",
-    "record_event", "REFERRAL_OUTCOMES", "remember", "require_editor", "RESIDENCE_STATUS_LABELS",
-    "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases", "scope_open_tasks", "StoredFileMissing", "visible_case",
-    "WEBHOOK_TYPES"
+    "PARTNER_KINDS", "payload_digest", "pinned_decision_documents", "read_head", "read_only_refusal",
+    "read_only_until", "readable_case", "record_event", "REFERRAL_OUTCOMES", "remember", "require_editor",
+    "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases", "scope_open_tasks",
+    "StoredFileMissing", "visible_case", "WEBHOOK_TYPES",
 ]

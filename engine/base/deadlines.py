@@ -1,4 +1,8 @@
-"""Configurable deadlines of the funding period, with the defaults named in domain.md."""
+"""Configurable deadlines of the funding period, with the defaults named in domain.md.
+
+How often a plan is reviewed is not a deadline here: the decision table `review_interval` (bpmn/) decides it per
+case, and a team lead edits it under Prozesse → Entscheidungstabellen.
+"""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,7 +14,6 @@ from engine.workflow import parse_duration
 DEFAULT_DEADLINES = {
     "assessment": "P4W",            # first conversation / needs assessment after intake
     "target_agreement": "P8W",      # signed target agreement after intake
-    "review_interval": "P3M",       # plan reviewed at least this often
     "counselling_max": "P3Y",       # counselling period per person
     "counselling_max_extended": "P4Y",  # justified individual cases, with a written reason
     "contact_logging": "P14D",      # contacts logged within this time
@@ -21,7 +24,6 @@ DEFAULT_DEADLINES = {
 DEADLINE_LABELS = {
     "assessment": "Bedarfsanalyse nach Aufnahme",
     "target_agreement": "Zielvereinbarung nach Aufnahme",
-    "review_interval": "Überprüfungsintervall",
     "counselling_max": "Höchstdauer der Beratung",
     "counselling_max_extended": "Höchstdauer mit begründeter Verlängerung",
     "contact_logging": "Dokumentation eines Kontakts",
@@ -34,7 +36,9 @@ DEADLINE_LABELS = {
 def load_deadlines(session: Session) -> dict[str, str]:
     """Current deadlines: stored values over the defaults."""
     stored = session.execute(select(Setting).where(Setting.key == "deadlines")).scalar_one_or_none()
-    return {**DEFAULT_DEADLINES, **(stored.value if stored else {})}
+    # A stored value of a deadline that no longer exists (review_interval, now a decision table) is ignored.
+    values = stored.value if stored else {}
+    return {**DEFAULT_DEADLINES, **{k: v for k, v in values.items() if k in DEFAULT_DEADLINES}}
 
 
 def validate_deadlines(values: dict[str, str]) -> dict[str, str]:

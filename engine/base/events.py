@@ -6,6 +6,8 @@ from .event_chain import buffer_event
 EVENT_LABELS = {
     "case_opened": "Fall angelegt",
     "eligibility_checked": "Förderfähigkeit geprüft",
+    "decision_evaluated": "Entscheidungstabelle ausgewertet",
+    "decision_deployed": "Entscheidungstabelle bereitgestellt",
     "task_completed": "Aufgabe erledigt",
     "task_claimed": "Aufgabe übernommen",
     "task_unclaimed": "Aufgabe freigegeben",

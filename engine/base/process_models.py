@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db import ProcessDefinition
+from engine.db import DecisionDefinition, ProcessDefinition
 from engine.errors import NotFound
 
 JOURNEY = "journey"
@@ -47,7 +47,9 @@ def model_for(uow, definition: ProcessDefinition):
     if model is not None:
         return model
     return uow.runtime.model(definition.id, definition.checksum, definition.bpmn_xml,
-                             dependencies=_called_documents(uow.session, definition))
+                             dependencies=_called_documents(uow.session, definition),
+                             decisions=pinned_decision_documents(uow.session, _all_decision_pins(uow.session,
+                                                                                                 definition)))
 
 
 def model_by_id(uow, definition_id: int):
@@ -74,3 +76,29 @@ def _called_documents(session: Session, definition: ProcessDefinition) -> tuple[
             documents.append(called.bpmn_xml)
             pending.extend((called.calls or {}).values())
     return tuple(documents)
+
+
+def pinned_decision_documents(session: Session, pins: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """(DMN document, version) of the pinned decision-table versions ({key: decision definition id})."""
+    if not pins:
+        return ()
+    rows = session.execute(select(DecisionDefinition.dmn_xml, DecisionDefinition.version)
+                           .where(DecisionDefinition.id.in_(sorted(set(pins.values()))))
+                           .order_by(DecisionDefinition.id)).all()
+    return tuple((row.dmn_xml, row.version) for row in rows)
+
+
+def _all_decision_pins(session: Session, definition: ProcessDefinition) -> dict[str, int]:
+    """The decision pins of the definition and of the processes it calls (a called process runs its own pins)."""
+    pins, seen, pending = dict(definition.decisions or {}), {definition.id}, list((definition.calls or {}).values())
+    while pending:
+        called_id = pending.pop()
+        if called_id in seen:
+            continue
+        seen.add(called_id)
+        called = session.get(ProcessDefinition, called_id)
+        if called is not None:
+            for key, value in (called.decisions or {}).items():
+                pins.setdefault(key, value)
+            pending.extend((called.calls or {}).values())
+    return pins

@@ -6,6 +6,7 @@ from functools import partial
 from .completion import ASSESSMENT, CONSENT, INTAKE
 from .completion import run_benchmarks as _completion_benchmarks
 from .compliance import run_compliance_benchmark
+from .decisions import run_decision_benchmark
 from .migration import run_migration_benchmark
 from .reads import run_read_benchmarks
 from .report import run_report_benchmark
@@ -16,6 +17,7 @@ from .timers import run_timer_benchmarks
 run_benchmarks = partial(_completion_benchmarks, side_by_side=floor_comparison)
 
 __all__ = [
-    "ASSESSMENT", "CONSENT", "INTAKE", "run_benchmarks", "run_compliance_benchmark", "run_migration_benchmark",
+    "ASSESSMENT", "CONSENT", "INTAKE", "run_benchmarks", "run_compliance_benchmark", "run_decision_benchmark",
+    "run_migration_benchmark",
     "run_read_benchmarks", "run_report_benchmark", "run_timer_benchmarks"
 ]

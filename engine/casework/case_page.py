@@ -24,6 +24,7 @@ from engine.db import (
     User,
     WorkflowState,
 )
+from engine.decisions import case_decisions
 from engine.errors import NotFound
 from engine.forms import FormError, ShownField, shown_fields
 from engine.network import CaseNetwork, case_network
@@ -110,6 +111,8 @@ class CaseView:
         return titles
     # Referrals to partners and appointments (issue 18).
     network: CaseNetwork | None = None
+    # The latest evaluation of each decision table, explained ("Förderfähigkeit: Regel 3 der Tabelle … v2: …").
+    decisions: list = field(default_factory=list)
 
     @property
     def done_elements(self) -> list[str]:
@@ -189,6 +192,7 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     view.processes = [_panel(process, states.get(process.id), view) for process in processes_of(s, case.id)]
     view.form_sections = form_sections(uow, view.completed_tasks)
     view.documents, view.document_rules = case_documents(uow, case.id)
+    view.decisions = case_decisions(s, case.id)
     state = states.get(case.id)
     view.visited = list(state.visited or []) if state else []
     if state is not None and state.timer_error:

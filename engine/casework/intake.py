@@ -1,4 +1,5 @@
-"""Intake: a new client and case, eligibility checked, responsible caseworker assigned, journey started."""
+"""Intake: a new client and case, responsible caseworker assigned, journey started; the journey's decision table
+decides eligibility (engine.decisions records the evaluation), and the case keeps its outcome."""
 from __future__ import annotations
 
 from datetime import date
@@ -30,7 +31,6 @@ from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.forms import parse_submission
 from engine.workflow import ScriptFailure
 
-from .eligibility import check_eligibility
 from .form_options import form_for, form_version
 from .workflow_steps import persist, step_failure
 
@@ -101,16 +101,13 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
                                         birth_date=_date(m.get("birth_date")))
                         for m in data.get("household") or [] if m.get("name")]
     uow.session.add(client)
-    eligibility = check_eligibility(client.residence_status, client.au_since, client.counselling_start, today,
-                                    deadlines["counselling_max"])
     definition = journey_definition(uow.session)
     responsible = _responsible_caseworker(uow, actor, municipality)
     now = uow.clock.now()
     case = Case(reference=_next_reference(uow, today), client=client, municipality_id=municipality.id,
                 organisation_id=municipality.organisation_id, responsible_user_id=responsible,
                 definition_id=definition.id, status="open", phase="intake", intake_date=today,
-                eligible=eligibility.eligible, eligibility_reason=eligibility.reason,
-                counselling_end=eligibility.counselling_end, opened_at=now, updated_at=now, version=1)
+                eligible=False, eligibility_reason="", opened_at=now, updated_at=now, version=1)
     uow.session.add(case)
     uow.session.flush()
     # The journey's process has the case's id (engine.casework.workflow_steps.journey_of).
@@ -125,12 +122,9 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
         # The deploy gate refuses such a journey; a version deployed before the gate existed ends up here.
         raise Conflict("Der bereitgestellte Begleitprozess beginnt nicht mit einer Erstaufnahme. Bitte wenden Sie "
                        "sich an die Teamleitung (Prozesse).")
-    # Intake is the journey's first BPMN step: it is completed here, with the eligibility result as data.
-    uow.runtime.complete(workflow, intake_task.id, {
-        **{k: v for k, v in data.items() if k != "household"},
-        "eligible": eligibility.eligible, "eligibility_reason": eligibility.reason,
-    })
-    persist(uow, case, model, workflow, is_new=True)
+    # Intake is the journey's first BPMN step: it is completed here; the eligibility table runs right after it.
+    uow.runtime.complete(workflow, intake_task.id, {k: v for k, v in data.items() if k != "household"})
+    _keep_eligibility(case, uow.runtime.data(workflow))
     uow.session.add(CompletedTask(id=intake_task.id, case_id=case.id, process_id=case.id,
                                   task_spec=intake_task.spec_name, title=intake_task.title,
                                   form_key=intake_task.form_key, step="intake", completed_by=actor.id,
@@ -140,10 +134,21 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
     record_event(uow, "task_completed", actor.id, case.id, task_id=intake_task.id, task=intake_task.spec_name,
                  title=intake_task.title, form=intake_task.form_key,
                  form_version=form_version(uow, intake_task.form_key))
-    record_event(uow, "eligibility_checked", actor.id, case.id, eligible=eligibility.eligible,
-                 reason=eligibility.reason, residence_status=client.residence_status,
+    record_event(uow, "eligibility_checked", actor.id, case.id, eligible=case.eligible,
+                 reason=case.eligibility_reason, residence_status=client.residence_status,
                  evidence=client.residence_status_evidence)
+    # Last: saving the workflow also records the table's evaluation (decision_evaluated) after the summary above.
+    persist(uow, case, model, workflow, is_new=True)
     return case.id
+
+
+def _keep_eligibility(case: Case, values: dict) -> None:
+    """The case keeps what the journey's eligibility table decided (its outputs are engine-known names)."""
+    case.eligible = values.get("eligible") is True
+    case.eligibility_reason = str(values.get("eligibility_reason") or
+                                  "Der Begleitprozess hat keine Förderfähigkeit ermittelt.")[:2000]
+    end = values.get("counselling_end")
+    case.counselling_end = _date(end) if isinstance(end, str) else None
 
 
 def _responsible_caseworker(uow, actor: Actor, municipality: Municipality) -> int | None:

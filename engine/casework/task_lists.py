@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from engine.base import DISTRICT_WIDE, Actor, scope_cases, scope_open_tasks
 from engine.db import Case, CaseProcess, Client, Municipality, OpenTask, ProcessDefinition, User
+from engine.decisions import cases_with_outcome
 
 PAGE_SIZE = 50
 
@@ -101,7 +102,7 @@ class CaseRow:
 
 
 def search_cases(uow, actor: Actor, query: str = "", status: str = "open", municipality_id: int | None = None,
-                 page: int = 1) -> tuple[list[CaseRow], int]:
+                 page: int = 1, decision: str = "") -> tuple[list[CaseRow], int]:
     """Cases the actor may see, filtered by reference or client name, status and municipality, in name order.
 
     Matching, counting, ordering and paging all run on the case table: its `search_name` ("last first reference",
@@ -113,6 +114,10 @@ def search_cases(uow, actor: Actor, query: str = "", status: str = "open", munic
         cases = cases.where(Case.status == status)
     if municipality_id:
         cases = cases.where(Case.municipality_id == municipality_id)
+    if decision and "=" in decision:
+        # Latest outcome of a decision table per case, from the indexed outcome table ("eligibility=nein").
+        key, outcome = decision.split("=", 1)
+        cases = cases.where(Case.id.in_(cases_with_outcome(key, outcome)))
     for word in [w for w in (query or "").strip().split() if w][:4]:
         pattern = f"%{word.lower().replace('%', '').replace('_', '')}%"
         cases = cases.where(Case.search_name.like(pattern))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from engine.base import model_by_id
 from engine.clock import BERLIN
 from engine.db import Case, CaseProcess
+from engine.decisions import record_decisions
 from engine.errors import Conflict, NotFound, WorkflowFailure
 from engine.workflow import (
     PendingSave,
@@ -88,6 +89,7 @@ class ComputedStep:
     projection: ProjectionChange
     finished: bool
     closure_reason: str | None
+    decisions: list  # the decision tables this step evaluated, recorded with its writes
 
 
 def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task_id: str, data: dict,
@@ -112,7 +114,8 @@ def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task
     change = plan_projection(case, process.id, ready, existing_open, uow.clock.now(),
                              review_date_of(save.next_timer_at), process.journey)
     apply_case_fields(case, change)
-    return ComputedStep(process, workflow, save, change, finished, reason)
+    decisions = uow.runtime.take_decisions(workflow)
+    return ComputedStep(process, workflow, save, change, finished, reason, decisions)
 
 
 def open_tasks_for_step(uow, process: ProcessRef) -> dict:
@@ -125,6 +128,7 @@ def write_step(uow, case: Case, step: ComputedStep, previous_version: int) -> No
     conn = uow.session.connection()
     write_saves(conn, [step.save], uow.clock.now())
     write_projections(conn, [step.projection])
+    record_decisions(uow, case.id, step.process.id, step.decisions)
     process_id, case_id, version, workflow = step.process.id, case.id, case.version, step.workflow
     uow.after_commit(lambda: uow.runtime.checkin(process_id, case_id, version, workflow, previous_version))
 
@@ -154,6 +158,7 @@ def persist(uow, case: Case, model, workflow, process: ProcessRef | None = None,
     """Save the workflow delta, refresh its open tasks, and cache the instance once the commit succeeded."""
     process = process or journey_of(case)
     ready = ready_tasks(uow, model, workflow)
+    record_decisions(uow, case.id, process.id, uow.runtime.take_decisions(workflow))
     next_timer = save_workflow(uow.session, uow.runtime, process.id, case.id, process.definition_id, workflow,
                                uow.clock.now(), is_new=is_new)
     sync_open_tasks(uow, case, process.id, ready, journey=process.journey,

@@ -7,6 +7,7 @@ from .cases import Case, Client, HouseholdMember
 from .chain import GENESIS, canonical_json, chain_hash, payload_digest, utc_iso
 from .compliance import RuleSetVersion
 from .conformance import ConformanceResult
+from .decisions import DecisionDefinition, DecisionOutcome
 from .documents import CaseDocument
 from .events import Event, EventChainHead
 from .funding import FundedPosition
@@ -45,5 +46,6 @@ __all__ = [
     "AccessLog", "ConsentRecord",
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
-    "Appointment", "CalendarFeed", "CaseDocument", "FundedPosition", "Partner", "Referral",
+    "Appointment", "CalendarFeed", "CaseDocument", "DecisionDefinition", "DecisionOutcome", "FundedPosition",
+    "Partner", "Referral",
 ]

@@ -24,6 +24,8 @@ class ProcessDefinition(Base):
     kind: Mapped[str] = mapped_column(String(20), default="case_process", server_default="case_process")
     # The versions of the processes its call activities call, pinned at deploy time: {process key: definition id}.
     calls: Mapped[dict | None] = mapped_column(JsonType)
+    # The versions of the decision tables its business-rule tasks use, pinned at deploy time: {key: decision id}.
+    decisions: Mapped[dict | None] = mapped_column(JsonType)
     comment: Mapped[str | None] = mapped_column(Text)
     deployed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)

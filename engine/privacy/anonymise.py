@@ -48,7 +48,9 @@ PERSONAL_KEYS = frozenset({
 # Event payload keys with personal data, per event kind (payloads may also list their own under "redactable").
 EVENT_KEYS = {"goals_agreed": {"goals"}, "goals_reviewed": {"goal", "status_reason"},
               "eligibility_checked": {"evidence"}, "counselling_extended": {"reason"},
-              "case_closed": {"evaluation", "final_summary"}}
+              "case_closed": {"evaluation", "final_summary"},
+              # A decision table may read any case data; its outputs (the decision) stay for the statistics.
+              "decision_evaluated": {"inputs"}}
 # Where SpiffWorkflow keeps form values inside a serialized task or workflow (delta storage: "delta").
 DATA_KEYS = ("data", "internal_data", "delta")
 REASON = "Anonymisierung nach Ablauf der Aufbewahrungsfrist"

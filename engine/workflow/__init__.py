@@ -1,12 +1,34 @@
 """The SpiffWorkflow adapter: the only package of engine/ that imports SpiffWorkflow."""
 from .codec import FORMAT_VERSION, WorkflowCodec
 from .conformance import replay
+from .decisions import (
+    HIT_POLICIES,
+    HIT_POLICY_LABELS,
+    DecisionError,
+    Evaluation,
+    MatchedRule,
+    decision_key,
+    decision_refs,
+    evaluate_decision,
+    explain_evaluation,
+    parse_decision,
+    table_reads,
+)
 from .declarations import CLOSURE_REASONS, PHASES, STEP_LABELS, STEPS
 from .diff import diff_definitions
 from .durations import add_duration, parse_duration
 from .history import prune_history
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from .lint import DeployContext, Problem, check_files, forbidden_code, lint_definition, removed_field_uses
+from .lint import (
+    DeployContext,
+    Problem,
+    check_decision,
+    check_files,
+    decision_data_names,
+    forbidden_code,
+    lint_definition,
+    removed_field_uses,
+)
 from .migration import (
     MigrationRefused,
     ResetRefused,
@@ -48,9 +70,11 @@ from .store import (
 from .xml_safety import MAX_BYTES, UnsafeXml, parse_xml
 
 __all__ = [
-    "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_files", "check_source",
-    "CLOSURE_REASONS", "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "encode_save",
-    "evaluate",
+    "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_decision", "check_files",
+    "check_source", "CLOSURE_REASONS", "decision_data_names", "decision_key", "decision_refs", "DecisionError",
+    "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "encode_save", "evaluate",
+    "evaluate_decision", "Evaluation", "explain_evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule",
+    "parse_decision", "table_reads",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
     "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",
     "parse_duration", "parse_model", "parse_xml", "PendingSave", "PHASES", "prepare_save", "Problem", "ProcessModel",

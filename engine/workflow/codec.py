@@ -14,8 +14,10 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_V
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.camunda.specs import BusinessRuleTask as CamundaBusinessRuleTask
 from SpiffWorkflow.util.task import TaskState
 
+from .decisions import RecordingRuleTaskConverter
 from .history import prune_history
 from .timers import CLOCKED
 
@@ -42,6 +44,7 @@ class WorkflowCodec:
 
     def __init__(self):
         config = dict(CAMUNDA_CONFIG)
+        config[CamundaBusinessRuleTask] = RecordingRuleTaskConverter
         for base, clocked in CLOCKED.items():
             config[clocked] = CAMUNDA_CONFIG[base]
         self.registry = BpmnWorkflowSerializer.configure(config)

@@ -29,3 +29,10 @@ def add_duration(start, duration: str) -> str:
     # Month arithmetic clamps to the month's end (31 Jan + P1M = 28/29 Feb), as people count deadlines.
     day = min(start.day, calendar.monthrange(year, month)[1])
     return (date(year, month, day) + timedelta(days=days)).isoformat()
+
+
+def german_date(value) -> str:
+    """A date (or 'YYYY-MM-DD') as German text 'TT.MM.JJJJ' for explanations (strftime is not available to scripts)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day:02d}.{value.month:02d}.{value.year}"

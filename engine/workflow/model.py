@@ -15,10 +15,10 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     StartEvent,
     UserTask,
 )
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import timers
+from .decisions import DecisionError, DecisionParser
 from .declarations import BPMN_NS, CAMUNDA_NS, closure_reason, process_declaration, task_declaration
 from .library_messages import missing_attribute_message, spiff_message
 from .messages import CamundaReceiveTaskParser, CamundaSendTaskParser
@@ -38,11 +38,12 @@ ROLES = ("caseworker", "supervisor", "compliance", "admin", "privacy")
 HUMAN_TASKS = (UserTask, ManualTask, NoneTask)
 
 
-class IntegraflowParser(CamundaParser):
-    """Camunda dialect with timers on the injected clock and Camunda messages on send and receive tasks."""
+class IntegraflowParser(DecisionParser):
+    """Camunda dialect with timers on the injected clock, Camunda messages on send and receive tasks, and
+    business-rule tasks on the deployed decision tables."""
 
     OVERRIDE_PARSER_CLASSES = {
-        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **DecisionParser.OVERRIDE_PARSER_CLASSES,
         full_tag("startEvent"): (timers.StartEventParser, StartEvent),
         full_tag("intermediateCatchEvent"): (timers.IntermediateCatchEventParser, IntermediateCatchEvent),
         full_tag("boundaryEvent"): (timers.BoundaryEventParser, BoundaryEvent),
@@ -117,10 +118,12 @@ def _role_for(lane: str | None, candidate_groups: str | None) -> str | None:
 
 
 def parse_model(xml: bytes | str, process_id: str | None = None,
-                dependencies: tuple[bytes | str, ...] = ()) -> ProcessModel:
+                dependencies: tuple[bytes | str, ...] = (),
+                decisions: tuple[tuple[str, int | None], ...] = ()) -> ProcessModel:
     """Parse BPMN XML safely into a ProcessModel or raise DefinitionError listing the problems.
 
-    `dependencies` are the BPMN documents of the processes its call activities call (deployed versions).
+    `dependencies` are the BPMN documents of the processes its call activities call (deployed versions);
+    `decisions` the (DMN document, version) pairs of the decision tables its business-rule tasks use.
     """
     try:
         root = parse_xml(xml)
@@ -136,6 +139,18 @@ def parse_model(xml: bytes | str, process_id: str | None = None,
     process_el = next((p for p in executable if p.get("id") == process_id), executable[0])
     pid = process_el.get("id")
     parser = IntegraflowParser()
+    try:
+        for dmn, version in decisions:
+            parser.add_decision(dmn, version)
+    except DecisionError as exc:
+        raise DefinitionError([("", str(exc))]) from None
+    except (ValidationException, SpiffWorkflowException, KeyError, ValueError) as exc:
+        raise DefinitionError([("", f"Entscheidungstabelle fehlerhaft: {_spiff_message(exc)}")]) from None
+    missing = [(el.get("id") or pid, f"Die Entscheidungstabelle „{ref}“ ist nicht bereitgestellt.")
+               for root_el in (root, *extra_roots) for el in root_el.iter(f"{{{BPMN_NS}}}businessRuleTask")
+               if (ref := el.get(f"{{{CAMUNDA_NS}}}decisionRef")) and ref not in parser.dmn_parsers]
+    if missing:
+        raise DefinitionError(missing)
     try:
         parser.add_bpmn_xml(root, filename=f"{pid}.bpmn")
         for i, extra in enumerate(extra_roots):

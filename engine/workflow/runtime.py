@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .codec import WorkflowCodec
+from .decisions import Evaluation, take_evaluations
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, current_budget
 from .messages import throw_to_error_boundary
 from .model import HUMAN_TASKS, ProcessModel, parse_model
@@ -63,12 +64,14 @@ class WorkflowRuntime:
         self._derived: OrderedDict[tuple, object] = OrderedDict()
 
     # --- definitions ---
-    def model(self, definition_id: int, checksum: str, xml: str, dependencies: tuple[str, ...] = ()) -> ProcessModel:
-        """The parsed model of a deployed definition (parsed once per process); `dependencies` are called processes."""
+    def model(self, definition_id: int, checksum: str, xml: str, dependencies: tuple[str, ...] = (),
+              decisions: tuple[tuple[str, int | None], ...] = ()) -> ProcessModel:
+        """The parsed model of a deployed definition (parsed once per process); `dependencies` are called processes,
+        `decisions` the pinned decision tables (DMN, version)."""
         key = (definition_id, checksum)
         model = self._models.get(key)
         if model is None:
-            model = parse_model(xml, dependencies=dependencies)
+            model = parse_model(xml, dependencies=dependencies, decisions=decisions)
             self._models[key] = model
             self._models[definition_id] = model
         return model
@@ -195,6 +198,10 @@ class WorkflowRuntime:
             except (ForbiddenExpression, LimitExceeded) as exc:
                 raise ScriptFailure(str(exc)) from exc
         raise ScriptFailure("Zu viele Fehler hintereinander; der Prozess wurde angehalten.")
+
+    def take_decisions(self, workflow: BpmnWorkflow) -> list[Evaluation]:
+        """The decision-table evaluations the workflow ran since the last call (each is recorded once)."""
+        return take_evaluations(workflow)
 
     # --- reading a live instance ---
     def ready_user_tasks(self, model: ProcessModel, workflow: BpmnWorkflow) -> list[ReadyTask]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from .durations import add_duration
+from .durations import add_duration, german_date
 from .guarded_ops import GUARDED_BUILTINS
 from .library_messages import foreign_language, syntax_message
 from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_data_size, step_budget
@@ -29,7 +29,7 @@ SAFE_BUILTINS = {
     )
 }
 RUNTIME_BUILTINS = {**SAFE_BUILTINS, **GUARDED_BUILTINS}
-HELPERS = {"add_duration": add_duration, "date": _dt.date, "timedelta": _dt.timedelta}
+HELPERS = {"add_duration": add_duration, "german_date": german_date, "date": _dt.date, "timedelta": _dt.timedelta}
 ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(HELPERS)
 
 # Attribute names that lead from a harmless object to the interpreter's internals.

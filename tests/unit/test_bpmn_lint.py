@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from engine.forms import FormRegistry
-from engine.workflow import MAX_BYTES, Problem, check_files, lint_definition
+from engine.workflow import MAX_BYTES, DeployContext, Problem, check_files, lint_definition
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "bpmn" / "client_journey.bpmn"
@@ -82,7 +82,15 @@ def has(problems: list[Problem], severity: str, element_id: str, text: str) -> b
 
 
 def test_shipped_client_journey_has_no_errors_and_no_warnings():
-    assert lint_definition(SHIPPED.read_bytes(), REGISTRY) == []
+    # The journey's business-rule tasks use the shipped decision tables (the deploy gate passes the deployed ones).
+    tables = tuple((p.read_text(encoding="utf-8"), 1) for p in sorted(SHIPPED.parent.glob("*.dmn")))
+    assert lint_definition(SHIPPED.read_bytes(), REGISTRY, DeployContext(decisions=tables)) == []
+
+
+def test_shipped_journey_without_its_decision_tables_gets_a_warning_not_a_crash():
+    problems = lint_definition(SHIPPED.read_bytes(), REGISTRY)
+    assert [(p.severity, p.element_id) for p in problems] == [("warning", "Decision_Eligibility")]
+    assert "eligibility, review_interval" in problems[0].message
 
 
 @pytest.mark.parametrize("document", [
@@ -154,7 +162,6 @@ def test_unsafe_or_broken_code_is_an_error_at_its_element(document, element_id, 
 
 @pytest.mark.parametrize("element, element_id, expected", [
     ('<bpmn:serviceTask id="x"/>', "x", "Service-Tasks"),
-    ('<bpmn:businessRuleTask id="x" camunda:decisionRef="d"/>', "x", "DMN"),
     ('<bpmn:complexGateway id="x"/>', "x", "Komplexe Gateways"),
     ('<bpmn:sendTask id="x"/>', "x", "ohne Nachricht"),
     ('<bpmn:receiveTask id="x"/>', "x", "ohne Nachricht"),
@@ -167,7 +174,7 @@ def test_unsafe_or_broken_code_is_an_error_at_its_element(document, element_id, 
      "Bedingte Ereignisse"),
     (event("intermediateCatchEvent", '<bpmn:messageEventDefinition messageRef="M"/>'), "x", "nie gesendet"),
     ('<bpmn:choreographyTask id="x"/>', "x", "'choreographyTask' wird von der Laufzeit nicht unterstützt"),
-], ids=["service", "business-rule", "complex-gateway", "send", "receive", "ad-hoc", "transaction",
+], ids=["service", "complex-gateway", "send", "receive", "ad-hoc", "transaction",
         "compensation", "link", "conditional-event", "message-never-sent", "unknown-element"])
 def test_elements_the_runtime_cannot_run_are_errors(element, element_id, expected):
     problems = lint_definition(linear(USER, element, outside='<bpmn:message id="M" name="M"/>'), REGISTRY)
@@ -311,3 +318,14 @@ def test_check_files_reports_missing_oversized_and_good_files(tmp_path):
     assert [p.severity for p in results[big]] == ["error"] and "zu groß" in results[big][0].message
     for path in (missing, tmp_path):
         assert len(results[path]) == 1 and "Datei nicht gefunden oder nicht lesbar" in results[path][0].message
+
+
+@pytest.mark.parametrize(("element", "context", "severity", "expected"), [
+    ('<bpmn:businessRuleTask id="x" camunda:decisionRef="d"/>', None, "warning", "Verwendet Entscheidungstabellen (d)"),
+    ('<bpmn:businessRuleTask id="x" camunda:decisionRef="d"/>', DeployContext(decisions=()), "error",
+     "Entscheidungstabelle „d“ ist nicht bereitgestellt"),
+    ('<bpmn:businessRuleTask id="x"/>', DeployContext(decisions=()), "error", "nennt keine Entscheidungstabelle"),
+])
+def test_business_rule_tasks_need_a_deployed_decision_table(element, context, severity, expected):
+    problems = lint_definition(linear(USER, element), REGISTRY, context)
+    assert has(problems, severity, "x", expected), problems

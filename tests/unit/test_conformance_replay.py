@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from engine.workflow import parse_model, replay
+from support import shipped_decisions
 
 SHIPPED = Path(__file__).resolve().parents[2] / "bpmn" / "client_journey.bpmn"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -30,7 +31,7 @@ JOURNEY = ["Task_Intake", "Task_Consent", "Task_Assessment", "Task_TargetAgreeme
 
 @pytest.fixture(scope="module")
 def journey():
-    return parse_model(SHIPPED.read_text(encoding="utf-8"))
+    return parse_model(SHIPPED.read_text(encoding="utf-8"), decisions=shipped_decisions())
 
 
 @pytest.mark.parametrize("steps", [

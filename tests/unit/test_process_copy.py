@@ -7,6 +7,7 @@ import pytest
 
 from engine.workflow import UnsafeXml, parse_model, rename_process
 from engine.workflow.declarations import process_declaration
+from support import shipped_decisions
 
 ROOT = Path(__file__).parents[2]
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -16,7 +17,7 @@ def test_the_shipped_journey_copied_under_a_new_key_is_a_case_process_with_its_d
     xml = rename_process((ROOT / "bpmn" / "client_journey.bpmn").read_text(encoding="utf-8"), "reise_kopie",
                          "Kopie der Reise", kind="case_process")
     assert "client_journey" not in xml
-    model = parse_model(xml.encode("utf-8"))
+    model = parse_model(xml.encode("utf-8"), decisions=shipped_decisions())
     assert model.process_id == "reise_kopie" and model.kind == "case_process"
     assert 'bpmnElement="Participant_Journey"' in xml and 'processRef="reise_kopie"' in xml
 

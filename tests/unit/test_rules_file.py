@@ -7,6 +7,7 @@ from engine.compliance import SHIPPED_RULES, RulesError, RuleTargets, parse_rule
 from engine.config import SHIPPED_BPMN_DIR
 from engine.forms import FormRegistry
 from engine.workflow import parse_model
+from support import shipped_decisions
 
 SHIPPED = SHIPPED_RULES.read_text(encoding="utf-8")
 
@@ -14,7 +15,8 @@ SHIPPED = SHIPPED_RULES.read_text(encoding="utf-8")
 @pytest.fixture(scope="module")
 def targets() -> RuleTargets:
     """Steps of the shipped journey, fields of the shipped forms, the known event kinds."""
-    model = parse_model((SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"))
+    model = parse_model((SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),
+                        decisions=shipped_decisions())
     return targets_of(model, FormRegistry(SHIPPED_BPMN_DIR / "forms"))
 
 

@@ -60,7 +60,8 @@ def _url(rule, data: dict) -> str:
               "municipality_id": data["municipality_id"], "document_id": data["document_id"],
               "goal_id": data["goal_id"],
               "partner_id": data["partner_id"], "referral_id": 1,
-              "appointment_id": "00000000-0000-0000-0000-000000000000"}
+              "appointment_id": "00000000-0000-0000-0000-000000000000",
+              "table_key": "review_interval"}
     missing = rule.arguments - values.keys()
     assert not missing, f"{rule.endpoint}: no test value for URL argument(s) {sorted(missing)}"
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]

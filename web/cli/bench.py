@@ -24,10 +24,17 @@ from .database import has_data, open_container
 @click.option("--migration", is_flag=True, help="Stattdessen Migrationsvorschau und Migration laufender Fälle messen.")
 @click.option("--cases", default=1000, show_default=True, type=click.IntRange(4, 1_000_000),
               help="Mit --migration: Zahl der laufenden Fälle.")
+@click.option("--decisions", is_flag=True, help="Stattdessen die Auswertung der ausgelieferten Entscheidungstabellen "
+                                                  "messen (Ziel ≤ 1 ms je Auswertung).")
 def bench(rounds: int, timers: bool, due: int, idle: int, reads: bool, samples: int, compliance: bool, as_of,
           explain: bool, report: bool, year: int | None, database_url: str | None, migration: bool,
-          cases: int) -> None:
+          cases: int, decisions: bool) -> None:
     """Print benchmark numbers."""
+    if decisions:
+        from engine.bench import run_decision_benchmark
+
+        run_decision_benchmark(rounds=rounds, echo=click.echo)
+        return
     if migration:
         from engine.bench import run_migration_benchmark
 

@@ -14,26 +14,36 @@ def bpmn() -> None:
     """BPMN commands."""
 
 
-@bpmn.command("check", help="Prüft BPMN-Dateien; Exit-Status 1 bei Fehlern.")
+@bpmn.command("check", help="Prüft BPMN- und DMN-Dateien (Entscheidungstabellen, .dmn); Exit-Status 1 bei Fehlern.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--forms", "forms_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Ordner mit Formularen (Standard: bpmn/forms).")
 @click.option("--db", "from_db", is_flag=True,
               help="Gegen die in der Datenbank bereitgestellten Formulare prüfen (INTEGRAFLOW_DATABASE_URL).")
 def bpmn_check(files, forms_dir, from_db: bool) -> None:
-    """Lint BPMN files: one line per problem."""
+    """Lint BPMN and DMN files: one line per problem."""
     from engine.config import SHIPPED_BPMN_DIR
     from engine.forms import FormRegistry
-    from engine.workflow import check_files
+    from engine.workflow import DeployContext, check_files
 
+    tables = [p for p in files if p.suffix.lower() == ".dmn"]
+    processes = [p for p in files if p.suffix.lower() != ".dmn"]
     if from_db:
         from engine.authoring import deploy_context
+        from engine.decisions import check_decision_file
 
         with open_container().reader() as r:
             forms = r.forms
-            results = check_files(list(files), forms, lambda xml: deploy_context(r.session, None, xml))
+            results = check_files(processes, forms, lambda xml: deploy_context(r.session, None, xml))
+            results.update({p: _check_table(p, lambda xml: check_decision_file(r, xml)) for p in tables})
     else:
-        results = check_files(list(files), FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms"))
+        forms = FormRegistry(forms_dir or SHIPPED_BPMN_DIR / "forms")
+        # The tables named on the command line, else the shipped ones, are what business-rule tasks use.
+        documents = {p.name: _read(p) for p in sorted(SHIPPED_BPMN_DIR.glob("*.dmn"))}
+        documents.update({p.name: _read(p) for p in tables})
+        context = DeployContext(decisions=tuple((d, None) for d in documents.values() if d is not None))
+        results = check_files(processes, forms, lambda _xml: context)
+        results.update({p: _check_table(p, _offline_checker(forms, processes)) for p in tables})
     errors = 0
     for path, problems in results.items():
         errors += print_problems(str(path), problems)
@@ -41,6 +51,37 @@ def bpmn_check(files, forms_dir, from_db: bool) -> None:
             click.echo(f"{path}: in Ordnung")
     if errors:
         sys.exit(1)
+
+
+def _read(path: Path) -> bytes | None:
+    from engine.workflow import MAX_BYTES
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # never pull a huge file into memory just to refuse it
+    except OSError:
+        return None
+    return data if len(data) <= MAX_BYTES else None
+
+
+def _check_table(path: Path, check) -> list:
+    from engine.workflow import MAX_BYTES, Problem
+
+    data = _read(path)
+    if data is None:
+        return [Problem("error", "", "Datei nicht gefunden, nicht lesbar oder größer als "
+                                     f"{MAX_BYTES // 1024} KB.")]
+    return check(data)
+
+
+def _offline_checker(forms, processes: list[Path]):
+    """Checks a table against the forms and the scripts of the given (or else the shipped) BPMN files."""
+    from engine.config import SHIPPED_BPMN_DIR
+    from engine.workflow import check_decision, decision_data_names
+
+    paths = processes or sorted(SHIPPED_BPMN_DIR.glob("*.bpmn"))
+    known = decision_data_names(forms, tuple(d for d in map(_read, paths) if d is not None))
+    return lambda xml: check_decision(xml, known)
 
 
 def print_problems(where: str, problems) -> int:

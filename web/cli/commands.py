@@ -13,6 +13,7 @@ from .bench import bench
 from .bpmn import bpmn
 from .cases import cases
 from .database import has_data, open_container
+from .dmn import dmn
 from .privacy import privacy
 from .tokens import tokens
 
@@ -139,6 +140,7 @@ cli.add_command(audit)
 cli.add_command(bench)
 cli.add_command(bpmn)
 cli.add_command(cases)
+cli.add_command(dmn)
 cli.add_command(privacy)
 cli.add_command(tokens)
 

@@ -6,7 +6,9 @@ an author sees every problem at once, each at its element id; the parser's own f
 """
 from .check import check_files, lint_definition
 from .context import DeployContext
+from .decision_table import check_decision, decision_data_names
 from .guards import forbidden_code, removed_field_uses
 from .problems import Problem
 
-__all__ = ["DeployContext", "Problem", "check_files", "forbidden_code", "lint_definition", "removed_field_uses"]
+__all__ = ["check_decision", "decision_data_names", "DeployContext", "Problem", "check_files",
+           "forbidden_code", "lint_definition", "removed_field_uses"]

@@ -20,3 +20,5 @@ class DeployContext:
     documents: tuple[str, ...] = ()
     step_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     draft_forms: frozenset[str] = frozenset()  # forms with a draft but no deployed version yet
+    # (DMN, version) of the newest deployed decision tables; None: unknown (`bpmn check` without a database).
+    decisions: tuple[tuple[str, int | None], ...] | None = None

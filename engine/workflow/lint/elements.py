@@ -1,13 +1,14 @@
 """Which BPMN elements the runtime can execute, and what SpiffWorkflow's own parser refuses."""
 from __future__ import annotations
 
+from ..decisions import decision_refs
 from ..library_messages import spiff_message
-from ..model import DefinitionError, called_processes, parse_model
+from ..model import BPMN_NS, CAMUNDA_NS, DefinitionError, called_processes, parse_model
 from .context import DeployContext
 from .problems import Problem, bpmn, error, local, warning
 
 SUPPORTED = frozenset({
-    "startEvent", "endEvent", "userTask", "scriptTask", "manualTask", "task", "exclusiveGateway",
+    "startEvent", "endEvent", "userTask", "scriptTask", "manualTask", "task", "businessRuleTask", "exclusiveGateway",
     "parallelGateway", "inclusiveGateway", "eventBasedGateway", "intermediateCatchEvent",
     "intermediateThrowEvent", "boundaryEvent", "subProcess", "callActivity", "sequenceFlow", "laneSet",
     "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
@@ -21,8 +22,6 @@ MESSAGE_TASKS = frozenset({"sendTask", "receiveTask"})
 UNSUPPORTED = {
     "complexGateway": "Komplexe Gateways kann die Laufzeit nicht ausführen.",
     "serviceTask": "Service-Tasks werden nicht unterstützt (es gibt keinen Service-Connector).",
-    "businessRuleTask": "Business-Rule-Tasks werden nicht unterstützt (es sind keine DMN-Tabellen "
-                        "hinterlegt).",
     "adHocSubProcess": "Ad-hoc-Teilprozesse werden nicht unterstützt.",
     "transaction": "Transaktionen werden nicht unterstützt.",
 }
@@ -52,6 +51,9 @@ def unsupported(container) -> list[Problem]:
         if name is None:
             continue
         element_id = el.get("id") or container.get("id")
+        if name == "businessRuleTask" and not el.get(f"{{{CAMUNDA_NS}}}decisionRef"):
+            problems.append(error(element_id, "Der Business-Rule-Task nennt keine Entscheidungstabelle "
+                                              "(camunda:decisionRef)."))
         if name in UNSUPPORTED:
             problems.append(error(element_id, UNSUPPORTED[name]))
         elif name in MESSAGE_TASKS:
@@ -76,11 +78,27 @@ def parser_problems(raw: bytes, processes: list, context: DeployContext) -> list
         return [warning(processes[0].get("id"), f"Ruft bereitgestellte Prozesse auf ({', '.join(sorted(external))}); "
                                                 "ob es sie gibt, prüft die Bereitstellung (oder „--db“).")]
     problems = []
+    decisions = context.decisions
+    if decisions is None:
+        refs = decision_refs(raw)
+        if refs:
+            # Without the installation the tables are unknown; the deploy gate checks them.
+            names = ", ".join(sorted(refs))
+            return [warning(_first_rule_task(processes), f"Verwendet Entscheidungstabellen ({names}); ob es sie "
+                                                         "gibt, prüft die Bereitstellung (oder „--db“).")]
+        decisions = ()
     for process in executable:
         try:
-            parse_model(raw, process.get("id"), dependencies=context.documents)
+            parse_model(raw, process.get("id"), dependencies=context.documents, decisions=decisions)
         except DefinitionError as exc:
             problems += [error(element_id, message) for element_id, message in exc.problems]
         except Exception:  # noqa: BLE001 - a hostile file must yield a finding, never a traceback
             problems.append(error(process.get("id"), spiff_message("")))
     return problems
+
+
+def _first_rule_task(processes: list) -> str | None:
+    for process in processes:
+        for el in process.iter(f"{{{BPMN_NS}}}businessRuleTask"):
+            return el.get("id")
+    return processes[0].get("id") if processes else None

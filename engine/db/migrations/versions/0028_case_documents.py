@@ -1,7 +1,7 @@
 """case documents: uploaded scans per case with category, date, note and SHA-256 content hash
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import engine.db.base
 
 revision = '0028'
-down_revision = '0026'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 
