@@ -12,7 +12,12 @@
   var problemList = document.getElementById('dmn-problems');
   var resultEl = document.getElementById('dmn-test-result');
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
-  var modeler = new window.DmnJS({ container: container });
+  // German labels (When → Wenn, Hit policy → Trefferrichtlinie …) for each view of dmn-js; per view, because
+  // dmn-js replaces `common.additionalModules` with the view's own list.
+  var german = window.iflDmnI18nDe ? { additionalModules: [window.iflDmnI18nDe.module] } : {};
+  var modeler = new window.DmnJS({
+    container: container, drd: german, decisionTable: german, literalExpression: german
+  });
 
   function status(text) { statusEl.textContent = text; }
 
