@@ -28,6 +28,9 @@ PARTNERS = [
      "Neustadt am See", "Einstufungstests jeden ersten Dienstag im Monat."),
     ("caritas.leitung", "ehrenamt", "Freundeskreis Asyl Neustadt", "Herr Hahn", "0170 5550700", None, None,
      "Neustadt am See", "Begleitung zu Behörden, Hausaufgabenhilfe."),
+    ("leitung", "sonstiges", "Schuldnerberatung im Landratsamt", "Frau Albrecht", "07361 555-720",
+     "schuldnerberatung@landratsamt.example", "Landratsamt, Zimmer 214", None,
+     "Termine nach Vereinbarung; Vermittlung durch das Integrationsmanagement des Landkreises."),
     ("drk.leitung", "wohnraum", "Wohnraumbörse Waldkirchen", "Frau Novak", "07363 555-800",
      "wohnen@waldkirchen.example", "Rathausplatz 1, 77733 Waldkirchen", "Waldkirchen", None),
 ]

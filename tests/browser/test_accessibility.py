@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 from engine.bootstrap import bootstrap
 from engine.clock import FakeClock
 from engine.config import Settings
-from engine.db import Base, Case, OpenTask, ProcessDefinition, User
+from engine.db import Base, Case, OpenTask, Partner, ProcessDefinition, User
 from engine.demo import DEMO_PASSWORD, load_demo
 from engine.setup import prepare_database
 from migration_cases import deploy_v2
@@ -51,7 +51,7 @@ TOO_WIDE = """() => Array.from(document.querySelectorAll('body *')).filter(e => 
   }).slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
     + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
     + ' →' + Math.round(e.getBoundingClientRect().right))"""
-NOT_A_PAGE = re.compile(r"\.(pdf|json|csv|svg|bpmn|<fmt>)$|^/api/v1/")
+NOT_A_PAGE = re.compile(r"\.(pdf|json|csv|svg|bpmn|dmn|<fmt>)$|^/api/v1/|/dokumente/<int:document_id>$")
 READY = ("() => !document.querySelector('[data-bpmn-state=\"loading\"], [data-modeler-state=\"loading\"], "
          "[data-editor-state=\"loading\"], [data-diff-state=\"loading\"]')")
 
@@ -122,9 +122,20 @@ def _task_forms(container) -> list[str]:
     return list(first_of_kind.values())
 
 
+def _partner_of(container, role: str) -> int | None:
+    """A partner the role keeps: the district's shared ones for the administration, else its organisation's."""
+    with container.reader() as r:
+        s = r.session
+        user = s.execute(select(User).where(User.username == USERS[role])).scalar_one()
+        owner = None if role == "admin" else user.organisation_id
+        kept = Partner.organisation_id.is_(None) if owner is None else Partner.organisation_id == owner
+        return s.execute(select(Partner.id).where(kept).order_by(Partner.id)).scalars().first()
+
+
 def _pages(app, container, role: str) -> list[str]:
     """Every GET page of the URL map the role may open, with placeholders filled from the demo data."""
-    values, urls = _values(container), []
+    values, urls = {**_values(container), "table_key": "review_interval",
+                    "partner_id": _partner_of(container, role)}, []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         access = MATRIX.get(rule.endpoint)
         if access is None or "GET" not in rule.methods or role not in access.get or NOT_A_PAGE.search(rule.rule):

@@ -76,8 +76,10 @@ def test_previous_organisation_has_read_only_access_then_none(signed_in, contain
     assert len(writes) >= 6
     for user in ("carla", "anna"):
         for rule in writes:
-            url = rule.build({"case_id": case_id, "task_id": task.id, "version": 1, "record_id": 1},
-                              append_unknown=False)[1]
+            url = rule.build({"case_id": case_id, "task_id": task.id, "version": 1, "record_id": 1,
+                              "document_id": 1, "goal_id": 1, "referral_id": 1,
+                              "appointment_id": "00000000-0000-0000-0000-000000000000"},
+                             append_unknown=False)[1]
             before = _events(container)
             response = signed_in(user).post(url, data={"text": "x", "note": NOTE})
             assert response.status_code in (403, 404), (user, url, response.status_code)
