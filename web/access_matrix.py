@@ -141,6 +141,7 @@ MATRIX: dict[str, Rule] = {
     "privacy.rectify": Rule(get=EDITORS, post=EDITORS, case=True),
     "privacy.export_json": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
     "privacy.export_pdf": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
+    "privacy.export_archive": Rule(get=SUBJECT_ACCESS, case=True, message=SUBJECT_ACCESS_REFUSAL),
     "privacy.access_log": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
     "privacy.access_log_csv": Rule(get=PRIVACY, message=ACCESS_LOG_REFUSAL),
     "privacy.retention": Rule(get=RETENTION, post=RETENTION),

@@ -27,10 +27,11 @@ from engine.privacy import (
     withdraw_consent,
 )
 from engine.privacy import access_log as read_access_log
+from engine.privacy import export_archive as build_archive
 from engine.privacy import export_json as build_json
 from engine.privacy import export_pdf as build_pdf
 
-from .deps import actor, reader, uow
+from .deps import actor, container, reader, uow
 from .schemas import VersionForm, load_args
 
 bp = Blueprint("privacy", __name__)
@@ -114,6 +115,15 @@ def export_pdf(case_id: str):
     content, name = build_pdf(uow(), actor(), case_id)
     return Response(content, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/cases/<case_id>/auskunft.zip")
+@login_required
+def export_archive(case_id: str):
+    """Art. 15 export as a ZIP: PDF, JSON and a copy of every stored document."""
+    content, name = build_archive(uow(), container().documents, actor(), case_id)
+    return Response(content, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @bp.route("/datenschutz/zugriffe")

@@ -5,12 +5,22 @@ so nothing about another client can slip in; staff appear by name. Every export 
 """
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import date, datetime
 
 from sqlalchemy import select
 
-from engine.base import DOCUMENT_CATEGORIES, EVENT_LABELS, Actor, record_event, scope_cases, visible_case
+from engine.base import (
+    DOCUMENT_CATEGORIES,
+    EVENT_LABELS,
+    Actor,
+    DocumentStore,
+    record_event,
+    scope_cases,
+    visible_case,
+)
 from engine.db import (
     Appointment,
     AssessmentArea,
@@ -43,11 +53,9 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
     """Collect the client's data (inside the caller's writing uow) and log the export; the caller commits."""
     if actor.role not in EXPORT_ROLES:
         raise Forbidden("Die Auskunft nach Art. 15 DSGVO erstellen Teamleitung und Datenschutz.")
-    case = visible_case(uow.session, actor, case_id)
+    case, cases = _client_cases(uow, actor, case_id)
     client = case.client
     s = uow.session
-    cases = list(s.execute(scope_cases(select(Case).where(Case.client_id == client.id), actor)
-                           .order_by(Case.intake_date)).scalars())
     ids = [c.id for c in cases]
     users = dict(s.execute(select(User.id, User.display_name)).all())
 
@@ -119,6 +127,14 @@ def subject_access_data(uow, actor: Actor, case_id: str, fmt: str) -> dict:
     return data
 
 
+def _client_cases(uow, actor: Actor, case_id: str) -> tuple[Case, list[Case]]:
+    """The case asked about and all cases of its client the actor may see (the export's scope)."""
+    case = visible_case(uow.session, actor, case_id)
+    cases = list(uow.session.execute(scope_cases(select(Case).where(Case.client_id == case.client_id), actor)
+                                     .order_by(Case.intake_date)).scalars())
+    return case, cases
+
+
 def export_json(uow, actor: Actor, case_id: str) -> tuple[bytes, str]:
     """The JSON file and its name."""
     with uow:
@@ -138,6 +154,31 @@ def export_pdf(uow, actor: Actor, case_id: str) -> tuple[bytes, str]:
         pdf = render_pdf("subject_access.html", d=data, L=LABELS)
         uow.commit()
     return pdf, _filename(data, "pdf")
+
+
+def export_archive(uow, store: DocumentStore, actor: Actor, case_id: str) -> tuple[bytes, str]:
+    """A ZIP with the PDF, the JSON and a copy of every stored document of the client's cases (Art. 15 (3))."""
+    from engine.reporting import render_pdf
+
+    from .subject_access_labels import LABELS
+
+    with uow:
+        data = subject_access_data(uow, actor, case_id, "zip")
+        pdf = render_pdf("subject_access.html", d=data, L=LABELS)
+        ids = [c.id for c in _client_cases(uow, actor, case_id)[1]]
+        documents = list(uow.session.execute(
+            select(CaseDocument).where(CaseDocument.case_id.in_(ids), CaseDocument.storage != "deleted")
+            .order_by(CaseDocument.uploaded_at, CaseDocument.id)).scalars())
+        files = [(f"dokumente/{n:03d}-{d.filename}", store.read(d.sha256, d.storage, d.content))
+                 for n, d in enumerate(documents, 1)]
+        uow.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_filename(data, "pdf"), pdf)
+        archive.writestr(_filename(data, "json"), json.dumps(data, ensure_ascii=False, indent=2))
+        for name, content in files:
+            archive.writestr(name, content)
+    return buffer.getvalue(), _filename(data, "zip")
 
 
 def _filename(data: dict, ext: str) -> str:

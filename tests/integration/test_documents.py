@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -24,7 +25,7 @@ from engine.compliance import SHIPPED_RULES, RulesError, save_rules
 from engine.db import Case, CaseDocument, ConsentRecord, Event
 from engine.documents import Upload, delete_document, document_file, upload_document
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.privacy import anonymise_due_cases, export_json, export_pdf, withdraw_consent
+from engine.privacy import anonymise_due_cases, export_archive, export_json, export_pdf, withdraw_consent
 from journey import CONSENT, Driver
 from report_data import close_case, served_household
 from support import intake_form, rows, statements
@@ -201,6 +202,23 @@ def test_the_art_15_export_lists_every_document_with_its_hash(container, world):
          "Anna Adler"),
         ("Aufenthaltstitel.png", "Aufenthaltstitel", hashlib.sha256(PNG).hexdigest(), len(PNG), "Anna Adler")]
     assert docs[0]["document_date"] == "2026-01-14" and docs[1]["document_date"] is None
+
+
+def test_the_art_15_archive_holds_a_copy_of_every_stored_document(container, world):
+    case_id = _consented_case(container, world)
+    _upload(container, case_id, world.anna)
+    _upload(container, case_id, world.anna, data=PNG, name="Aufenthaltstitel.png", category="residence_permit",
+            document_date="", note="")
+    content, name = export_archive(container.uow(), container.documents, world.carla, case_id)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    files = {n: archive.read(n) for n in archive.namelist()}
+    assert name.endswith(".zip") and name[:-4] + ".pdf" in files and name[:-4] + ".json" in files
+    assert files["dokumente/001-Zielvereinbarung.pdf"] == PDF
+    assert files["dokumente/002-Aufenthaltstitel.png"] == PNG
+    assert json.loads(files[name[:-4] + ".json"])["cases"][0]["documents"][1]["sha256"] == \
+        hashlib.sha256(PNG).hexdigest()
+    with pytest.raises(Forbidden):  # the caseworker does not answer Art. 15 requests
+        export_archive(container.uow(), container.documents, world.anna, case_id)
 
 
 def test_the_signed_agreement_scan_satisfies_the_mandated_step(container, world, clock):
