@@ -83,7 +83,7 @@ def feed_ics(uow, token: str) -> bytes:
         raise NotFound("Dieser Kalender existiert nicht.")
     feed, user = row
     since = uow.clock.today() - timedelta(days=PAST_DAYS)
-    stmt = (select(Appointment, Case.reference, Client.first_name, Client.last_name)
+    stmt = (select(Appointment, Case.reference, Client.first_name, Client.last_name, Case.closed_on)
             .join(Case, Case.id == Appointment.case_id).join(Client, Client.id == Case.client_id)
             .where(Appointment.caseworker_id == user.id, Appointment.day >= since,
                    Case.organisation_id == user.organisation_id)
@@ -93,8 +93,10 @@ def feed_ics(uow, token: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"Integraflow – {user.display_name}")
-    for appointment, reference, first, last in uow.session.execute(stmt):
-        calendar.add_component(_event(appointment, reference, _name(feed.names, first, last)))
+    for appointment, reference, first, last, closed_on in uow.session.execute(stmt):
+        # An appointment after the case was closed will not take place: calendars are told it is cancelled.
+        void = closed_on is not None and appointment.day > closed_on
+        calendar.add_component(_event(appointment, reference, _name(feed.names, first, last), void))
     return calendar.to_ical()
 
 
@@ -106,7 +108,7 @@ def _name(names: str, first: str, last: str) -> str | None:
     return None
 
 
-def _event(appointment: Appointment, reference: str, client: str | None) -> Event:
+def _event(appointment: Appointment, reference: str, client: str | None, void: bool = False) -> Event:
     """One VEVENT in UTC (no VTIMEZONE needed), UID stable across changes, SEQUENCE raised on each change."""
     start = datetime.combine(appointment.day, appointment.start_time, tzinfo=BERLIN).astimezone(UTC)
     event = Event()
@@ -121,5 +123,5 @@ def _event(appointment: Appointment, reference: str, client: str | None) -> Even
     if appointment.interpreter_needed:
         lines.append(f"Dolmetschung: {appointment.interpreter_language or 'ja'}")
     event.add("description", "\n".join(lines))
-    event.add("status", "CANCELLED" if appointment.status == "cancelled" else "CONFIRMED")
+    event.add("status", "CANCELLED" if void or appointment.status == "cancelled" else "CONFIRMED")
     return event

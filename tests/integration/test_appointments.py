@@ -157,6 +157,19 @@ def test_ical_feed_parses_and_contains_the_appointments_without_names_by_default
     assert [f.token_hash for f in rows(container, CalendarFeed)] == [sha256(token.encode()).hexdigest()]
 
 
+def test_appointments_after_the_case_was_closed_reach_the_calendar_as_cancelled(container, world):
+    case_id = consented_case(container, world)
+    visit = set_appointment(container.uow(), case_id, VISIT, world.anna)      # 20.01.2026
+    token = issue_feed(container.uow(), world.anna, {})
+    with container.uow() as uow:
+        case = uow.session.get(Case, case_id)
+        case.status, case.closed_on = "closed", datetime(2026, 1, 16).date()
+        uow.commit()
+    with container.reader() as r:
+        event = _events(feed_ics(r, token))[0]
+    assert (str(event["UID"]), str(event["STATUS"])) == (f"{visit}@integraflow", "CANCELLED")
+
+
 def test_names_are_opt_in_revoked_and_replaced_tokens_answer_not_found(container, world):
     case_id = consented_case(container, world)
     set_appointment(container.uow(), case_id, OFFICE, world.anna)
