@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, update
 
-from engine.db import Case
-from engine.db.prebuilt import Prebuilt
+from engine.db import Case, Prebuilt
 
 _CASES = Case.__table__
 # One prebuilt guard statement per set of case columns written along with the version (a handful of sets exist).

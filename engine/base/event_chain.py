@@ -16,8 +16,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from engine.db import GENESIS, Event, EventChainHead, WebhookEndpoint, chain_hash, payload_digest
-from engine.db.prebuilt import Prebuilt
+from engine.db import GENESIS, Event, EventChainHead, Prebuilt, WebhookEndpoint, chain_hash, payload_digest
 
 from .webhook_outbox import queue_deliveries
 

@@ -11,8 +11,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from engine.db import Case, OpenTask
-from engine.db.prebuilt import Prebuilt
+from engine.db import Case, OpenTask, Prebuilt
 
 # The phase shown on lists is the one the open user task declares (the workflow stays the source of truth).
 PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähigkeit", "consent": "Einwilligung",

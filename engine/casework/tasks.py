@@ -9,20 +9,32 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.base import (
+    ANY_WEBHOOK,
     FORMS_GENERATION,
+    HEAD_HASH,
+    HEAD_SEQ,
     Actor,
     claim_case_version,
     close_case,
     ensure_processing_allowed,
     ensure_visible,
+    expect_head,
     record_event,
     require_editor,
     visible_case,
 )
-from engine.base.event_chain import ANY_WEBHOOK, HEAD_HASH, HEAD_SEQ, expect_head
 from engine.clock import BERLIN
-from engine.db import Case, CompletedTask, EncodedJson, Event, OpenTask, StepFailure, User, UserMunicipality
-from engine.db.prebuilt import Prebuilt
+from engine.db import (
+    Case,
+    CompletedTask,
+    EncodedJson,
+    Event,
+    OpenTask,
+    Prebuilt,
+    StepFailure,
+    User,
+    UserMunicipality,
+)
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
 

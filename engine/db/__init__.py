@@ -12,6 +12,7 @@ from .events import Event, EventChainHead
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .prebuilt import Prebuilt
 from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
@@ -44,4 +45,5 @@ __all__ = [
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
     "CaseDocument",
+    "Prebuilt",
 ]

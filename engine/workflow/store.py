@@ -13,8 +13,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db import EncodedJson, WorkflowState, WorkflowTask, WorkflowTaskArchive
-from engine.db.prebuilt import Prebuilt
+from engine.db import EncodedJson, Prebuilt, WorkflowState, WorkflowTask, WorkflowTaskArchive
 
 from .codec import FORMAT_VERSION, Snapshot
 from .model import ProcessModel
