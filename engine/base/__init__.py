@@ -7,7 +7,18 @@ from .closure import close_case
 from .deadlines import DEFAULT_DEADLINES, load_deadlines
 from .delegation import DELEGATION_MODELS, Delegation, delegation_in_force
 from .document_store import DEFAULT_MAX_BYTES, DocumentStore, StoredFileMissing
-from .event_chain import GENESIS, HEAD_ID, append_events, chain_hash, payload_digest, read_head
+from .event_chain import (
+    ANY_WEBHOOK,
+    GENESIS,
+    HEAD_HASH,
+    HEAD_ID,
+    HEAD_SEQ,
+    append_events,
+    chain_hash,
+    expect_head,
+    payload_digest,
+    read_head,
+)
 from .events import EVENT_LABELS, record_event
 from .form_input import load_form
 from .forms_in_force import FORMS_GENERATION, FormCatalog, latest_form_rows, load_latest_forms
@@ -54,9 +65,9 @@ __all__ = [
     "DELEGATION_MODELS", "DISTRICT_WIDE", "DOCUMENT_CATEGORIES", "DocumentStore", "ensure_processing_allowed",
     "ensure_visible", "EVENT_LABELS", "event_log_head", "forget_all", "FormCatalog", "FORMS_GENERATION", "GENESIS",
     "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY", "journey_definition", "journey_key", "latest_definition",
-    "latest_form_rows", "LIFE_AREAS", "load_deadlines", "load_form", "load_latest_forms", "model_by_id", "model_for",
-    "PARTNER_KINDS", "payload_digest", "pinned_decision_documents", "read_head", "read_only_refusal",
-    "read_only_until", "readable_case", "record_event", "REFERRAL_OUTCOMES", "remember", "require_editor",
-    "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS", "scope_cases", "scope_open_tasks",
-    "StoredFileMissing", "visible_case", "WEBHOOK_TYPES",
+    "ANY_WEBHOOK", "expect_head", "HEAD_HASH", "HEAD_SEQ", "latest_form_rows", "LIFE_AREAS", "load_deadlines",
+    "load_form", "load_latest_forms", "model_by_id", "model_for", "PARTNER_KINDS", "payload_digest",
+    "pinned_decision_documents", "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event",
+    "REFERRAL_OUTCOMES", "remember", "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS",
+    "scope_cases", "scope_open_tasks", "StoredFileMissing", "visible_case", "WEBHOOK_TYPES",
 ]

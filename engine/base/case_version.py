@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, update
 
-from engine.db import Case
+from engine.db import Case, Prebuilt
 
 _CASES = Case.__table__
 # One prebuilt guard statement per set of case columns written along with the version (a handful of sets exist).
@@ -24,10 +24,10 @@ def claim_case_version(conn, case_id: str, expected_version: int, now, columns: 
     key = tuple(sorted(columns))
     stmt = _GUARDS.get(key)
     if stmt is None:
-        stmt = _GUARDS[key] = (
+        stmt = _GUARDS[key] = Prebuilt(
             update(_CASES).where(_CASES.c.id == bindparam("guard_id"), _CASES.c.version == bindparam("guard_version"))
             .values(version=_CASES.c.version + 1, updated_at=bindparam("guard_now"),
                     **{name: bindparam(f"set_{name}") for name in key}))
     params = {f"set_{name}": value for name, value in columns.items()}
     params.update(guard_id=case_id, guard_version=expected_version, guard_now=now)
-    return conn.execute(stmt, params).rowcount == 1
+    return stmt(conn, params) == 1

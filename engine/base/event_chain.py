@@ -11,23 +11,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from engine.db import GENESIS, Event, EventChainHead, chain_hash, payload_digest
+from engine.db import GENESIS, Event, EventChainHead, Prebuilt, WebhookEndpoint, chain_hash, payload_digest
 
 from .webhook_outbox import queue_deliveries
 
 HEAD_ID = 1
 _PENDING = "integraflow.pending_events"
+_EXPECTED = "integraflow.expected_head"
 # Statements built once: every commit with events runs them, and building them costs more than running them.
 _READ_HEAD = select(EventChainHead.seq, EventChainHead.hash).where(EventChainHead.id == HEAD_ID)
 _LOCK_HEAD = _READ_HEAD.with_for_update()
-_INSERT_EVENTS = insert(Event.__table__)
+_INSERT_EVENTS = Prebuilt(insert(Event.__table__))
 _MOVE_HEAD = (update(EventChainHead.__table__).where(EventChainHead.__table__.c.id == HEAD_ID)
               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_MOVE_HEAD_FROM = Prebuilt(_MOVE_HEAD.where(EventChainHead.__table__.c.seq == bindparam("old_seq")))
+# Columns for a caller's own first SELECT (see expect_head): the head and whether any webhook endpoint is active.
+HEAD_SEQ = select(EventChainHead.seq).where(EventChainHead.id == HEAD_ID).scalar_subquery()
+HEAD_HASH = select(EventChainHead.hash).where(EventChainHead.id == HEAD_ID).scalar_subquery()
+ANY_WEBHOOK = exists().where(WebhookEndpoint.active.is_(True))
+
+
+@dataclass(frozen=True)
+class ExpectedHead:
+    """The chain head and the webhook answer as read before the write lock (seq None: no head row)."""
+
+    seq: int | None
+    hash: str | None
+    any_webhook: bool
 
 
 @dataclass
@@ -50,6 +65,17 @@ def buffer_event(session: Session, at: datetime, actor_id: int | None, case_id: 
     row = {"at": at, "actor_id": actor_id, "case_id": case_id, "kind": kind, "payload": payload,
            "payload_digest": payload_digest(payload)}
     session.info.setdefault(_PENDING, []).append(_Pending(row, tuple(owners)))
+
+
+def expect_head(session: Session, seq: int | None, hash_: str | None, any_webhook: bool) -> None:
+    """Let this transaction's commit append from a head read earlier (outside the lock) instead of reading it.
+
+    The commit moves the head with `UPDATE … WHERE seq = <read seq>`: one statement instead of read + update. If
+    the head moved meanwhile (another transaction appended), it falls back to reading the head under the lock.
+    An unmoved head also proves that no webhook endpoint was registered or switched off since the read (both are
+    events), so "no active endpoint" read then saves the endpoints' SELECT.
+    """
+    session.info[_EXPECTED] = ExpectedHead(seq, hash_, bool(any_webhook))
 
 
 def pending_count(session: Session) -> int:
@@ -86,14 +112,27 @@ def append_events(conn, events: list[dict]) -> None:
                     "payload": e["payload"], "payload_digest": payload_digest(e["payload"])} for e in events])
 
 
-def _append(conn, rows: list[dict]) -> None:
-    seq, prev = _lock_head(conn)
+def _chain(rows: list[dict], seq: int, prev: str) -> tuple[int, str]:
     for row in rows:
         seq += 1
         row["seq"], row["prev_hash"] = seq, prev
         prev = row["hash"] = chain_hash(prev, seq, row["at"], row["actor_id"], row["case_id"], row["kind"],
                                         row["payload_digest"])
-    conn.execute(_INSERT_EVENTS, rows)
+    return seq, prev
+
+
+def _append(conn, rows: list[dict], expected: ExpectedHead | None = None) -> None:
+    if expected is not None and expected.seq is not None:
+        seq, prev = _chain(rows, expected.seq, expected.hash)
+        # The guarded move is the lock on PostgreSQL (row lock) as the read FOR UPDATE would be; on SQLite the
+        # writer holds the write lock already. 0 rows: someone appended since the read, chain from the real head.
+        if _MOVE_HEAD_FROM(conn, {"new_seq": seq, "new_hash": prev, "old_seq": expected.seq}) == 1:
+            _INSERT_EVENTS(conn, rows)
+            if expected.any_webhook:
+                queue_deliveries(conn, rows)
+            return
+    seq, prev = _chain(rows, *_lock_head(conn))
+    _INSERT_EVENTS(conn, rows)
     conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     queue_deliveries(conn, rows)  # the webhook outbox, in the same transaction as the events
 
@@ -104,7 +143,7 @@ def _write_pending(session: Session) -> None:
         return  # a savepoint's events wait for the root commit
     session.flush()  # rows the events refer to (a new case) must exist first
     pending = session.info.pop(_PENDING)
-    _append(session.connection(), [p.row for p in pending])
+    _append(session.connection(), [p.row for p in pending], session.info.pop(_EXPECTED, None))
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
@@ -118,3 +157,4 @@ def _discard_rolled_back(session: Session, previous_transaction) -> None:
 def _forget_on_close(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)  # closed without commit: nothing was written, nothing may linger
+        session.info.pop(_EXPECTED, None)

@@ -11,16 +11,21 @@ from datetime import date
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from engine.db import Case, OpenTask
+from engine.db import Case, OpenTask, Prebuilt
 
 # The phase shown on lists is the one the open user task declares (the workflow stays the source of truth).
 PHASE_LABELS = {"intake": "Erstaufnahme", "eligibility": "Prüfung Förderfähigkeit", "consent": "Einwilligung",
                 "assessment": "Bedarfsanalyse", "plan": "Zielvereinbarung", "review": "Umsetzung und Fortschreibung",
                 "closure": "Abschluss", "closed": "Abgeschlossen"}
 _OPEN = OpenTask.__table__
-_DELETE_OPEN = delete(_OPEN).where(_OPEN.c.id == bindparam("i"))
-_UPDATE_DUE = update(_OPEN).where(_OPEN.c.id == bindparam("i")).values(due_on=bindparam("due_on"))
-_INSERT_OPEN = insert(_OPEN)
+_DELETE_OPEN = Prebuilt(delete(_OPEN).where(_OPEN.c.id == bindparam("i")))
+_UPDATE_DUE = Prebuilt(update(_OPEN).where(_OPEN.c.id == bindparam("i")).values(due_on=bindparam("due_on")))
+_INSERT_OPEN = Prebuilt(insert(_OPEN))
+# A finished task replaced by the next one: one UPDATE that rewrites every column (the id too) instead of DELETE +
+# INSERT, one statement less while the write lock is held (a round trip less on PostgreSQL).
+_OPEN_COLUMNS = frozenset(_OPEN.c.keys())
+_REPLACE_OPEN = Prebuilt(update(_OPEN).where(_OPEN.c.id == bindparam("old_id"))
+                         .values(**{name: bindparam(f"n_{name}") for name in sorted(_OPEN_COLUMNS)}))
 _OPEN_OF_PROCESS = select(_OPEN.c.id, _OPEN.c.due_on).where(_OPEN.c.process_id == bindparam("p"))
 
 
@@ -80,12 +85,18 @@ def write_projections(conn, changes: list[ProjectionChange]) -> None:
     gone = [{"i": task_id} for change in changes for task_id in change.gone]
     new_rows = [row for change in changes for row in change.new_rows]
     due_changes = [row for change in changes for row in change.due_changes]
+    replaced = []
+    while gone and new_rows and new_rows[-1].keys() == _OPEN_COLUMNS:  # a row naming every column: nothing old stays
+        new = new_rows.pop()
+        replaced.append({"old_id": gone.pop()["i"], **{f"n_{name}": value for name, value in new.items()}})
+    if replaced:
+        _REPLACE_OPEN(conn, replaced)
     if gone:
-        conn.execute(_DELETE_OPEN, gone)
+        _DELETE_OPEN(conn, gone)
     if new_rows:
-        conn.execute(_INSERT_OPEN, new_rows)
+        _INSERT_OPEN(conn, new_rows)
     if due_changes:
-        conn.execute(_UPDATE_DUE, due_changes)
+        _UPDATE_DUE(conn, due_changes)
 
 
 def sync_open_tasks(uow, case: Case, process_id: str, ready_tasks, journey: bool = True,

@@ -9,18 +9,32 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.base import (
+    ANY_WEBHOOK,
     FORMS_GENERATION,
+    HEAD_HASH,
+    HEAD_SEQ,
     Actor,
     claim_case_version,
     close_case,
     ensure_processing_allowed,
     ensure_visible,
+    expect_head,
     record_event,
     require_editor,
     visible_case,
 )
 from engine.clock import BERLIN
-from engine.db import Case, CompletedTask, EncodedJson, Event, OpenTask, User, UserMunicipality
+from engine.db import (
+    Case,
+    CompletedTask,
+    EncodedJson,
+    Event,
+    OpenTask,
+    Prebuilt,
+    StepFailure,
+    User,
+    UserMunicipality,
+)
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
 
@@ -49,9 +63,13 @@ class _TaskRow(NamedTuple):
 
 
 _OPEN, _ASSIGNED = OpenTask.__table__, OpenTask.__table__.alias("assigned")
-# The completion's one read: case, the open task, the forms' generation and the caseworker's reach flags.
+# The completion's one read: case, the open task, the forms' generation, the caseworker's reach flags, and what
+# spares statements under the lock: the chain head and the webhook answer (event_chain.expect_head), and whether
+# a step failure is recorded for the case (only then is it cleared).
 _LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._fields),
                 FORMS_GENERATION.scalar_subquery().label("forms_generation"),
+                HEAD_SEQ.label("head_seq"), HEAD_HASH.label("head_hash"), ANY_WEBHOOK.label("any_webhook"),
+                select(StepFailure.case_id).where(StepFailure.case_id == Case.id).exists().label("has_failure"),
                 select(UserMunicipality.id).where(UserMunicipality.user_id == bindparam("actor"),
                                                   UserMunicipality.municipality_id == Case.municipality_id)
                 .exists().label("serves"),
@@ -59,7 +77,7 @@ _LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._f
                                              _ASSIGNED.c.assignee_id == bindparam("actor")).exists().label("assigned"))
          .outerjoin(_OPEN, and_(_OPEN.c.id == bindparam("task"), _OPEN.c.case_id == Case.id))
          .where(Case.id == bindparam("case")).options(lazyload(Case.client)))
-_INSERT_COMPLETED = insert(CompletedTask.__table__)
+_INSERT_COMPLETED = Prebuilt(insert(CompletedTask.__table__))
 _CASE_COLUMNS = frozenset(Case.__table__.c.keys()) - {"id", "version", "updated_at"}
 _UPDATES: dict[tuple, object] = {}  # write_changed's statements, per table and set of changed columns
 
@@ -103,7 +121,7 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
         require_editor(actor)
         session = uow.session
         with session.no_autoflush:
-            case, task = _load_for_completion(uow, actor, case_id, task_id, expected_version)
+            case, task, has_failure = _load_for_completion(uow, actor, case_id, task_id, expected_version)
             if task.step != "closure":  # closing stays possible after a consent withdrawal
                 ensure_processing_allowed(case)
             form = form_for(uow, task.form_key, case)
@@ -138,11 +156,14 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             set_committed_value(case, name, value)  # written by the claim; the flush must not write them again
         write_step(uow, case, step, expected_version)
         write_changed(conn, goals.values())
-        conn.execute(_INSERT_COMPLETED, dict(
+        _INSERT_COMPLETED(conn, dict(
             id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec, title=task.title,
             form_key=task.form_key, step=task.step, completed_by=actor.id, completed_at=now, due_on=task.due_on,
             data=data_json))
-        clear_step_failure(uow, case.id)
+        if has_failure:
+            # Known from the first read. A failure recorded after it (a concurrent completion of the same case
+            # failing within this one's compute time) stays listed until the case's next step or a repair.
+            clear_step_failure(uow, case.id)
         if task.step in DATABASE_EFFECT_STEPS:
             apply_effects(uow, case, task.step, data, actor.id, goals)
         if step.finished and process.journey and case.status != "closed":
@@ -173,7 +194,8 @@ def _load_for_completion(uow, actor: Actor, case_id: str, task_id: str, expected
         raise NotFound("Die Aufgabe wurde nicht gefunden.")
     task = _TaskRow(**{name: row._mapping[f"t_{name}"] for name in _TaskRow._fields})
     _check_may_work_on(actor, task)
-    return case, task
+    expect_head(uow.session, row.head_seq, row.head_hash, row.any_webhook)
+    return case, task, bool(row.has_failure)
 
 
 def _case_changes(case: Case) -> dict:
@@ -195,10 +217,10 @@ def write_changed(conn, objects) -> None:
         stmt = _UPDATES.get(key)
         if stmt is None:
             (pk,) = table.primary_key.columns
-            stmt = _UPDATES[key] = (update(table).where(pk == bindparam("pk_value"))
-                                    .values(**{name: bindparam(f"set_{name}") for name in changed}))
+            stmt = _UPDATES[key] = Prebuilt(update(table).where(pk == bindparam("pk_value"))
+                                            .values(**{name: bindparam(f"set_{name}") for name in changed}))
         values = {name: getattr(obj, name) for name in changed}
-        conn.execute(stmt, {"pk_value": state.identity[0], **{f"set_{k}": v for k, v in values.items()}})
+        stmt(conn, {"pk_value": state.identity[0], **{f"set_{k}": v for k, v in values.items()}})
         for name, value in values.items():
             set_committed_value(obj, name, value)
 

@@ -15,6 +15,7 @@ from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .network import Appointment, CalendarFeed, Partner, Referral
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
+from .prebuilt import Prebuilt
 from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
@@ -47,5 +48,5 @@ __all__ = [
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
     "Appointment", "CalendarFeed", "CaseDocument", "DecisionDefinition", "DecisionOutcome", "FundedPosition",
-    "Partner", "Referral",
+    "Partner", "Prebuilt", "Referral",
 ]

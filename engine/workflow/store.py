@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db import EncodedJson, WorkflowState, WorkflowTask, WorkflowTaskArchive
+from engine.db import EncodedJson, Prebuilt, WorkflowState, WorkflowTask, WorkflowTaskArchive
 
 from .codec import FORMAT_VERSION, Snapshot
 from .model import ProcessModel
@@ -21,14 +21,17 @@ from .runtime import WorkflowRuntime
 
 _STATES, _TASKS, _ARCHIVE = WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__
 # Statements built once: constructing SQLAlchemy expressions per call costs more than SQLite running them.
-_UPDATE_STATE = (update(_STATES).where(_STATES.c.process_id == bindparam("p"))
-                 .values(definition_id=bindparam("definition_id"), serializer_version=bindparam("serializer_version"),
-                         header=bindparam("header"), completed=bindparam("completed"),
-                         next_timer_at=bindparam("next_timer_at"), visited=bindparam("visited")))
-_UPDATE_TASK = (update(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
-                .values(payload=bindparam("payload")))
-_DELETE_TASK = delete(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
-_INSERT_STATE, _INSERT_TASK, _INSERT_ARCHIVE = insert(_STATES), insert(_TASKS), insert(_ARCHIVE)
+_UPDATE_STATE = Prebuilt(update(_STATES).where(_STATES.c.process_id == bindparam("p"))
+                         .values(definition_id=bindparam("definition_id"),
+                                 serializer_version=bindparam("serializer_version"), header=bindparam("header"),
+                                 completed=bindparam("completed"), next_timer_at=bindparam("next_timer_at"),
+                                 visited=bindparam("visited")))
+_UPDATE_TASK = Prebuilt(update(_TASKS).where(_TASKS.c.process_id == bindparam("p"), _TASKS.c.task_id == bindparam("t"))
+                        .values(payload=bindparam("payload")))
+_DELETE_TASK = Prebuilt(delete(_TASKS).where(_TASKS.c.process_id == bindparam("p"),
+                                             _TASKS.c.task_id == bindparam("t")))
+_INSERT_STATE, _INSERT_TASK, _INSERT_ARCHIVE = (Prebuilt(insert(_STATES)), Prebuilt(insert(_TASKS)),
+                                                 Prebuilt(insert(_ARCHIVE)))
 
 
 class UnsupportedState(RuntimeError):
@@ -149,10 +152,10 @@ def write_saves(conn, saves: list[PendingSave], now) -> None:
     """Write headers and changed task rows of many workflows with one statement per kind of change."""
     new_states = [dict(process_id=s.process_id, case_id=s.case_id, **s.values) for s in saves if s.is_new]
     if new_states:
-        conn.execute(_INSERT_STATE, new_states)
+        _INSERT_STATE(conn, new_states)
     old_states = [dict(p=s.process_id, **s.values) for s in saves if not s.is_new]
     if old_states:
-        conn.execute(_UPDATE_STATE, old_states)
+        _UPDATE_STATE(conn, old_states)
     removed, inserted, changed, archived = [], [], [], []
     for save in saves:
         process_id, snap = save.process_id, save.snapshot
@@ -165,13 +168,13 @@ def write_saves(conn, saves: list[PendingSave], now) -> None:
         archived += [{"process_id": process_id, "task_id": task_id, "payload": payload, "archived_at": now}
                      for task_id, payload in snap.archived.items()]
     if removed:
-        conn.execute(_DELETE_TASK, removed)
+        _DELETE_TASK(conn, removed)
     if inserted:
-        conn.execute(_INSERT_TASK, inserted)
+        _INSERT_TASK(conn, inserted)
     if archived:
-        conn.execute(_INSERT_ARCHIVE, archived)
+        _INSERT_ARCHIVE(conn, archived)
     if changed:
-        conn.execute(_UPDATE_TASK, changed)
+        _UPDATE_TASK(conn, changed)
 
 
 def save_workflow(session: Session, runtime: WorkflowRuntime, process_id: str, case_id: str, definition_id: int,

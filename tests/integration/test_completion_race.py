@@ -7,9 +7,12 @@ import threading
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from engine.audit import verify_chain
 from engine.casework import complete_task, start_process, task_form
-from engine.db import Case, CompletedTask, Event, OpenTask
+from engine.casework.step_failures import record_step_failure
+from engine.db import Case, CompletedTask, Event, OpenTask, StepFailure, WebhookDelivery
 from engine.errors import Conflict
+from engine.time import register_webhook
 from engine.uow import UnitOfWork
 from journey import CONSENT, Driver
 from support import intake_form
@@ -121,3 +124,47 @@ def test_completions_of_two_processes_racing_on_one_case_give_one_winner(contain
                   MultiDict(ADVICE if loser.id == other_task.id else assessment), world.anna, fresh)
     assert _count(container, select(func.count()).select_from(CompletedTask)
                   .where(CompletedTask.id.in_([journey_task.id, other_task.id]))) == 2
+
+
+class _BeforeLocking(UnitOfWork):
+    """A unit of work that runs `meanwhile` (another transaction) after computing, just before taking the lock."""
+
+    def __init__(self, container, meanwhile):
+        super().__init__(container.session_factory, container.clock, container.runtime, container.forms)
+        self._meanwhile = meanwhile
+
+    def lock_for_write(self) -> None:
+        """Let the other transaction commit between the completion's read and its writes."""
+        self._meanwhile()
+        super().lock_for_write()
+
+
+def test_a_webhook_registered_while_a_completion_computes_still_gets_its_delivery(container, world):
+    # The completion read "no active endpoint" and the chain head before the lock; the registration's event moves
+    # the head, so the completion must notice and queue the delivery all the same, with the chain intact.
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    task, tf = drive.prefill(world.anna, case_id)
+
+    def register():
+        register_webhook(container.uow(), None, world.org_a, "http://127.0.0.1:9/hook", ["task.completed"],
+                         ("127.0.0.1",))
+
+    complete_task(_BeforeLocking(container, register), case_id, task.id, MultiDict(CONSENT), world.anna, tf.version)
+    with container.reader() as r:
+        kinds = list(r.session.execute(select(WebhookDelivery.kind).where(WebhookDelivery.case_id == case_id))
+                     .scalars())
+        events = list(r.session.execute(select(Event.kind).order_by(Event.seq)).scalars())
+        assert verify_chain(r.session.connection(), batch=3).ok
+    assert kinds == ["task.completed"]
+    assert events.index("webhook_registered") < len(events) - 1 - events[::-1].index("task_completed")
+
+
+def test_a_step_failure_recorded_before_the_completion_is_cleared_by_it(container, world):
+    # The clear is written only when the first read saw a failure row; this is that case.
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    task, tf = drive.prefill(world.anna, case_id)
+    record_step_failure(container.uow(), case_id, task.id, None, "Skript fehlgeschlagen", world.anna.id)
+    complete_task(container.uow(), case_id, task.id, MultiDict(CONSENT), world.anna, tf.version)
+    assert _count(container, select(func.count()).select_from(StepFailure).where(StepFailure.case_id == case_id)) == 0
