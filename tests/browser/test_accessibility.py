@@ -51,7 +51,7 @@ TOO_WIDE = """() => Array.from(document.querySelectorAll('body *')).filter(e => 
   }).slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
     + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
     + ' →' + Math.round(e.getBoundingClientRect().right))"""
-NOT_A_PAGE = re.compile(r"\.(pdf|json|csv|svg|bpmn|dmn|<fmt>)$|^/api/v1/|/dokumente/<int:document_id>$")
+NOT_A_PAGE = re.compile(r"\.(pdf|json|csv|svg|bpmn|dmn|zip|<fmt>)$|^/api/v1/|/dokumente/<int:document_id>$")
 READY = ("() => !document.querySelector('[data-bpmn-state=\"loading\"], [data-modeler-state=\"loading\"], "
          "[data-editor-state=\"loading\"], [data-diff-state=\"loading\"]')")
 

@@ -16,6 +16,7 @@ def _sign_in(page, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: "/login" not in url)  # signed in: the next request carries the new session
     expect(page.locator("h1")).to_be_visible()
 
 
