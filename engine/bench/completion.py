@@ -20,6 +20,10 @@ from engine.workflow import WorkflowRuntime
 DEADLINES = {"assessment": "P4W", "target_agreement": "P8W", "counselling_max": "P3Y"}
 # What the journey's eligibility table reads from the intake.
 BARE_INTAKE = {"residence_status": "recognised_refugee", "au_since": "2025-01-01", "counselling_start": None}
+# One journey's step data for plain SpiffWorkflow, intake to closure.
+BARE_STEPS = [BARE_INTAKE, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01", "goals": []},
+              {"review_date": "2026-05-01", "next_step": "continue", "goals": []},
+              {"review_date": "2026-08-01", "next_step": "close", "goals": []}, {"closure_reason": "other"}]
 SHIPPED_DECISIONS = tuple((p.read_text(encoding="utf-8"), 1) for p in sorted(SHIPPED_BPMN_DIR.glob("*.dmn")))
 INTAKE = {"first_name": "Bench", "last_name": "Mark", "birth_date": "1990-01-01", "accommodation_address": "Weg 1",
           "residence_status": "recognised_refugee", "residence_status_evidence": "eAT", "au_since": "2025-01-01",
@@ -38,14 +42,11 @@ def bare_roundtrip(journeys: int) -> tuple[float, float]:
     runtime = WorkflowRuntime(cache_size=0)
     model = runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),
                           decisions=SHIPPED_DECISIONS)
-    steps = [BARE_INTAKE, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01", "goals": []},
-             {"review_date": "2026-05-01", "next_step": "continue", "goals": []},
-             {"review_date": "2026-08-01", "next_step": "close", "goals": []}, {"closure_reason": "other"}]
     completions = 0
     start = time.perf_counter()
     for _ in range(journeys):
         state = runtime.codec.to_json(runtime.start(model, {"deadlines": DEADLINES, "intake_date": "2026-01-15"}))
-        for data in steps:
+        for data in BARE_STEPS:
             workflow = runtime.codec.from_json(state, runtime.script_engine)
             task = runtime.ready_user_tasks(model, workflow)[0]
             runtime.complete(workflow, task.id, data)

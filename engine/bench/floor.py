@@ -26,6 +26,8 @@ from engine.db import GENESIS, Event, OpenTask, WorkflowState, WorkflowTask, Wor
 from engine.db import payload_digest as digest_of
 from engine.workflow import WorkflowRuntime, prepare_save
 
+from .completion import SHIPPED_DECISIONS
+
 _STATEMENTS = {
     "state": "UPDATE {p}workflow_state SET version = ?, header = ?, completed = ?, visited = ?, next_timer_at = ? "
              "WHERE process_id = ? AND version = ?",
@@ -45,7 +47,8 @@ _STATEMENTS = {
 
 
 def _model(runtime: WorkflowRuntime):
-    return runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"))
+    return runtime.model(0, "bench", (SHIPPED_BPMN_DIR / "client_journey.bpmn").read_text(encoding="utf-8"),
+                         decisions=SHIPPED_DECISIONS)
 
 
 class Floor:

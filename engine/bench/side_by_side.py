@@ -9,13 +9,10 @@ import copy
 import statistics
 import time
 
-from .completion import ASSESSMENT, CONSENT, DEADLINES, PLAN, _Bench, _review_data
+from .completion import ASSESSMENT, BARE_STEPS, CONSENT, DEADLINES, PLAN, _Bench, _review_data
 from .floor import Floor, _model, alternate, ms
 
 SERVICE_PLAN = [CONSENT, ASSESSMENT, PLAN, None, None]  # None: a review naming the case's goals
-BARE_STEPS = [{"eligible": True}, {"consent_given": "yes"}, {}, {"plan_date": "2026-02-01", "goals": []},
-              {"review_date": "2026-05-01", "next_step": "continue", "goals": []},
-              {"review_date": "2026-08-01", "next_step": "close", "goals": []}, {"closure_reason": "other"}]
 
 
 class Bare:
