@@ -128,7 +128,7 @@ def write_step(uow, case: Case, step: ComputedStep, previous_version: int) -> No
     conn = uow.session.connection()
     write_saves(conn, [step.save], uow.clock.now())
     write_projections(conn, [step.projection])
-    record_decisions(uow, case.id, step.process.id, step.decisions)
+    record_decisions(uow, case.id, step.process.id, step.decisions, conn)
     process_id, case_id, version, workflow = step.process.id, case.id, case.version, step.workflow
     uow.after_commit(lambda: uow.runtime.checkin(process_id, case_id, version, workflow, previous_version))
 
