@@ -15,18 +15,26 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from engine.db import (
+    Appointment,
+    CalendarFeed,
     Case,
+    CaseDocument,
     CaseProcess,
     Client,
     CompletedTask,
     ConsentRecord,
     Contact,
+    DecisionDefinition,
+    DecisionOutcome,
     Event,
+    FundedPosition,
     Goal,
     HouseholdMember,
     Note,
     OpenTask,
+    Partner,
     ProcessDefinition,
+    Referral,
     Setting,
     StepFailure,
 )
@@ -40,14 +48,20 @@ EXTRA_NAMES = ["case_version", "text", "comment", "reason", "note", "days", "kin
                "to_organisation_id", "caseworker_id", "municipality_id", "assignee_id", "key", "version", "xml",
                "draft_version", "source", "jahre", "monate", "retention", "username", "password", "next",
                "definition_id", "task_id", "to", "case", "record_id", "scope", "withdrawn_on", "_add_row",
-               "goals-0-_remove", "lang", "csrf_token", "year", "as_of"]
+               "goals-0-_remove", "lang", "csrf_token", "year", "as_of",
+               # appointments, partners and referrals, documents, funded positions, decision tables, translations
+               "day", "start_time", "duration_minutes", "home_visit", "place", "interpreter_needed",
+               "interpreter_language", "partner_id", "referred_on", "follow_up_on", "goal_id", "outcome", "email",
+               "phone", "names", "category", "document_date", "replaces", "vzae", "valid_from", "language",
+               "translation", "decision", "rule"]
 HOSTILE = ["", " ", "\x00", "a\x00b", "\x1b[31m", "9999-12-31", "31.12.9999", "0001-01-01", "1899-12-31",
            "2026-02-30", "2100-12-31", str(2 ** 31), str(2 ** 63), str(10 ** 40), "-1", "0", "1", "1e309", "NaN",
            "inf", "A" * 5000, "ü" * 20_000, "\u202egnp.exe", "🙂" * 50, "<script>alert(1)</script>",
            "' OR 1=1 --", "${7*7}", "../../etc/passwd", "yes", "on", "true", "approve", "client_journey"]
 # What a refused post must not have written (the audit log included).
 TABLES = (Case, CaseProcess, Client, CompletedTask, ConsentRecord, Contact, Event, Goal, HouseholdMember, Note,
-          OpenTask, ProcessDefinition, Setting, StepFailure)
+          OpenTask, ProcessDefinition, Setting, StepFailure, Appointment, CalendarFeed, CaseDocument,
+          DecisionDefinition, DecisionOutcome, FundedPosition, Partner, Referral)
 ROLES = ["anna", "carla", "dora", "erik", "adam", "petra"]
 
 
