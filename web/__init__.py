@@ -55,6 +55,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    from .template_gettext import install as cache_template_translations
+
+    cache_template_translations(app)
 
     from . import (
         accessibility,

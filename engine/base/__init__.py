@@ -2,7 +2,7 @@
 version, closing a case, the restriction check, deployed process models, forms in force, deadlines and the domain's
 vocabularies.
 """
-from .case_version import bump_case_version, claim_case_version
+from .case_version import bump_case_version, claim_case_version, send_case_claim
 from .closure import close_case
 from .deadlines import DEFAULT_DEADLINES, load_deadlines
 from .delegation import DELEGATION_MODELS, Delegation, delegation_in_force
@@ -70,4 +70,5 @@ __all__ = [
     "pinned_decision_documents", "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event",
     "REFERRAL_OUTCOMES", "remember", "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS",
     "scope_cases", "scope_open_tasks", "StoredFileMissing", "visible_case", "WEBHOOK_TYPES",
+    "send_case_claim",
 ]

@@ -21,6 +21,16 @@ def bump_case_version(uow, case_id: str, expected_version: int) -> bool:
 
 def claim_case_version(conn, case_id: str, expected_version: int, now, columns: dict) -> bool:
     """bump_case_version that also writes `columns` of the case in the same UPDATE (the step's case changes)."""
+    claim = send_case_claim(conn, case_id, expected_version, now, columns)
+    try:
+        return claim.rowcount == 1
+    finally:
+        claim.close()
+
+
+def send_case_claim(conn, case_id: str, expected_version: int, now, columns: dict):
+    """claim_case_version whose answer is read later: `.rowcount == 1` once known (inside a PostgreSQL pipeline,
+    after the block), so the claim and the writes it guards can go to the server in one round trip."""
     key = tuple(sorted(columns))
     stmt = _GUARDS.get(key)
     if stmt is None:
@@ -30,4 +40,4 @@ def claim_case_version(conn, case_id: str, expected_version: int, now, columns: 
                     **{name: bindparam(f"set_{name}") for name in key}))
     params = {f"set_{name}": value for name, value in columns.items()}
     params.update(guard_id=case_id, guard_version=expected_version, guard_now=now)
-    return stmt(conn, params) == 1
+    return stmt.send(conn, params)

@@ -1,12 +1,13 @@
 """What a completed form means for the case's structured records (consent, assessment, goals, closure)."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.base import LIFE_AREAS, close_case, record_event
-from engine.db import AssessmentArea, Case, Goal, new_id
+from engine.db import AssessmentArea, Case, Goal, new_id, update_by_key
 from engine.errors import InvalidInput
 from engine.privacy import add_initial_consent
 
@@ -18,12 +19,47 @@ GOAL_STEPS = frozenset({"review", "closure"})
 DATABASE_EFFECT_STEPS = frozenset({"consent", "closure"})
 
 
-def goals_of(uow, case: Case) -> dict[str, Goal]:
+@dataclass(eq=False)
+class GoalRecord:
+    """A goal as a completion reads and changes it: plain data, written back by its changed columns only."""
+
+    id: str
+    life_area: str
+    title: str
+    status: str
+    status_reason: str | None
+    due_date: date | None
+    achieved_on: date | None
+    final_evaluation: str | None
+    updated_at: datetime | None
+    loaded: dict = field(repr=False, default_factory=dict)
+
+    def changes(self) -> dict:
+        """The columns changed since loading, with their new values."""
+        return {name: getattr(self, name) for name, value in self.loaded.items() if getattr(self, name) != value}
+
+
+_GOAL_COLUMNS = tuple(name for name in GoalRecord.__dataclass_fields__ if name != "loaded")
+# Core, not ORM: a review reads the goals on every completion, and loading ORM objects costs several times more.
+_GOALS = select(*(Goal.__table__.c[name] for name in _GOAL_COLUMNS)).where(
+    Goal.__table__.c.case_id == bindparam("case_id"))
+
+
+def goals_of(uow, case: Case) -> dict[str, GoalRecord]:
     """The case's goals by id (loaded once per completion and shared by preparation and effects)."""
-    return {g.id: g for g in uow.session.execute(select(Goal).where(Goal.case_id == case.id)).scalars()}
+    rows = uow.session.connection().execute(_GOALS, {"case_id": case.id}).mappings()
+    return {row["id"]: GoalRecord(**row, loaded=dict(row)) for row in rows}
 
 
-def prepare_data(uow, case: Case, step: str | None, data: dict, known: dict[str, Goal]) -> dict:
+def write_goal_changes(conn, goals: dict[str, GoalRecord]) -> None:
+    """Write what the effects changed in the loaded goals (by primary key, changed columns only)."""
+    for goal in goals.values():
+        changes = goal.changes()
+        update_by_key(conn, Goal.__table__, goal.id, changes)
+        goal.loaded.update(changes)  # written: a later call writes only what changed after this one
+
+
+def prepare_data(uow, case: Case, step: str | None, data: dict, known: dict[str, GoalRecord]) -> dict:
     """Turn validated form data into workflow data: goal ids assigned, read-only fields taken from the server."""
     data = dict(data)
     if step == "target_agreement":
@@ -50,12 +86,12 @@ def prepare_data(uow, case: Case, step: str | None, data: dict, known: dict[str,
     return data
 
 
-def _goal_dict(goal: Goal) -> dict:
+def _goal_dict(goal: GoalRecord) -> dict:
     return {"goal_id": goal.id, "life_area": goal.life_area, "title": goal.title, "status": goal.status,
             "status_reason": goal.status_reason, "due_date": goal.due_date.isoformat() if goal.due_date else None}
 
 
-def apply_effects(uow, case: Case, step: str | None, data: dict, actor_id: int, known: dict[str, Goal]) -> None:
+def apply_effects(uow, case: Case, step: str | None, data: dict, actor_id: int, known: dict[str, GoalRecord]) -> None:
     """Project a completed form into the case tables by the step its task declares, and log domain events."""
     now = uow.clock.now()
     if step == "consent":
@@ -92,7 +128,7 @@ def apply_effects(uow, case: Case, step: str | None, data: dict, actor_id: int, 
                    outcomes=data.get("outcomes") or [])
 
 
-def _apply_review(uow, case: Case, data: dict, now, actor_id: int, known: dict[str, Goal]) -> None:
+def _apply_review(uow, case: Case, data: dict, now, actor_id: int, known: dict[str, GoalRecord]) -> None:
     review_date = _d(data.get("review_date"))
     changes = []
     for row in data["goals"]:
@@ -116,7 +152,7 @@ def _apply_review(uow, case: Case, data: dict, now, actor_id: int, known: dict[s
                  next_step=data.get("next_step"))
 
 
-def _goal_change(goal: Goal, status: str, reason: str | None, due: date | None) -> dict | None:
+def _goal_change(goal: GoalRecord, status: str, reason: str | None, due: date | None) -> dict | None:
     # Before -> after of every edited field, for the audit trail ("from"/"to" stay the status, as before).
     change = {"goal": goal.title, "goal_id": goal.id}
     if status != goal.status:

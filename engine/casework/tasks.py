@@ -14,13 +14,13 @@ from engine.base import (
     HEAD_HASH,
     HEAD_SEQ,
     Actor,
-    claim_case_version,
     close_case,
     ensure_processing_allowed,
     ensure_visible,
     expect_head,
     record_event,
     require_editor,
+    send_case_claim,
     visible_case,
 )
 from engine.clock import BERLIN
@@ -34,6 +34,8 @@ from engine.db import (
     StepFailure,
     User,
     UserMunicipality,
+    insert_new_objects,
+    pipelined,
 )
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, WorkflowFailure
 from engine.forms import parse_submission
@@ -41,7 +43,14 @@ from engine.forms import parse_submission
 from .case_processes import finish_process
 from .completion_event import completion_event_payload
 from .form_options import form_for, form_version
-from .plan_effects import DATABASE_EFFECT_STEPS, GOAL_STEPS, apply_effects, goals_of, prepare_data
+from .plan_effects import (
+    DATABASE_EFFECT_STEPS,
+    GOAL_STEPS,
+    apply_effects,
+    goals_of,
+    prepare_data,
+    write_goal_changes,
+)
 from .step_failures import clear_step_failure, record_step_failure
 from .workflow_steps import compute_step, open_tasks_for_step, process_ref, write_step
 
@@ -79,7 +88,6 @@ _LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._f
          .where(Case.id == bindparam("case")).options(lazyload(Case.client)))
 _INSERT_COMPLETED = Prebuilt(insert(CompletedTask.__table__))
 _CASE_COLUMNS = frozenset(Case.__table__.c.keys()) - {"id", "version", "updated_at"}
-_UPDATES: dict[tuple, object] = {}  # write_changed's statements, per table and set of changed columns
 
 
 def _conflict_message(uow, case_id: str, task_id: str) -> Conflict:
@@ -150,33 +158,56 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             changed = _case_changes(case)
         uow.lock_for_write()
         conn = session.connection()
-        if not claim_case_version(conn, case.id, expected_version, now, changed):
-            raise _conflict_message(uow, case_id, task_id)  # lost the race after computing: answer as before
+        claim, failure = None, None
+        try:
+            # PostgreSQL: the version claim and the step's rows go out in one round trip; the claim's answer is
+            # read when the block has ended (a lost race then rolls all of it back). SQLite runs them one by one.
+            with pipelined(conn):
+                claim = send_case_claim(conn, case.id, expected_version, now, changed)
+                write_step(uow, case, step, expected_version)
+                insert_new_objects(session, conn)  # the effects' new goals and assessment areas, without the flush
+                _INSERT_COMPLETED(conn, dict(
+                    id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec, title=task.title,
+                    form_key=task.form_key, step=task.step, completed_by=actor.id, completed_at=now,
+                    due_on=task.due_on, data=data_json))
+                write_goal_changes(conn, goals)
+        except Exception as exc:  # noqa: BLE001 - re-raised below unless the claim was lost
+            failure = exc
+        claimed = claim.rowcount if claim is not None else None  # -1: unknown (the pipeline broke off first)
+        if claim is not None:
+            claim.close()
+        if claimed == 0:
+            # Lost the race after computing: answer as before. The writes after a lost claim may have failed on
+            # what the winner wrote; that is part of losing, not an error of its own.
+            raise _lost_race(uow, case_id, task_id) from None
+        if failure is not None:
+            raise failure
         for name, value in (*changed.items(), ("version", expected_version + 1), ("updated_at", now)):
             set_committed_value(case, name, value)  # written by the claim; the flush must not write them again
-        write_step(uow, case, step, expected_version)
-        write_changed(conn, goals.values())
-        _INSERT_COMPLETED(conn, dict(
-            id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec, title=task.title,
-            form_key=task.form_key, step=task.step, completed_by=actor.id, completed_at=now, due_on=task.due_on,
-            data=data_json))
         if has_failure:
             # Known from the first read. A failure recorded after it (a concurrent completion of the same case
             # failing within this one's compute time) stays listed until the case's next step or a repair.
             clear_step_failure(uow, case.id)
         if task.step in DATABASE_EFFECT_STEPS:
             apply_effects(uow, case, task.step, data, actor.id, goals)
+            write_goal_changes(conn, goals)  # the closure's final evaluations
         if step.finished and process.journey and case.status != "closed":
             close_case(uow, case, step.closure_reason or "other", uow.clock.today(), actor.id)
         elif step.finished and not process.journey:
             finish_process(uow, case, process.id, actor.id)
         elif task.step not in DATABASE_EFFECT_STEPS:
-            # Case and goals are written already; out of the session, the commit's flush need not walk them.
-            for written in (case, *goals.values()):
-                session.expunge(written)
+            # The case is written already; out of the session, the commit's flush need not walk it.
+            session.expunge(case)
         title = task.title
         uow.commit()
         return title
+
+
+def _lost_race(uow, case_id: str, task_id: str) -> Conflict:
+    """The conflict answer after a lost version claim; what this completion wrote so far is rolled back first,
+    so the answer names the winner's completion, not its own."""
+    uow.session.rollback()
+    return _conflict_message(uow, case_id, task_id)
 
 
 def _load_for_completion(uow, actor: Actor, case_id: str, task_id: str, expected_version: int):
@@ -202,27 +233,6 @@ def _case_changes(case: Case) -> dict:
     """The case's columns changed by the step (projection fields, effects), to be written with the version claim."""
     state = inspect(case)
     return {name: getattr(case, name) for name in state.committed_state if name in _CASE_COLUMNS}
-
-
-def write_changed(conn, objects) -> None:
-    """Write the changed columns of loaded objects with prebuilt UPDATEs by primary key and mark them clean,
-    so the commit's flush has nothing left to do for them (the ORM flush costs several times the statement)."""
-    for obj in objects:
-        state = inspect(obj)
-        table = state.mapper.local_table
-        changed = tuple(sorted(name for name in state.committed_state if name in table.c))
-        if not changed:
-            continue
-        key = (table.name, changed)
-        stmt = _UPDATES.get(key)
-        if stmt is None:
-            (pk,) = table.primary_key.columns
-            stmt = _UPDATES[key] = Prebuilt(update(table).where(pk == bindparam("pk_value"))
-                                            .values(**{name: bindparam(f"set_{name}") for name in changed}))
-        values = {name: getattr(obj, name) for name in changed}
-        stmt(conn, {"pk_value": state.identity[0], **{f"set_{k}": v for k, v in values.items()}})
-        for name, value in values.items():
-            set_committed_value(obj, name, value)
 
 
 def _valid_id(value: str) -> bool:

@@ -124,12 +124,13 @@ def open_tasks_for_step(uow, process: ProcessRef) -> dict:
 
 
 def write_step(uow, case: Case, step: ComputedStep, previous_version: int) -> None:
-    """Write a computed step (delta rows, open tasks) after the case version was claimed; cache it on commit."""
+    """Write a computed step (delta rows, open tasks) along with the claim of `previous_version`; cache it on commit
+    under the version that claim gives the case (the claim's answer may not be known yet, see engine.db.pipeline)."""
     conn = uow.session.connection()
     write_saves(conn, [step.save], uow.clock.now())
     write_projections(conn, [step.projection])
     record_decisions(uow, case.id, step.process.id, step.decisions, conn)
-    process_id, case_id, version, workflow = step.process.id, case.id, case.version, step.workflow
+    process_id, case_id, version, workflow = step.process.id, case.id, previous_version + 1, step.workflow
     uow.after_commit(lambda: uow.runtime.checkin(process_id, case_id, version, workflow, previous_version))
 
 

@@ -14,6 +14,8 @@ from .funding import FundedPosition
 from .handover import CaseAccessGrant, HandoverBatch, HandoverCase
 from .login_guard import LoginFailure
 from .network import Appointment, CalendarFeed, Partner, Referral
+from .pending_rows import insert_new_objects, update_by_key
+from .pipeline import pipelined
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .prebuilt import Prebuilt
 from .privacy import AccessLog, ConsentRecord
@@ -48,5 +50,5 @@ __all__ = [
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
     "Appointment", "CalendarFeed", "CaseDocument", "DecisionDefinition", "DecisionOutcome", "FundedPosition",
-    "Partner", "Prebuilt", "Referral",
+    "Partner", "Prebuilt", "Referral", "insert_new_objects", "update_by_key", "pipelined",
 ]

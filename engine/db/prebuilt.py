@@ -10,6 +10,8 @@ parameters) and connections with event listeners (statement counters in tests an
 """
 from __future__ import annotations
 
+from .pipeline import in_pipeline
+
 _FALLBACK = object()
 
 
@@ -24,19 +26,36 @@ class Prebuilt:
 
     def __call__(self, conn, params) -> int:
         """Run the statement; returns the driver's rowcount (summed over an executemany on SQLite)."""
+        cursor = self._execute(conn, params)
+        try:
+            return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def send(self, conn, params: dict):
+        """Run the statement and hand back its cursor (or result) whose `rowcount` the caller reads later.
+
+        Inside a PostgreSQL pipeline (engine.db.pipeline) the count is known only once the block has ended.
+        """
+        return self._execute(conn, params)
+
+    def _execute(self, conn, params):
         many = isinstance(params, list)
         rows = params if many else (params,)
         dispatch = conn.dispatch
         if dispatch.before_cursor_execute or dispatch.after_cursor_execute or dispatch.before_execute \
                 or dispatch.after_execute:
-            return conn.execute(self.statement, params).rowcount  # someone watches the statements: let them see it
+            return conn.execute(self.statement, params)  # someone watches the statements: let them see it
         dialect = conn.dialect
         key = (dialect.name, many, frozenset(rows[0]))
         rendered = self._rendered.get(key)
         if rendered is None:
             rendered = self._rendered[key] = _render(self.statement, dialect, rows[0], many)
         if rendered is _FALLBACK:
-            return conn.execute(self.statement, params).rowcount
+            if in_pipeline(conn):  # SQLAlchemy's path reads results a pipeline has not delivered yet
+                raise RuntimeError(f"{self.statement.table.name}: statement needs SQLAlchemy, run it outside "
+                                   "pipelined()")
+            return conn.execute(self.statement, params)
         sql, binds, positional = rendered
         values = [[row[name] if name in row else default for name, default, _process in binds] for row in rows]
         for index, (_name, _default, process) in enumerate(binds):
@@ -51,9 +70,10 @@ class Prebuilt:
                 cursor.executemany(sql, converted)
             else:
                 cursor.execute(sql, converted[0])
-            return cursor.rowcount
-        finally:
+        except BaseException:
             cursor.close()
+            raise
+        return cursor
 
 
 def _render(statement, dialect, sample: dict, many: bool):

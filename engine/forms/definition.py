@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,7 +172,24 @@ def truthy(value: Any) -> bool:
 def with_options(form: FormDefinition, source: str, options: list[tuple[Any, str]]) -> FormDefinition:
     """A copy of `form` whose fields with `options_source == source` offer `options` (value, label)."""
     values = tuple(Option(value, str(label)) for value, label in options)
+    # The same form with the same choices is the same (immutable) copy: its validation schema, built once per
+    # form object, is then reused instead of rebuilt on every intake.
+    known = _FILLED.get(form)
+    if known is None:
+        known = _FILLED[form] = {}
+    filled = known.get((source, values))
+    if filled is None:
+        if len(known) >= _FILLED_PER_FORM:
+            known.clear()  # a bound, not an LRU: choices change rarely (a new municipality)
+        filled = known[(source, values)] = _filled(form, source, values)
+    return filled
 
+
+_FILLED: weakref.WeakKeyDictionary[FormDefinition, dict] = weakref.WeakKeyDictionary()
+_FILLED_PER_FORM = 64
+
+
+def _filled(form: FormDefinition, source: str, values: tuple[Option, ...]) -> FormDefinition:
     def fill(components: tuple[FormField, ...]) -> tuple[FormField, ...]:
         return tuple(
             dataclasses.replace(

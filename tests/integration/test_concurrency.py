@@ -43,7 +43,7 @@ def test_twelve_threads_complete_the_same_task_exactly_once(container, world):
     assert outcomes.count("ok") == 1, outcomes
     conflicts = [o for o in outcomes if o.startswith("conflict")]
     assert len(conflicts) == THREADS - 1, outcomes
-    assert all("bereits von Anna Adler" in o for o in conflicts)
+    assert all("bereits von Anna Adler" in o for o in conflicts), conflicts
     with container.reader() as r:
         done = r.session.execute(select(func.count()).select_from(CompletedTask)
                                  .where(CompletedTask.id == task.id)).scalar_one()

@@ -141,6 +141,17 @@ def test_schema_is_built_once_per_form_object():
     assert build_schema(with_options(intake, "municipalities", [])) is not build_schema(intake)
 
 
+def test_the_same_choices_give_the_same_filled_form_and_schema():
+    # Every intake fills the municipalities in; equal choices must not rebuild the form and its schema each time.
+    intake = FormRegistry(FORMS).get("intake")
+    first = with_options(intake, "municipalities", [("3", "Aalen"), ("4", "Ellwangen (Jagst)")])
+    again = with_options(intake, "municipalities", [("3", "Aalen"), ("4", "Ellwangen (Jagst)")])
+    other = with_options(intake, "municipalities", [("3", "Aalen")])
+    assert again is first and build_schema(again) is build_schema(first)
+    assert other is not first and _values(other, "municipality_id") == ["3"]
+    assert _values(first, "municipality_id") == ["3", "4"]
+
+
 def test_date_component_takes_its_label_from_date_label():
     form = parse_form(_form({"id": "F1", "type": "datetime", "subtype": "date", "dateLabel": "Geburtsdatum",
                              "key": "birth_date"}))

@@ -169,3 +169,16 @@ def test_package_data_ships_the_catalogs():
         package_data = tomllib.load(f)["tool"]["setuptools"]["package-data"]
     patterns = set(package_data.get("*", [])) | set(package_data.get("web", []))
     assert {"*.po", "*.mo"} <= patterns
+
+
+def test_templates_translate_per_request_and_outside_a_request(app):
+    # The template gettext keeps the first translations it finds for the rest of the request (web.template_gettext):
+    # each request gets its own, and rendering outside any context still gives the German msgid.
+    from flask import render_template_string
+
+    template = "{{ _('Abmelden') }}"
+    for lang, expected in (("en", "Sign out"), ("de", "Abmelden"), ("en", "Sign out")):
+        with app.test_request_context(f"/login?lang={lang}"):
+            assert render_template_string(template) == expected
+            assert render_template_string(template) == expected  # second call: from the request's cache
+    assert app.jinja_env.from_string(template).render() == "Abmelden"  # no context at all: the msgid itself
