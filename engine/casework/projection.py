@@ -26,7 +26,6 @@ _INSERT_OPEN = Prebuilt(insert(_OPEN))
 _OPEN_COLUMNS = frozenset(_OPEN.c.keys())
 _REPLACE_OPEN = Prebuilt(update(_OPEN).where(_OPEN.c.id == bindparam("old_id"))
                          .values(**{name: bindparam(f"n_{name}") for name in sorted(_OPEN_COLUMNS)}))
-_OPEN_OF_PROCESS = select(_OPEN.c.id, _OPEN.c.due_on).where(_OPEN.c.process_id == bindparam("p"))
 
 
 @dataclass
@@ -47,11 +46,6 @@ def open_tasks_of(conn, process_ids: list[str]) -> dict[str, dict[str, date | No
                                                     .where(_OPEN.c.process_id.in_(process_ids))):
         found[process_id][task_id] = due_on
     return found
-
-
-def open_tasks_of_process(conn, process_id: str) -> dict[str, date | None]:
-    """One process's open task ids with their due dates (the single-process form of open_tasks_of)."""
-    return dict(conn.execute(_OPEN_OF_PROCESS, {"p": process_id}).all())
 
 
 def plan_projection(case, process_id: str, ready_tasks, existing: dict, now, waiting_review=None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, insert, inspect, select, update
+from sqlalchemy import and_, bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,7 +52,7 @@ from .plan_effects import (
     write_goal_changes,
 )
 from .step_failures import clear_step_failure, record_step_failure
-from .workflow_steps import compute_step, open_tasks_for_step, process_ref, write_step
+from .workflow_steps import compute_step, process_ref, write_step
 
 
 class _TaskRow(NamedTuple):
@@ -72,9 +72,11 @@ class _TaskRow(NamedTuple):
 
 
 _OPEN, _ASSIGNED = OpenTask.__table__, OpenTask.__table__.alias("assigned")
+_SIBLING = OpenTask.__table__.alias("sibling")  # the open tasks of the task's process (the projection's "before")
 # The completion's one read: case, the open task, the forms' generation, the caseworker's reach flags, and what
 # spares statements under the lock: the chain head and the webhook answer (event_chain.expect_head), and whether
-# a step failure is recorded for the case (only then is it cleared).
+# a step failure is recorded for the case (only then is it cleared). One row per open task of the task's process
+# (the projection compares the step's ready tasks with them), so no second SELECT is needed for those.
 _LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._fields),
                 FORMS_GENERATION.scalar_subquery().label("forms_generation"),
                 HEAD_SEQ.label("head_seq"), HEAD_HASH.label("head_hash"), ANY_WEBHOOK.label("any_webhook"),
@@ -83,8 +85,10 @@ _LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._f
                                                   UserMunicipality.municipality_id == Case.municipality_id)
                 .exists().label("serves"),
                 select(_ASSIGNED.c.id).where(_ASSIGNED.c.case_id == Case.id,
-                                             _ASSIGNED.c.assignee_id == bindparam("actor")).exists().label("assigned"))
+                                             _ASSIGNED.c.assignee_id == bindparam("actor")).exists().label("assigned"),
+                _SIBLING.c.id.label("sibling_id"), _SIBLING.c.due_on.label("sibling_due_on"))
          .outerjoin(_OPEN, and_(_OPEN.c.id == bindparam("task"), _OPEN.c.case_id == Case.id))
+         .outerjoin(_SIBLING, _SIBLING.c.process_id == func.coalesce(_OPEN.c.process_id, Case.id))
          .where(Case.id == bindparam("case")).options(lazyload(Case.client)))
 _INSERT_COMPLETED = Prebuilt(insert(CompletedTask.__table__))
 _CASE_COLUMNS = frozenset(Case.__table__.c.keys()) - {"id", "version", "updated_at"}
@@ -129,7 +133,8 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
         require_editor(actor)
         session = uow.session
         with session.no_autoflush:
-            case, task, has_failure = _load_for_completion(uow, actor, case_id, task_id, expected_version)
+            case, task, has_failure, open_before = _load_for_completion(uow, actor, case_id, task_id,
+                                                                        expected_version)
             if task.step != "closure":  # closing stays possible after a consent withdrawal
                 ensure_processing_allowed(case)
             form = form_for(uow, task.form_key, case)
@@ -142,8 +147,7 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             data = prepare_data(uow, case, task.step, result.data, goals)
             process = process_ref(uow, case, task.process_id)
             try:
-                step = compute_step(uow, case, expected_version, process, task_id, data,
-                                    open_tasks_for_step(uow, process))
+                step = compute_step(uow, case, expected_version, process, task_id, data, open_before)
             except Conflict:
                 # Without the lock a read may come after a concurrent completion committed (PostgreSQL reads
                 # each statement's latest state): the workflow no longer has the task. Answer as the guard would.
@@ -211,9 +215,11 @@ def _lost_race(uow, case_id: str, task_id: str) -> Conflict:
 
 
 def _load_for_completion(uow, actor: Actor, case_id: str, task_id: str, expected_version: int):
-    """The case (visible to the actor, still at the form's version) and its open task, in one query."""
-    row = uow.session.execute(_LOAD, {"case": case_id, "task": task_id, "actor": actor.id}).first() \
-        if _valid_id(case_id) and _valid_id(task_id) else None
+    """The case (visible to the actor, still at the form's version), its open task and the open tasks of that
+    task's process (id → due date), in one query."""
+    rows = uow.session.execute(_LOAD, {"case": case_id, "task": task_id, "actor": actor.id}).all() \
+        if _valid_id(case_id) and _valid_id(task_id) else []
+    row = rows[0] if rows else None
     case = row.Case if row else None
     ensure_visible(actor, case, bool(row and row.serves), bool(row and row.assigned))  # 404 before anything else
     uow.forms_at(row.forms_generation)
@@ -226,7 +232,8 @@ def _load_for_completion(uow, actor: Actor, case_id: str, task_id: str, expected
     task = _TaskRow(**{name: row._mapping[f"t_{name}"] for name in _TaskRow._fields})
     _check_may_work_on(actor, task)
     expect_head(uow.session, row.head_seq, row.head_hash, row.any_webhook)
-    return case, task, bool(row.has_failure)
+    open_before = {r.sibling_id: r.sibling_due_on for r in rows if r.sibling_id is not None}
+    return case, task, bool(row.has_failure), open_before
 
 
 def _case_changes(case: Case) -> dict:

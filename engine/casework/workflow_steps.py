@@ -28,7 +28,6 @@ from engine.workflow import (
 from .projection import (
     ProjectionChange,
     apply_case_fields,
-    open_tasks_of_process,
     plan_projection,
     sync_open_tasks,
     write_projections,
@@ -116,11 +115,6 @@ def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task
     apply_case_fields(case, change)
     decisions = uow.runtime.take_decisions(workflow)
     return ComputedStep(process, workflow, save, change, finished, reason, decisions)
-
-
-def open_tasks_for_step(uow, process: ProcessRef) -> dict:
-    """The process's projected open tasks (what compute_step compares the ready tasks with)."""
-    return open_tasks_of_process(uow.session.connection(), process.id)
 
 
 def write_step(uow, case: Case, step: ComputedStep, previous_version: int) -> None:
