@@ -18,8 +18,8 @@ _ORDER: dict = {}  # table -> position in foreign-key order (sorting all tables 
 def insert_new_objects(session, conn) -> None:
     """INSERT the session's pending new objects with prebuilt statements and take them out of the session.
 
-    Only plain single-table objects whose related objects are not pending themselves qualify; anything else
-    stays for the ORM flush at commit, which then still writes it in the right order.
+    Only plain single-table objects without relationship attributes set qualify. If any pending object does not,
+    nothing is written here: the ORM flush at commit writes them all, in the order their keys need.
     """
     new = session.new
     if not new:
@@ -32,7 +32,7 @@ def insert_new_objects(session, conn) -> None:
         state = inspect(obj)
         mapper = state.mapper
         if mapper.inherits is not None or any(rel.key in state.dict for rel in mapper.relationships):
-            continue
+            return
         table = mapper.local_table
         row = {}
         for prop in mapper.column_attrs:

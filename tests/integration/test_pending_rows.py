@@ -43,15 +43,17 @@ def test_new_objects_are_inserted_like_the_flush_and_leave_nothing_to_flush(cont
     assert stored.id is not None and stored.needs == "Anerkennung" and stored.support_needed is True
 
 
-def test_an_object_with_a_pending_related_object_is_left_to_the_flush(container, world):
+def test_objects_with_a_related_object_set_are_left_to_the_flush(container, world):
     existing = open_case(container.uow(), intake_form(world.town_a), world.anna)
     uow = container.uow()
     with uow:
         session = uow.session
         case = Case(client=session.get(Case, existing).client)
-        session.add(case)
+        goal = _goal(existing, "goal-beside-a-related-object")
+        session.add_all([case, goal])
         insert_new_objects(session, session.connection())
-        assert case in session.new  # not written by us: the flush orders it after the client it refers to
+        # Nothing written here: the flush orders all of them by the keys they need.
+        assert case in session.new and goal in session.new
         session.rollback()
 
 
