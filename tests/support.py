@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from sqlalchemy import event, func, select
 from werkzeug.datastructures import MultiDict
 
+from engine.uow import UnitOfWork
+
 PASSWORD = "richtig-geheim-123"
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -91,3 +93,16 @@ def shipped_decisions() -> tuple[tuple[str, int], ...]:
     from engine.config import SHIPPED_BPMN_DIR
 
     return tuple((p.read_text(encoding="utf-8"), 1) for p in sorted(SHIPPED_BPMN_DIR.glob("*.dmn")))
+
+
+class BeforeLocking(UnitOfWork):
+    """A unit of work that runs `meanwhile` (another transaction) after computing, just before taking the lock."""
+
+    def __init__(self, container, meanwhile):
+        super().__init__(container.session_factory, container.clock, container.runtime, container.forms)
+        self._meanwhile = meanwhile
+
+    def lock_for_write(self) -> None:
+        """Let the other transaction commit between the completion's read and its writes."""
+        self._meanwhile()
+        super().lock_for_write()

@@ -17,16 +17,20 @@ from contextlib import contextmanager
 @contextmanager
 def pipelined(conn):
     """Run the block's statements on `conn` in one PostgreSQL pipeline (a plain block elsewhere)."""
-    dispatch = conn.dispatch
-    watched = bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or dispatch.before_execute
-                   or dispatch.after_execute)
     pipeline = getattr(conn.connection.dbapi_connection, "pipeline", None) \
-        if conn.dialect.name == "postgresql" and not watched else None
+        if conn.dialect.name == "postgresql" and not watched(conn) else None
     if pipeline is None:
         yield
         return
     with pipeline():
         yield
+
+
+def watched(conn) -> bool:
+    """Whether statement listeners watch `conn` (then statements take SQLAlchemy's path so they see them)."""
+    dispatch = conn.dispatch
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or dispatch.before_execute
+                or dispatch.after_execute)
 
 
 def in_pipeline(conn) -> bool:

@@ -10,7 +10,7 @@ parameters) and connections with event listeners (statement counters in tests an
 """
 from __future__ import annotations
 
-from .pipeline import in_pipeline
+from .pipeline import in_pipeline, watched
 
 _FALLBACK = object()
 
@@ -42,9 +42,7 @@ class Prebuilt:
     def _execute(self, conn, params):
         many = isinstance(params, list)
         rows = params if many else (params,)
-        dispatch = conn.dispatch
-        if dispatch.before_cursor_execute or dispatch.after_cursor_execute or dispatch.before_execute \
-                or dispatch.after_execute:
+        if watched(conn):
             return conn.execute(self.statement, params)  # someone watches the statements: let them see it
         dialect = conn.dialect
         key = (dialect.name, many, frozenset(rows[0]))

@@ -15,7 +15,7 @@ from engine.errors import Conflict
 from engine.time import register_webhook
 from engine.uow import UnitOfWork
 from journey import CONSENT, Driver
-from support import intake_form
+from support import BeforeLocking, intake_form
 
 ADVICE = {"advice_date": "2026-01-20", "profession": "Krankenpflegerin", "qualification_country": "Syrien",
           "advice_center": "iq", "regulated": "yes"}
@@ -126,19 +126,6 @@ def test_completions_of_two_processes_racing_on_one_case_give_one_winner(contain
                   .where(CompletedTask.id.in_([journey_task.id, other_task.id]))) == 2
 
 
-class _BeforeLocking(UnitOfWork):
-    """A unit of work that runs `meanwhile` (another transaction) after computing, just before taking the lock."""
-
-    def __init__(self, container, meanwhile):
-        super().__init__(container.session_factory, container.clock, container.runtime, container.forms)
-        self._meanwhile = meanwhile
-
-    def lock_for_write(self) -> None:
-        """Let the other transaction commit between the completion's read and its writes."""
-        self._meanwhile()
-        super().lock_for_write()
-
-
 def test_a_webhook_registered_while_a_completion_computes_still_gets_its_delivery(container, world):
     # The completion read "no active endpoint" and the chain head before the lock; the registration's event moves
     # the head, so the completion must notice and queue the delivery all the same, with the chain intact.
@@ -150,7 +137,7 @@ def test_a_webhook_registered_while_a_completion_computes_still_gets_its_deliver
         register_webhook(container.uow(), None, world.org_a, "http://127.0.0.1:9/hook", ["task.completed"],
                          ("127.0.0.1",))
 
-    complete_task(_BeforeLocking(container, register), case_id, task.id, MultiDict(CONSENT), world.anna, tf.version)
+    complete_task(BeforeLocking(container, register), case_id, task.id, MultiDict(CONSENT), world.anna, tf.version)
     with container.reader() as r:
         kinds = list(r.session.execute(select(WebhookDelivery.kind).where(WebhookDelivery.case_id == case_id))
                      .scalars())

@@ -9,9 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from engine.casework import complete_task
 from engine.db import Case, CompletedTask, Event, Goal, OpenTask, Prebuilt, Setting, WorkflowState, pipelined
-from engine.uow import UnitOfWork
 from journey import CONSENT, Driver
-from support import intake_form
+from support import BeforeLocking, intake_form
 
 _SETTINGS = Setting.__table__
 _MOVE = Prebuilt(update(_SETTINGS).where(_SETTINGS.c.key == bindparam("k")).values(value=bindparam("new")))
@@ -67,22 +66,6 @@ def test_a_statement_needing_sqlalchemy_is_refused_inside_a_pipeline(container, 
         conn.rollback()
 
 
-class _Sabotaged(UnitOfWork):
-    """A unit of work during whose computation someone stores a completed-task row under the task's id."""
-
-    def __init__(self, container, task_id: str, case_id: str):
-        super().__init__(container.session_factory, container.clock, container.runtime, container.forms)
-        self._task_id, self._case_id, self._container = task_id, case_id, container
-
-    def lock_for_write(self) -> None:
-        """Make the completion's own completed-task insert fail, after its version claim succeeded."""
-        with self._container.engine.begin() as conn:
-            conn.execute(insert(CompletedTask.__table__), {
-                "id": self._task_id, "case_id": self._case_id, "task_spec": "x", "title": "x",
-                "completed_at": datetime(2026, 1, 15, tzinfo=UTC), "data": {}})
-        super().lock_for_write()
-
-
 def test_a_write_failing_in_the_pipelined_block_keeps_nothing_of_the_completion(container, world):
     drive = Driver(container)
     case_id = drive.open(world.anna, intake_form(world.town_a))
@@ -96,9 +79,17 @@ def test_a_write_failing_in_the_pipelined_block_keeps_nothing_of_the_completion(
                     s.execute(select(OpenTask.id).where(OpenTask.case_id == case_id)).scalars().all(),
                     s.execute(select(func.count()).select_from(Event).where(Event.case_id == case_id)).scalar_one())
 
+    def sabotage():
+        # Someone stores a completed-task row under the task's id: the completion's own insert fails after its
+        # version claim succeeded.
+        with container.engine.begin() as conn:
+            conn.execute(insert(CompletedTask.__table__), {
+                "id": task.id, "case_id": case_id, "task_spec": "x", "title": "x",
+                "completed_at": datetime(2026, 1, 15, tzinfo=UTC), "data": {}})
+
     before = state()
     with pytest.raises(Exception) as failure:
-        complete_task(_Sabotaged(container, task.id, case_id), case_id, task.id, MultiDict(CONSENT), world.anna,
+        complete_task(BeforeLocking(container, sabotage), case_id, task.id, MultiDict(CONSENT), world.anna,
                       tf.version)
     assert "IntegrityError" in {cls.__name__ for cls in type(failure.value).__mro__}
     assert state() == before  # version, workflow, open task and audit trail as they were
