@@ -13,9 +13,10 @@ from engine.privacy import add_initial_consent
 
 # Steps whose form works on the case's existing goals (they are loaded once and shared by preparation and effects).
 GOAL_STEPS = frozenset({"review", "closure"})
-# Steps whose effects query or write the database themselves (the consent record's id, ending the case's
-# processes): they run after the completion took the write lock. The others only change loaded objects and add
-# new ones, so they are worked out before the lock and flushed with the commit.
+# Steps with effects that query or write the database themselves (the consent record and its id, ending the
+# case's processes): that part runs after the completion claimed the case (apply_database_effects). Everything
+# else only changes loaded objects and adds new ones, so it is worked out before the lock (apply_effects) and
+# written with the claim.
 DATABASE_EFFECT_STEPS = frozenset({"consent", "closure"})
 
 
@@ -92,15 +93,13 @@ def _goal_dict(goal: GoalRecord) -> dict:
 
 
 def apply_effects(uow, case: Case, step: str | None, data: dict, actor_id: int, known: dict[str, GoalRecord]) -> None:
-    """Project a completed form into the case tables by the step its task declares, and log domain events."""
+    """Project a completed form into the case tables by the step its task declares, and log domain events
+    (the in-memory part, before the write lock; see apply_database_effects for the rest)."""
     now = uow.clock.now()
     if step == "consent":
         if data.get("consent_given") == "yes":
             case.consent_date = _d(data.get("consent_date"))
             case.consent_scope = list(data.get("consent_scope") or [])
-        record_id = add_initial_consent(uow, case, data, actor_id)
-        record_event(uow, "consent_recorded", actor_id, case.id, given=data.get("consent_given") == "yes",
-                     scope=data.get("consent_scope") or [], date=data.get("consent_date"), record_id=record_id)
     elif step == "assessment":
         assessed = _d(data.get("assessment_date"))
         for area in LIFE_AREAS:
@@ -118,7 +117,18 @@ def apply_effects(uow, case: Case, step: str | None, data: dict, actor_id: int, 
                      signature_date=data.get("signature_date"))
     elif step == "review":
         _apply_review(uow, case, data, now, actor_id, known)
+
+
+def apply_database_effects(uow, case: Case, step: str | None, data: dict, actor_id: int,
+                           known: dict[str, GoalRecord]) -> None:
+    """The part of a form's effects that writes or reads the database itself, run after the case was claimed:
+    the consent record (its id goes into the event), the closure of the case and its processes."""
+    if step == "consent":
+        record_id = add_initial_consent(uow, case, data, actor_id)
+        record_event(uow, "consent_recorded", actor_id, case.id, given=data.get("consent_given") == "yes",
+                     scope=data.get("consent_scope") or [], date=data.get("consent_date"), record_id=record_id)
     elif step == "closure":
+        now = uow.clock.now()
         for row in data.get("final_goals", []):
             goal = known[row["goal_id"]]
             goal.status, goal.final_evaluation, goal.updated_at = row.get("final_status"), row.get("evaluation"), now

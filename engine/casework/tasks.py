@@ -46,6 +46,7 @@ from .form_options import form_for, form_version
 from .plan_effects import (
     DATABASE_EFFECT_STEPS,
     GOAL_STEPS,
+    apply_database_effects,
     apply_effects,
     goals_of,
     prepare_data,
@@ -157,8 +158,7 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             record_event(uow, "task_completed", actor.id, case.id,
                          **completion_event_payload(task, form_version(uow, task.form_key), step))
             now, data_json = uow.clock.now(), EncodedJson(json.dumps(data))
-            if task.step not in DATABASE_EFFECT_STEPS:
-                apply_effects(uow, case, task.step, data, actor.id, goals)
+            apply_effects(uow, case, task.step, data, actor.id, goals)
             changed = _case_changes(case)
         uow.lock_for_write()
         conn = session.connection()
@@ -193,13 +193,13 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             # failing within this one's compute time) stays listed until the case's next step or a repair.
             clear_step_failure(uow, case.id)
         if task.step in DATABASE_EFFECT_STEPS:
-            apply_effects(uow, case, task.step, data, actor.id, goals)
+            apply_database_effects(uow, case, task.step, data, actor.id, goals)
             write_goal_changes(conn, goals)  # the closure's final evaluations
         if step.finished and process.journey and case.status != "closed":
             close_case(uow, case, step.closure_reason or "other", uow.clock.today(), actor.id)
         elif step.finished and not process.journey:
             finish_process(uow, case, process.id, actor.id)
-        elif task.step not in DATABASE_EFFECT_STEPS:
+        elif not session.is_modified(case):
             # The case is written already; out of the session, the commit's flush need not walk it.
             session.expunge(case)
         title = task.title

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from engine.casework import log_contact
-from engine.db import AssessmentArea, Case, CompletedTask, Event, Goal, OpenTask, WorkflowTask
+from engine.db import AssessmentArea, Case, CompletedTask, ConsentRecord, Event, Goal, OpenTask, WorkflowTask
 from engine.errors import Forbidden, InvalidInput
 from journey import ASSESSMENT, CONSENT, Driver, target_agreement
-from support import count_rows, intake_form
+from support import count_rows, intake_form, statements
 
 
 @pytest.fixture(params=["straight", "roundtrip"])
@@ -94,6 +94,24 @@ def test_refused_consent_closes_the_case_without_storing_more(container, world, 
     drive.complete(world.anna, case_id, {"consent_given": "no", "consent_date": "2026-01-15"})
     case = _case(container, case_id)
     assert (case.status, case.closure_reason, case.consent_date) == ("closed", "no_consent", None)
+
+
+def test_consent_step_writes_its_record_and_the_case_row_once(container, world, drive):
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    with statements(container) as seen:
+        drive.complete(world.anna, case_id, CONSENT, expect="consent")
+    with container.reader() as r:
+        case = r.session.get(Case, case_id)
+        record = r.session.execute(select(ConsentRecord).where(ConsentRecord.case_id == case_id)).scalar_one()
+        event = r.session.execute(select(Event).where(Event.case_id == case_id, Event.kind == "consent_recorded")
+                                  ).scalar_one()
+        assert (case.consent_date.isoformat(), case.consent_scope, case.version) == \
+            (CONSENT["consent_date"], ["basic"], 2)
+        assert (record.client_id, record.purposes, record.given_on, record.form, record.recorded_by) == \
+            (case.client_id, ["basic"], case.consent_date, "written", world.anna.id)
+        assert event.payload["record_id"] == record.id
+    # The consent fields go out with the version claim; no second UPDATE of the case after it.
+    assert sum(s.lstrip().upper().startswith("UPDATE CLIENT_CASE") for s in seen) == 1
 
 
 def test_contacts_are_refused_before_consent(container, world, drive):
