@@ -46,21 +46,23 @@ def index():
 @login_required
 def new():
     """Intake: create client and case and start the journey."""
+    values, errors, status = {}, {}, 200
+    extra = wants_more_rows(request.form) if request.method == "POST" else None
+    if request.method == "POST" and not extra:
+        # open_case reads and validates the form itself; the page's own copy is only needed to show it again.
+        try:
+            case_id = open_case(uow(), request.form, actor())
+        except InvalidInput as exc:
+            values, errors, status = exc.values, exc.errors, 422
+        else:
+            flash("Der Fall wurde angelegt. Nächster Schritt: Einwilligung einholen.", "success")
+            return redirect(url_for(".detail", case_id=case_id))
     with reader() as r:
         form = form_for(r, intake_form_key(r), actor=actor())
-    values, errors, status = {}, {}, 200
-    if request.method == "POST":
-        extra = wants_more_rows(request.form)
-        if extra:
-            values = read_values(form, request.form, add_row_to=extra)
-        else:
-            try:
-                case_id = open_case(uow(), request.form, actor())
-            except InvalidInput as exc:
-                values, errors, status = exc.values or read_values(form, request.form), exc.errors, 422
-            else:
-                flash("Der Fall wurde angelegt. Nächster Schritt: Einwilligung einholen.", "success")
-                return redirect(url_for(".detail", case_id=case_id))
+    if extra:
+        values = read_values(form, request.form, add_row_to=extra)
+    elif status == 422 and not values:
+        values = read_values(form, request.form)
     return render_template("cases/new.html", form=form, values=values, errors=errors), status
 
 

@@ -24,21 +24,30 @@ def latest_definition(session: Session, key: str, required: bool = True) -> Proc
     return definition
 
 
+_JOURNEY_KEY = (select(ProcessDefinition.key).where(ProcessDefinition.kind == JOURNEY)
+                .order_by(ProcessDefinition.deployed_at.desc(), ProcessDefinition.id.desc()).limit(1))
+
+
 def journey_key(session: Session) -> str | None:
     """The key of the client journey: the definition whose newest version declares itself the journey."""
-    return session.execute(select(ProcessDefinition.key).where(ProcessDefinition.kind == JOURNEY)
-                           .order_by(ProcessDefinition.deployed_at.desc(), ProcessDefinition.id.desc())
-                           .limit(1)).scalar_one_or_none()
+    return session.execute(_JOURNEY_KEY).scalar_one_or_none()
 
 
 def journey_definition(session: Session, required: bool = True) -> ProcessDefinition | None:
     """The newest version of the client journey (new cases start on it)."""
-    key = journey_key(session)
-    if key is None:
-        if required:
-            raise NotFound("Es ist kein Begleitprozess bereitgestellt. Bitte 'integraflow db upgrade' ausführen.")
-        return None
-    return latest_definition(session, key, required)
+    definition_id = journey_definition_id(session, required)
+    return session.get(ProcessDefinition, definition_id) if definition_id is not None else None
+
+
+def journey_definition_id(session: Session, required: bool = True) -> int | None:
+    """The id of the client journey's newest version, in one query and without its BPMN text (intake reads it
+    twice per new case; the parsed model comes from the cache by id, see model_by_id)."""
+    definition_id = session.execute(
+        select(ProcessDefinition.id).where(ProcessDefinition.key == _JOURNEY_KEY.scalar_subquery())
+        .order_by(ProcessDefinition.version.desc()).limit(1)).scalar_one_or_none()
+    if definition_id is None and required:
+        raise NotFound("Es ist kein Begleitprozess bereitgestellt. Bitte 'integraflow db upgrade' ausführen.")
+    return definition_id
 
 
 def model_for(uow, definition: ProcessDefinition):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from engine.base import CASE_EDITORS, RESTRICTED_MESSAGE, Actor, read_only_refusal, read_only_until, readable_case
 from engine.compliance import newest_rules_checksum, rules_by_document_category
@@ -172,7 +173,8 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
         municipality=s.get(Municipality, case.municipality_id).name,
         organisation=s.get(Organisation, case.organisation_id).name,
         responsible=None,
-        definition=s.get(ProcessDefinition, case.definition_id),
+        # The page names the version; the BPMN text (tens of kB) is read only if a model must be parsed.
+        definition=s.get(ProcessDefinition, case.definition_id, options=[defer(ProcessDefinition.bpmn_xml)]),
         goals=_all(uow, select(Goal).where(Goal.case_id == case.id).order_by(Goal.agreed_on, Goal.life_area)),
         assessment=_all(uow, select(AssessmentArea).where(AssessmentArea.case_id == case.id)
                         .order_by(AssessmentArea.id)),

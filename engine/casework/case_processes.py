@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.base import (
@@ -78,7 +79,7 @@ def startable_processes(uow, case_id: str) -> list[ProcessChoice]:
     definitions = uow.session.execute(
         select(ProcessDefinition).join(newest, (newest.c.key == ProcessDefinition.key)
                                        & (newest.c.version == ProcessDefinition.version))
-        .order_by(ProcessDefinition.name)).scalars().all()
+        .order_by(ProcessDefinition.name).options(defer(ProcessDefinition.bpmn_xml))).scalars().all()
     running = set(uow.session.execute(
         select(ProcessDefinition.key).join(CaseProcess, CaseProcess.definition_id == ProcessDefinition.id)
         .where(CaseProcess.case_id == case_id, CaseProcess.status == "running")).scalars())

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from engine.base import (
     DISTRICT_WIDE,
     Actor,
-    journey_definition,
+    journey_definition_id,
     load_deadlines,
-    model_for,
+    model_by_id,
     record_event,
     require_editor,
 )
@@ -45,7 +45,9 @@ def open_case(uow, raw, actor: Actor) -> str:
     """Validate the intake form, create client and case, start the journey; returns the new case id."""
     with uow:
         require_editor(actor)
-        form = form_for(uow, intake_form_key(uow), actor=actor)
+        definition_id = journey_definition_id(uow.session)
+        model = model_by_id(uow, definition_id)
+        form = form_for(uow, _intake_form_key(model), actor=actor)
         result = parse_submission(form, raw, uow.clock.today())
         if not result.ok:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", result.errors, result.values)
@@ -59,7 +61,7 @@ def open_case(uow, raw, actor: Actor) -> str:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",
                                {"municipality_id": "Für diese Kommune sind Sie nicht zuständig."}, result.values)
         try:
-            case_id = _create(uow, data, municipality, actor)
+            case_id = _create(uow, data, municipality, actor, definition_id, model)
         except ScriptFailure as exc:
             # No case exists yet to put on the repair list: the person sees why, and nothing is kept.
             raise step_failure(exc) from exc
@@ -87,11 +89,14 @@ def _column_overflows(data: dict) -> dict[str, str]:
 
 def intake_form_key(uow) -> str | None:
     """The form of the journey's intake step (what "Neuer Fall" shows and validates)."""
-    model = model_for(uow, journey_definition(uow.session))
+    return _intake_form_key(model_by_id(uow, journey_definition_id(uow.session)))
+
+
+def _intake_form_key(model) -> str | None:
     return next((info.form_key for info in model.user_tasks.values() if info.step == "intake"), None)
 
 
-def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
+def _create(uow, data: dict, municipality: Municipality, actor: Actor, definition_id: int, model) -> str:
     today = uow.clock.today()
     deadlines = load_deadlines(uow.session)
     client = Client(**{k: data.get(k) for k in CLIENT_FIELDS},
@@ -101,20 +106,18 @@ def _create(uow, data: dict, municipality: Municipality, actor: Actor) -> str:
                                         birth_date=_date(m.get("birth_date")))
                         for m in data.get("household") or [] if m.get("name")]
     uow.session.add(client)
-    definition = journey_definition(uow.session)
     responsible = _responsible_caseworker(uow, actor, municipality)
     now = uow.clock.now()
     case = Case(reference=_next_reference(uow, today), client=client, municipality_id=municipality.id,
                 organisation_id=municipality.organisation_id, responsible_user_id=responsible,
-                definition_id=definition.id, status="open", phase="intake", intake_date=today,
+                definition_id=definition_id, status="open", phase="intake", intake_date=today,
                 eligible=False, eligibility_reason="", opened_at=now, updated_at=now, version=1)
     uow.session.add(case)
     uow.session.flush()
     # The journey's process has the case's id (engine.casework.workflow_steps.journey_of).
-    uow.session.add(CaseProcess(id=case.id, case_id=case.id, definition_id=definition.id, kind="journey",
+    uow.session.add(CaseProcess(id=case.id, case_id=case.id, definition_id=definition_id, kind="journey",
                                 status="running", started_at=now, started_by=actor.id))
     uow.session.flush()
-    model = model_for(uow, definition)
     workflow = uow.runtime.start(model, {"deadlines": deadlines, "intake_date": today.isoformat(),
                                          "case_reference": case.reference})
     intake_task = next((t for t in uow.runtime.ready_user_tasks(model, workflow) if t.step == "intake"), None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.base import DEFAULT_DEADLINES, DOCUMENT_CATEGORIES, EVENT_LABELS, journey_definition, model_for
+from engine.base import DEFAULT_DEADLINES, DOCUMENT_CATEGORIES, EVENT_LABELS, journey_definition_id, model_by_id
 from engine.workflow import parse_duration
 
 FORM_PREFIX = "form:"
@@ -25,7 +25,7 @@ class RuleTargets:
 
 def targets_for(uow) -> RuleTargets:
     """The steps the deployed client journey declares, and every deployed form."""
-    return targets_of(model_for(uow, journey_definition(uow.session)), uow.forms)
+    return targets_of(model_by_id(uow, journey_definition_id(uow.session)), uow.forms)
 
 
 def targets_of(journey, forms) -> RuleTargets:
