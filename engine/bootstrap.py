@@ -27,10 +27,13 @@ class Container:
     runtime: WorkflowRuntime
     forms: FormCatalog
     documents: DocumentStore = field(default_factory=DocumentStore)
+    # Sessions of read-only units of work (PostgreSQL: READ ONLY transactions, see engine.uow); None: the same.
+    reader_session_factory: sessionmaker | None = None
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A fresh unit of work (write=False for read-only requests)."""
-        return UnitOfWork(self.session_factory, self.clock, self.runtime, self.forms, write=write)
+        factory = self.session_factory if write else (self.reader_session_factory or self.session_factory)
+        return UnitOfWork(factory, self.clock, self.runtime, self.forms, write=write)
 
     def reader(self) -> UnitOfWork:
         """A read-only unit of work for queries."""
@@ -40,18 +43,27 @@ class Container:
 def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None) -> Container:
     """Build the container from settings (environment by default)."""
     settings = settings or Settings()
-    engine = build_engine(settings.database_url, echo=settings.echo_sql)
+    engine = build_engine(settings.database_url, echo=settings.echo_sql,
+                          prepared_statements=settings.db_prepared_statements)
     session_factory = sessionmaker(bind=engine, expire_on_commit=False)
     clock = clock or SystemClock()
     return Container(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
+        reader_session_factory=reader_sessions(engine),
         clock=clock,
         runtime=WorkflowRuntime(cache_size=settings.workflow_cache_size, clock=clock, limits=limits_of(settings)),
         forms=FormCatalog(FormRegistry(settings.bpmn_dir / "forms")),
         documents=documents_of(settings),
     )
+
+
+def reader_sessions(engine: Engine) -> sessionmaker | None:
+    """PostgreSQL: sessions whose transactions are READ ONLY, so a reader may end them with COMMIT (engine.uow)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return sessionmaker(bind=engine.execution_options(postgresql_readonly=True), expire_on_commit=False)
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -66,4 +78,4 @@ def documents_of(settings: Settings) -> DocumentStore:
                          max_bytes=int(settings.document_max_mb * 1024 * 1024), clamd=settings.clamd)
 
 
-__all__ = ["Container", "bootstrap", "documents_of", "limits_of"]
+__all__ = ["Container", "bootstrap", "documents_of", "limits_of", "reader_sessions"]

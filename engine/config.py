@@ -39,6 +39,10 @@ class Settings:
     bpmn_dir: Path = SHIPPED_BPMN_DIR
     workflow_cache_size: int = 256
     echo_sql: bool = False
+    # PostgreSQL: psycopg prepares a query after its 5th run on a connection (the server then keeps its plan).
+    # Off for PgBouncer in transaction mode without `max_prepared_statements` (docs/scaling.md).
+    db_prepared_statements: bool = field(
+        default_factory=lambda: _env_bool("INTEGRAFLOW_DB_PREPARED_STATEMENTS", True))
     # Scheduler: `integraflow serve` runs it in-process unless turned off (several web workers: run
     # `integraflow scheduler` once instead).
     scheduler_in_process: bool = field(default_factory=lambda: _env_bool("INTEGRAFLOW_SCHEDULER_IN_PROCESS", True))

@@ -19,7 +19,7 @@ from engine.access import (
 )
 from engine.errors import InvalidInput
 
-from .deps import container, uow
+from .deps import container, reader, uow
 from .extensions import login_manager
 from .login_user import LoginUser, safe_next
 from .second_factor import begin_second_factor
@@ -53,7 +53,7 @@ def _load(user_id: str):
     # Read on every request: a deactivated user is refused at once, also in a session already open.
     if not user_id.isdigit():
         return None
-    found = load_session_user(uow(), int(user_id), container().settings.require_totp)
+    found = load_session_user(reader(), int(user_id), container().settings.require_totp)
     return LoginUser(*found) if found else None
 
 

@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine, make_url
 from .base import encode_json
 
 
-def build_engine(url: str, echo: bool = False) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+def build_engine(url: str, echo: bool = False, prepared_statements: bool = True) -> Engine:
+    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys; PostgreSQL keeps psycopg's
+    prepared statements unless told not to (PgBouncer in transaction mode without prepared-statement support)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -22,8 +23,9 @@ def build_engine(url: str, echo: bool = False) -> Engine:
         # statement already holds the lock (see the SQLAlchemy docs on "Serializable isolation / Savepoints").
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    connect_args = {} if prepared_statements or parsed.get_driver_name() != "psycopg" else {"prepare_threshold": None}
     return create_engine(url, echo=echo, json_serializer=encode_json, pool_pre_ping=True, pool_size=10,
-                         max_overflow=20)
+                         max_overflow=20, connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_conn, _record):
