@@ -168,10 +168,13 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     """Load the case page; a fixed number of indexed queries, bounded lists, no workflow deserialisation."""
     case = readable_case(uow, actor, case_id)
     s = uow.session
+    municipality, organisation = s.execute(
+        select(Municipality.name, Organisation.name).where(Municipality.id == case.municipality_id,
+                                                          Organisation.id == case.organisation_id)).one()
     view = CaseView(
         case=case,
-        municipality=s.get(Municipality, case.municipality_id).name,
-        organisation=s.get(Organisation, case.organisation_id).name,
+        municipality=municipality,
+        organisation=organisation,
         responsible=None,
         # The page names the version; the BPMN text (tens of kB) is read only if a model must be parsed.
         definition=s.get(ProcessDefinition, case.definition_id, options=[defer(ProcessDefinition.bpmn_xml)]),
@@ -209,9 +212,17 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
         view.users = {uid: name for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
     view.responsible = view.users.get(case.responsible_user_id)
     view.read_only_until = read_only_until(s, actor, case, uow.clock.now())
-    view.last_handover = s.execute(select(Event).where(Event.case_id == case.id, Event.kind == "case_handed_over")
-                                   .order_by(Event.id.desc()).limit(1)).scalar_one_or_none()
+    view.last_handover = _last_handover(s, case.id, view.timeline)
     return view
+
+
+def _last_handover(session, case_id: str, timeline: list[Event]) -> Event | None:
+    """The case's latest handover: from the timeline (newest first) unless it may have been cut off before it."""
+    found = next((e for e in timeline if e.kind == "case_handed_over"), None)
+    if found is not None or len(timeline) < TIMELINE_LIMIT:
+        return found
+    return session.execute(select(Event).where(Event.case_id == case_id, Event.kind == "case_handed_over")
+                           .order_by(Event.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def case_documents(uow, case_id: str) -> tuple[list[CaseDocument], dict[str, list[str]]]:

@@ -77,6 +77,23 @@ def test_single_case_to_caseworker_of_another_organisation(container, world, sta
         assert verify_chain(r.session.connection()).ok
 
 
+def test_the_case_page_names_the_last_handover_after_a_long_history(container, world, staff):
+    from engine.base import record_event
+    from engine.casework.case_page import TIMELINE_LIMIT
+
+    case_id = _case(container, world)
+    hand_over_case(container.uow(), world.carla, case_id, _get(container, Case, case_id).version,
+                   _request(to_user_id=world.dora.id))
+    with container.uow() as uow:  # more history than the page's timeline shows: the handover drops out of it
+        for i in range(TIMELINE_LIMIT):
+            record_event(uow, "note_added", world.dora.id, case_id, note_id=i)
+        uow.commit()
+    with container.reader() as r:
+        view = case_view(r, world.dora, case_id)
+        assert "case_handed_over" not in {e.kind for e in view.timeline}
+        assert view.last_handover.payload["note"] == NOTE
+
+
 def test_previous_organisation_reads_during_the_period_then_loses_access(container, world, staff, clock):
     case_id = _case(container, world)
     hand_over_case(container.uow(), world.carla, case_id, _get(container, Case, case_id).version,
