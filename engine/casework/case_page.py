@@ -168,9 +168,9 @@ def case_view(uow, actor: Actor, case_id: str) -> CaseView:
     """Load the case page; a fixed number of indexed queries, bounded lists, no workflow deserialisation."""
     case = readable_case(uow, actor, case_id)
     s = uow.session
-    municipality, organisation = s.execute(
-        select(Municipality.name, Organisation.name).where(Municipality.id == case.municipality_id,
-                                                          Organisation.id == case.organisation_id)).one()
+    municipality, organisation = s.execute(select(
+        select(Municipality.name).where(Municipality.id == case.municipality_id).scalar_subquery(),
+        select(Organisation.name).where(Organisation.id == case.organisation_id).scalar_subquery())).one()
     view = CaseView(
         case=case,
         municipality=municipality,
