@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 _KEY = "_template_translations"
 
@@ -32,3 +34,20 @@ def install(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals["gettext"] = _newstyle_gettext
+
+
+@pass_context
+def _newstyle_gettext(context, string: str, **variables):
+    """Jinja's newstyle `_()`/`gettext()`, minus the formatting of strings that have nothing to format.
+
+    Jinja formats every translation with its variables (so "%%" stands for "%"), a Markup `%` that costs more than
+    the lookup itself; a case page calls it ~150 times. A translation without variables and without "%" is
+    exactly what that formatting gives back, so it is returned as it is.
+    """
+    rv = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    if not variables and "%" not in rv:
+        return rv
+    return rv % variables

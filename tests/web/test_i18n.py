@@ -182,3 +182,15 @@ def test_templates_translate_per_request_and_outside_a_request(app):
             assert render_template_string(template) == expected
             assert render_template_string(template) == expected  # second call: from the request's cache
     assert app.jinja_env.from_string(template).render() == "Abmelden"  # no context at all: the msgid itself
+
+
+def test_template_gettext_formats_like_jinja_and_escapes(app):
+    # web.template_gettext skips Jinja's formatting for strings without "%" and variables; everything else is
+    # formatted (and escaped) exactly as Jinja's newstyle gettext does.
+    from flask import render_template_string
+
+    with app.test_request_context("/login?lang=de"):
+        assert render_template_string("{{ _('100%% erledigt') }}") == "100% erledigt"
+        assert render_template_string("{{ _('Fall %(ref)s', ref=r) }}", r="<b>A-1</b>") == "Fall &lt;b&gt;A-1&lt;/b&gt;"
+        assert render_template_string("{{ _('Abmelden') ~ '<' }}") == "Abmelden&lt;"  # still Markup, escapes joins
+        assert render_template_string("{{ _('Abmelden', x=1) }}") == "Abmelden"
