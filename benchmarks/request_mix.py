@@ -17,7 +17,6 @@ import logging
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,51 +24,43 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
-from benchmarks.http_load import CSRF, TASK_LINK, VERSION, _caseworkers, _ensure_database, _kind  # noqa: E402
-from engine.bench import ASSESSMENT, CONSENT, INTAKE  # noqa: E402
-from engine.demo import DEMO_PASSWORD  # noqa: E402
+from benchmarks.http_load import _Caseworker, _caseworkers, _ensure_database, _kind  # noqa: E402
 
 
-class _Caseworker:
-    """One signed-in caseworker sending the load test's rounds through the test client."""
+class _TestClient:
+    """Flask's test client behind the httpx calls http_load's caseworker makes."""
 
-    def __init__(self, app, username: str, municipality_id: int):
-        self.client, self.municipality_id = app.test_client(), municipality_id
-        self.times: dict[str, list[float]] = {}
-        page = self.client.get("/login")
-        response = self.client.post("/login", data={"csrf_token": CSRF.search(page.text).group(1),
-                                                    "username": username, "password": DEMO_PASSWORD})
-        if response.status_code != 302:
-            raise SystemExit("Anmeldung fehlgeschlagen")
-        self.current = ""
+    def __init__(self, app):
+        self._client = app.test_client()
 
-    def _send(self, method: str, path: str, data: dict | None = None):
+    def request(self, method: str, path: str, data: dict | None = None):
+        """As httpx.Client.request."""
+        return self._client.open(path, method=method, data=data)
+
+    def get(self, path: str):
+        """As httpx.Client.get."""
+        return self._client.get(path)
+
+    def post(self, path: str, data: dict):
+        """As httpx.Client.post."""
+        return self._client.post(path, data=data)
+
+
+class _Counted(_Caseworker):
+    """http_load's caseworker, remembering the kind of request under way (the statement counter reads it)."""
+
+    current = ""
+
+    def _send(self, method: str, path: str, data: dict | None = None, expect=(200, 302)):
         self.current = _kind(method, path)
-        start = time.perf_counter()
-        response = self.client.open(path, method=method, data=data)
-        self.times.setdefault(self.current, []).append(time.perf_counter() - start)
-        if response.status_code not in (200, 302):
-            raise SystemExit(f"{method} {path}: HTTP {response.status_code}")
-        return response
+        return super()._send(method, path, data, expect)
 
-    def _submit(self, path: str, data: dict):
-        page = self._send("GET", path)
-        fields = {"csrf_token": CSRF.search(page.text).group(1)}
-        version = VERSION.search(page.text)
-        if version:
-            fields["case_version"] = version.group(1)
-        return self._send("POST", path, {**fields, **data})
 
-    def round(self) -> None:
-        """Worklist, intake, case page + consent, case page + assessment, worklist."""
-        self._send("GET", "/")
-        created = self._submit("/cases/new", {**INTAKE, "municipality_id": str(self.municipality_id),
-                                              "last_name": "Messrunde"})
-        case_path = created.headers["location"]
-        for data in (CONSENT, ASSESSMENT):
-            page = self._send("GET", case_path)
-            self._submit(TASK_LINK.search(page.text).group(1), data)
-        self._send("GET", "/")
+def _by_kind(samples: list[tuple[str, float]]) -> dict[str, list[float]]:
+    grouped: dict[str, list[float]] = {}
+    for kind, seconds in samples:
+        grouped.setdefault(kind, []).append(seconds)
+    return grouped
 
 
 def main() -> None:
@@ -86,13 +77,16 @@ def main() -> None:
 
     app = create_app()
     logging.getLogger("integraflow").setLevel(logging.WARNING)  # one log line per request would be measured too
-    worker = _Caseworker(app, *_caseworkers(args.database_url)[0])
+    username, municipality_id = _caseworkers(args.database_url)[0]
+    worker = _Counted("", username, municipality_id, rounds=0, client=_TestClient(app))
+    if not worker.login():
+        raise SystemExit("Anmeldung fehlgeschlagen")
     for _ in range(5):
         worker.round()
-    worker.times.clear()
+    worker.kinds.clear()
     for _ in range(args.rounds):
         worker.round()
-    times = worker.times
+    times = _by_kind(worker.kinds)
     counts: dict[str, int] = {}
 
     def count(*_args) -> None:
@@ -100,20 +94,19 @@ def main() -> None:
 
     engine = app.extensions["integraflow"].engine
     event.listen(engine, "before_cursor_execute", count)
-    counted = 5
-    requests_before = {kind: len(v) for kind, v in times.items()}
-    for _ in range(counted):
+    worker.kinds.clear()
+    for _ in range(5):
         worker.round()
     event.remove(engine, "before_cursor_execute", count)
-    backend = engine.dialect.name
-    print(f"\nAnfragemix ohne Last gegen {backend}: {args.rounds} Runden, eine Anfrage nach der anderen")
+    counted = _by_kind(worker.kinds)
+    if worker.errors:
+        raise SystemExit("Fehler: " + "; ".join(worker.errors[:3]))
+    print(f"\nAnfragemix ohne Last gegen {engine.dialect.name}: {args.rounds} Runden, eine Anfrage nach der anderen")
     print(f"{'Anfrage':32} {'Anzahl':>6} {'p50 ms':>8} {'SQL/Anfr.':>10}")
-    for kind, values in sorted(times.items(), key=lambda kv: -statistics.median(kv[1][:requests_before[kv[0]]])):
-        timed = values[:requests_before[kind]]
-        per_request = counts.get(kind, 0) / (len(values) - len(timed))
-        print(f"{kind:32} {len(timed):>6} {statistics.median(timed) * 1000:>8.2f} {per_request:>10.1f}")
-    total = sum(sum(v[:requests_before[k]]) for k, v in times.items()) / args.rounds
-    print(f"eine Runde: {total * 1000:.1f} ms")
+    for kind, values in sorted(times.items(), key=lambda kv: -statistics.median(kv[1])):
+        per_request = counts.get(kind, 0) / len(counted[kind])
+        print(f"{kind:32} {len(values):>6} {statistics.median(values) * 1000:>8.2f} {per_request:>10.1f}")
+    print(f"eine Runde: {sum(sum(v) for v in times.values()) / args.rounds * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

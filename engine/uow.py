@@ -107,11 +107,9 @@ def _end_read_only(session: Session) -> None:
     A READ ONLY transaction cannot have written anything (PostgreSQL refuses writes in it), so COMMIT is safe.
     The commit goes to the driver, not the session: a session commit would flush.
     """
-    if session.get_transaction() is None:
+    # Only PostgreSQL readers are bound READ ONLY (engine.bootstrap.reader_sessions); SQLite's are left alone.
+    if session.get_transaction() is None or not session.get_bind().get_execution_options().get("postgresql_readonly"):
         return
-    conn = session.connection()
-    if conn.dialect.name != "postgresql" or not conn.get_execution_options().get("postgresql_readonly"):
-        return
-    driver = conn.connection.dbapi_connection
+    driver = session.connection().connection.dbapi_connection
     if driver.info.transaction_status.name == "INTRANS":  # not INERROR: a failed transaction rolls back
         driver.commit()

@@ -34,7 +34,7 @@ def install(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
-    app.jinja_env.globals["gettext"] = _newstyle_gettext
+    app.jinja_env.globals["gettext"] = _newstyle_gettext  # `_()` resolves to it too; the rest stays Jinja's
 
 
 @pass_context
