@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
+
+_COMMITTED_AT = "integraflow.committed_at"
 
 
 class UnitOfWork:
@@ -88,8 +91,11 @@ class UnitOfWork:
     def commit(self) -> None:
         """Commit the transaction, then run the hooks that must only happen after success (cache updates)."""
         self.session.commit()
+        committed_at = self.session.info.pop(_COMMITTED_AT, None)
         if self._locked_at is not None:
-            self.lock_held, self._locked_at = time.perf_counter() - self._locked_at, None
+            # The lock ends with the database's COMMIT, not with the session's bookkeeping after it.
+            self.lock_held = (committed_at or time.perf_counter()) - self._locked_at
+            self._locked_at = None
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
             hook()
@@ -97,6 +103,13 @@ class UnitOfWork:
     def after_commit(self, hook) -> None:
         """Register a callable to run once the transaction has committed."""
         self._after_commit.append(hook)
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session: Session) -> None:
+    # Fired right after the database's COMMIT returned (the write lock is released then), before the session
+    # expires and closes what the transaction held.
+    session.info[_COMMITTED_AT] = time.perf_counter()
 
 
 def _end_read_only(session: Session) -> None:

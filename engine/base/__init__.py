@@ -17,6 +17,7 @@ from .event_chain import (
     chain_hash,
     expect_head,
     payload_digest,
+    prepare_events,
     read_head,
 )
 from .events import EVENT_LABELS, record_event
@@ -67,7 +68,8 @@ __all__ = [
     "ensure_visible", "EVENT_LABELS", "event_log_head", "forget_all", "FormCatalog", "FORMS_GENERATION", "GENESIS",
     "GOAL_STATUS_LABELS", "HEAD_ID", "JOURNEY", "journey_definition", "journey_definition_id", "journey_key",
     "latest_definition",
-    "ANY_WEBHOOK", "expect_head", "HEAD_HASH", "HEAD_SEQ", "latest_form_rows", "LIFE_AREAS", "load_deadlines",
+    "ANY_WEBHOOK", "expect_head", "prepare_events", "HEAD_HASH", "HEAD_SEQ", "latest_form_rows", "LIFE_AREAS",
+    "load_deadlines",
     "load_form", "load_latest_forms", "model_by_id", "model_for", "PARTNER_KINDS", "payload_digest",
     "pinned_decision_documents", "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event",
     "REFERRAL_OUTCOMES", "remember", "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS",

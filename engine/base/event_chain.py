@@ -16,13 +16,14 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from engine.db import GENESIS, Event, EventChainHead, Prebuilt, WebhookEndpoint, chain_hash, payload_digest
+from engine.db import GENESIS, Bound, Event, EventChainHead, Prebuilt, WebhookEndpoint, chain_hash, payload_digest
 
 from .webhook_outbox import queue_deliveries
 
 HEAD_ID = 1
 _PENDING = "integraflow.pending_events"
 _EXPECTED = "integraflow.expected_head"
+_PREPARED = "integraflow.prepared_events"
 # Statements built once: every commit with events runs them, and building them costs more than running them.
 _READ_HEAD = select(EventChainHead.seq, EventChainHead.hash).where(EventChainHead.id == HEAD_ID)
 _LOCK_HEAD = _READ_HEAD.with_for_update()
@@ -76,6 +77,53 @@ def expect_head(session: Session, seq: int | None, hash_: str | None, any_webhoo
     events), so "no active endpoint" read then saves the endpoints' SELECT.
     """
     session.info[_EXPECTED] = ExpectedHead(seq, hash_, bool(any_webhook))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A transaction's events chained and bound before its write lock (see prepare_events)."""
+
+    pending: tuple  # the _Pending entries it covers, in order
+    expected: ExpectedHead
+    rows: list[dict]
+    move: Bound
+    insert: Bound
+
+
+def prepare_events(session: Session) -> None:
+    """Chain and bind the transaction's events now, from the head given to expect_head(), so that the commit only
+    sends them: hashing, JSON and parameter binding then happen before the write lock instead of under it.
+
+    The commit uses them only if no event was recorded or discarded since and the head has not moved (the guarded
+    move says so); otherwise it chains the events anew under the lock, exactly as without preparing.
+    """
+    expected, pending = session.info.get(_EXPECTED), session.info.get(_PENDING)
+    if expected is None or expected.seq is None or not pending:
+        return
+    conn = session.connection()
+    rows = [dict(p.row) for p in pending]
+    seq, prev = _chain(rows, expected.seq, expected.hash)
+    session.info[_PREPARED] = _Prepared(
+        tuple(pending), expected, rows,
+        _MOVE_HEAD_FROM.bind(conn, {"new_seq": seq, "new_hash": prev, "old_seq": expected.seq}),
+        _INSERT_EVENTS.bind(conn, rows))
+
+
+def _send_prepared(conn, prepared: _Prepared | None, pending: list, expected: ExpectedHead | None) -> bool:
+    """Send prepared events if they still are this commit's events and the head is where they were chained from."""
+    if prepared is None or prepared.expected is not expected or len(prepared.pending) != len(pending) \
+            or any(a is not b for a, b in zip(prepared.pending, pending, strict=True)):
+        return False
+    move = prepared.move.execute(conn)
+    try:
+        if move.rowcount != 1:
+            return False  # someone appended since the head was read: chain from the real head
+    finally:
+        move.close()
+    prepared.insert.execute(conn).close()
+    if expected.any_webhook:
+        queue_deliveries(conn, prepared.rows)
+    return True
 
 
 def pending_count(session: Session) -> int:
@@ -143,7 +191,11 @@ def _write_pending(session: Session) -> None:
         return  # a savepoint's events wait for the root commit
     session.flush()  # rows the events refer to (a new case) must exist first
     pending = session.info.pop(_PENDING)
-    _append(session.connection(), [p.row for p in pending], session.info.pop(_EXPECTED, None))
+    expected, prepared = session.info.pop(_EXPECTED, None), session.info.pop(_PREPARED, None)
+    conn = session.connection()
+    if _send_prepared(conn, prepared, pending, expected):
+        return
+    _append(conn, [p.row for p in pending], None if prepared is not None else expected)
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
@@ -158,3 +210,4 @@ def _forget_on_close(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)  # closed without commit: nothing was written, nothing may linger
         session.info.pop(_EXPECTED, None)
+        session.info.pop(_PREPARED, None)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, select
 
-from engine.db import OpenTask, StepFailure
+from engine.db import OpenTask, Prebuilt, StepFailure
 
 _FAILURES = StepFailure.__table__
-_CLEAR = delete(_FAILURES).where(_FAILURES.c.case_id == bindparam("c"))
+_CLEAR = Prebuilt(delete(_FAILURES).where(_FAILURES.c.case_id == bindparam("c")))
 
 
 def record_step_failure(uow, case_id: str, task_id: str | None, element_id: str | None, message: str,
@@ -22,7 +22,8 @@ def record_step_failure(uow, case_id: str, task_id: str | None, element_id: str 
         uow.commit()
 
 
-def clear_step_failure(uow, case_id: str) -> None:
-    """Forget the recorded failure: the case took a step successfully (inside that step's transaction)."""
+def clear_step_failure(uow, case_id: str, conn=None) -> None:
+    """Forget the recorded failure: the case took a step successfully (inside that step's transaction; `conn` may
+    be the step's DeferredWrites)."""
     # Straight on the connection: through the session it would autoflush whatever the step changed so far.
-    uow.session.connection().execute(_CLEAR, {"c": case_id})
+    _CLEAR(conn if conn is not None else uow.session.connection(), {"c": case_id})

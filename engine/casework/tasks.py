@@ -18,6 +18,7 @@ from engine.base import (
     ensure_processing_allowed,
     ensure_visible,
     expect_head,
+    prepare_events,
     record_event,
     require_editor,
     send_case_claim,
@@ -27,6 +28,7 @@ from engine.clock import BERLIN
 from engine.db import (
     Case,
     CompletedTask,
+    DeferredWrites,
     EncodedJson,
     Event,
     OpenTask,
@@ -160,38 +162,46 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             now, data_json = uow.clock.now(), EncodedJson(json.dumps(data))
             apply_effects(uow, case, task.step, data, actor.id, goals)
             changed = _case_changes(case)
+            # The writes are bound here, outside the lock (SQL, parameters, JSON); under it only the driver works.
+            conn = session.connection()
+            writes = DeferredWrites(conn)
+            claim = send_case_claim(writes, case.id, expected_version, now, changed)
+            write_step(uow, case, step, expected_version, writes)
+            insert_new_objects(session, writes)  # the effects' new goals and assessment areas, without the flush
+            _INSERT_COMPLETED(writes, dict(
+                id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec, title=task.title,
+                form_key=task.form_key, step=task.step, completed_by=actor.id, completed_at=now,
+                due_on=task.due_on, data=data_json))
+            write_goal_changes(writes, goals)
+            if has_failure:
+                # Known from the first read. A failure recorded after it (a concurrent completion of the same case
+                # failing within this one's compute time) stays listed until the case's next step or a repair.
+                clear_step_failure(uow, case.id, writes)
+            prepare_events(session)  # chained from the head read first; the commit checks that it has not moved
+            # The claim writes these columns; the flush must not write them again. Should the claim be lost, the
+            # rollback that answers it expires them anyway.
+            for name, value in (*changed.items(), ("version", expected_version + 1), ("updated_at", now)):
+                set_committed_value(case, name, value)
+            written_already = task.step not in DATABASE_EFFECT_STEPS and not step.finished
+            if written_already and not session.is_modified(case):
+                session.expunge(case)  # out of the session, the commit's flush need not walk it
         uow.lock_for_write()
-        conn = session.connection()
-        claim, failure = None, None
+        failure = None
         try:
             # PostgreSQL: the version claim and the step's rows go out in one round trip; the claim's answer is
             # read when the block has ended (a lost race then rolls all of it back). SQLite runs them one by one.
             with pipelined(conn):
-                claim = send_case_claim(conn, case.id, expected_version, now, changed)
-                write_step(uow, case, step, expected_version)
-                insert_new_objects(session, conn)  # the effects' new goals and assessment areas, without the flush
-                _INSERT_COMPLETED(conn, dict(
-                    id=task.id, case_id=case.id, process_id=process.id, task_spec=task.task_spec, title=task.title,
-                    form_key=task.form_key, step=task.step, completed_by=actor.id, completed_at=now,
-                    due_on=task.due_on, data=data_json))
-                write_goal_changes(conn, goals)
+                writes.send()
         except Exception as exc:  # noqa: BLE001 - re-raised below unless the claim was lost
             failure = exc
-        claimed = claim.rowcount if claim is not None else None  # -1: unknown (the pipeline broke off first)
-        if claim is not None:
-            claim.close()
+        claimed = claim.rowcount  # -1: unknown (the pipeline broke off first, or the claim was never sent)
+        claim.close()
         if claimed == 0:
             # Lost the race after computing: answer as before. The writes after a lost claim may have failed on
             # what the winner wrote; that is part of losing, not an error of its own.
             raise _lost_race(uow, case_id, task_id) from None
         if failure is not None:
             raise failure
-        for name, value in (*changed.items(), ("version", expected_version + 1), ("updated_at", now)):
-            set_committed_value(case, name, value)  # written by the claim; the flush must not write them again
-        if has_failure:
-            # Known from the first read. A failure recorded after it (a concurrent completion of the same case
-            # failing within this one's compute time) stays listed until the case's next step or a repair.
-            clear_step_failure(uow, case.id)
         if task.step in DATABASE_EFFECT_STEPS:
             apply_database_effects(uow, case, task.step, data, actor.id, goals)
             write_goal_changes(conn, goals)  # the closure's final evaluations
@@ -199,9 +209,6 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             close_case(uow, case, step.closure_reason or "other", uow.clock.today(), actor.id)
         elif step.finished and not process.journey:
             finish_process(uow, case, process.id, actor.id)
-        elif not session.is_modified(case):
-            # The case is written already; out of the session, the commit's flush need not walk it.
-            session.expunge(case)
         title = task.title
         uow.commit()
         return title

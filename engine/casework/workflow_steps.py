@@ -117,10 +117,13 @@ def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task
     return ComputedStep(process, workflow, save, change, finished, reason, decisions)
 
 
-def write_step(uow, case: Case, step: ComputedStep, previous_version: int) -> None:
+def write_step(uow, case: Case, step: ComputedStep, previous_version: int, conn=None) -> None:
     """Write a computed step (delta rows, open tasks) along with the claim of `previous_version`; cache it on commit
-    under the version that claim gives the case (the claim's answer may not be known yet, see engine.db.pipeline)."""
-    conn = uow.session.connection()
+    under the version that claim gives the case (the claim's answer may not be known yet, see engine.db.pipeline).
+
+    `conn` may be DeferredWrites (engine.db.prebuilt): the rows are then bound now and sent with the others later.
+    """
+    conn = conn if conn is not None else uow.session.connection()
     write_saves(conn, [step.save], uow.clock.now())
     write_projections(conn, [step.projection])
     record_decisions(uow, case.id, step.process.id, step.decisions, conn)

@@ -17,7 +17,7 @@ from .network import Appointment, CalendarFeed, Partner, Referral
 from .pending_rows import insert_new_objects, update_by_key
 from .pipeline import pipelined
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
-from .prebuilt import Prebuilt
+from .prebuilt import Bound, DeferredWrites, Prebuilt
 from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
@@ -50,5 +50,5 @@ __all__ = [
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
     "Appointment", "CalendarFeed", "CaseDocument", "DecisionDefinition", "DecisionOutcome", "FundedPosition",
-    "Partner", "Prebuilt", "Referral", "insert_new_objects", "update_by_key", "pipelined",
+    "Partner", "Prebuilt", "Bound", "DeferredWrites", "Referral", "insert_new_objects", "update_by_key", "pipelined",
 ]

@@ -14,9 +14,9 @@ from engine.audit import (
     verify_chain,
     wait_for_background_verification,
 )
-from engine.base import GENESIS, chain_hash, payload_digest, record_event
+from engine.base import GENESIS, chain_hash, expect_head, payload_digest, prepare_events, read_head, record_event
 from engine.casework import claim_task, unclaim_task
-from engine.db import AuditVerification, Event, EventChainHead
+from engine.db import AuditVerification, Event, EventChainHead, Prebuilt
 from engine.demo import clone_case
 from engine.errors import Forbidden, InvalidInput
 from journey import CONSENT, Driver
@@ -246,3 +246,66 @@ def test_a_long_chain_is_verified_in_the_background_and_the_run_is_stored(contai
         runs = list(r.session.execute(select(AuditVerification.ok, AuditVerification.triggered_by)
                                       .order_by(AuditVerification.id)).all())
     assert runs == [(True, world.erik.id), (True, world.erik.id)]
+
+
+def _head(container) -> tuple[int, str]:
+    with container.reader() as r:
+        return read_head(r.session.connection())
+
+
+def _prepared_unit(container, *usernames):
+    """A writer that read the head first (as a completion does), recorded its events and prepared them."""
+    uow = container.uow().lock_late()
+    uow.__enter__()
+    seq, hash_ = _head(container)
+    expect_head(uow.session, seq, hash_, False)
+    for name in usernames:
+        record_event(uow, "login", None, username=name)
+    prepare_events(uow.session)
+    return uow
+
+
+def _no_binding(*_args, **_kwargs):
+    raise AssertionError("bound under the lock")
+
+
+def test_prepared_events_are_sent_at_commit_without_binding_anything(container, monkeypatch):
+    record_event_in_own_unit(container, "first")
+    uow = _prepared_unit(container, "a", "b")
+    uow.lock_for_write()
+    monkeypatch.setattr(Prebuilt, "bind", _no_binding)  # prepared: the commit only sends
+    uow.commit()
+    uow.__exit__(None, None, None)
+    monkeypatch.undo()
+    assert [e.payload["username"] for e in _events(container)] == ["first", "a", "b"]
+    assert _verify(container).ok
+
+
+def test_prepared_events_are_chained_anew_when_the_head_moved_meanwhile(container):
+    record_event_in_own_unit(container, "first")
+    uow = _prepared_unit(container, "late")
+    record_event_in_own_unit(container, "meanwhile")  # appended after the prepared unit read the head
+    uow.lock_for_write()
+    uow.commit()
+    uow.__exit__(None, None, None)
+    events = _events(container)
+    assert [(e.seq, e.payload["username"]) for e in events] == [(1, "first"), (2, "meanwhile"), (3, "late")]
+    assert _verify(container).ok
+
+
+def test_an_event_recorded_after_preparing_is_chained_with_the_others(container):
+    uow = _prepared_unit(container, "prepared")
+    uow.lock_for_write()
+    record_event(uow, "login", None, username="under the lock")  # e.g. the consent record's event
+    uow.commit()
+    uow.__exit__(None, None, None)
+    assert [e.payload["username"] for e in _events(container)] == ["prepared", "under the lock"]
+    assert _verify(container).ok
+
+
+def record_event_in_own_unit(container, username: str) -> None:
+    """One login event in its own committed transaction."""
+    uow = container.uow()
+    with uow:
+        record_event(uow, "login", None, username=username)
+        uow.commit()

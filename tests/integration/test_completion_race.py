@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from engine.audit import verify_chain
 from engine.casework import complete_task, start_process, task_form
 from engine.casework.step_failures import record_step_failure
-from engine.db import Case, CompletedTask, Event, OpenTask, StepFailure, WebhookDelivery
+from engine.db import Case, CompletedTask, Event, OpenTask, Prebuilt, StepFailure, WebhookDelivery
 from engine.errors import Conflict
 from engine.time import register_webhook
 from engine.uow import UnitOfWork
@@ -155,3 +155,36 @@ def test_a_step_failure_recorded_before_the_completion_is_cleared_by_it(containe
     record_step_failure(container.uow(), case_id, task.id, None, "Skript fehlgeschlagen", world.anna.id)
     complete_task(container.uow(), case_id, task.id, MultiDict(CONSENT), world.anna, tf.version)
     assert _count(container, select(func.count()).select_from(StepFailure).where(StepFailure.case_id == case_id)) == 0
+
+
+class _NothingBoundUnderTheLock(UnitOfWork):
+    """A unit of work after whose lock_for_write binding any statement fails the test."""
+
+    def __init__(self, container, monkeypatch):
+        super().__init__(container.session_factory, container.clock, container.runtime, container.forms)
+        self._monkeypatch = monkeypatch
+
+    def lock_for_write(self) -> None:
+        """Take the lock, then refuse every Prebuilt.bind until the test undoes it."""
+        super().lock_for_write()
+
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("a statement was bound while the write lock was held")
+        self._monkeypatch.setattr(Prebuilt, "bind", refuse)
+
+
+def test_a_completion_binds_its_writes_and_events_before_taking_the_lock(container, world, monkeypatch):
+    drive = Driver(container)
+    case_id = drive.open(world.anna, intake_form(world.town_a))
+    drive.complete(world.anna, case_id, CONSENT, expect="consent")
+    task, tf = drive.prefill(world.anna, case_id)
+    uow = _NothingBoundUnderTheLock(container, monkeypatch)
+    complete_task(uow, case_id, task.id, MultiDict({"assessment_date": "2026-01-20",
+                                                    "assessment_summary": "Sprache"}), world.anna, tf.version)
+    monkeypatch.undo()
+    assert uow.lock_held is not None and uow.lock_held > 0
+    assert _count(container, select(func.count()).select_from(CompletedTask)
+                  .where(CompletedTask.id == task.id)) == 1
+    assert drive.open_task(case_id).id != task.id
+    with container.reader() as r:
+        assert verify_chain(r.session.connection()).ok

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import bindparam, event, insert, select, text, update
 
-from engine.db import Event, Prebuilt, Setting
+from engine.db import DeferredWrites, Event, Prebuilt, Setting
 
 _INSERT = Prebuilt(insert(Event.__table__))
 _SETTINGS = Setting.__table__
@@ -51,3 +52,39 @@ def test_prebuilt_statements_stay_visible_to_statement_listeners(container):
     finally:
         event.remove(container.engine, "before_cursor_execute", log)
     assert [s.split()[0] for s in seen if not s.startswith("BEGIN")] == ["INSERT", "INSERT", "UPDATE"]
+
+
+def test_deferred_writes_are_bound_first_and_sent_in_order_later(container):
+    with container.engine.begin() as conn:
+        writes = DeferredWrites(conn)
+        _INSERT_SETTING(writes, {"key": "deferred_test", "value": 1})
+        moved = _MOVE.send(writes, {"k": "deferred_test", "new": 2})
+        missed = _MOVE.send(writes, {"k": "no_such_key", "new": 3})
+        assert len(writes) == 3 and moved.rowcount == -1  # nothing sent yet, nothing known
+        assert conn.execute(select(Setting.value).where(Setting.key == "deferred_test")).first() is None
+        writes.send()
+        assert (moved.rowcount, missed.rowcount) == (1, 0)  # in order: the insert came before the update
+        moved.close()
+        missed.close()
+        with pytest.raises(TypeError):
+            writes.execute(text("DELETE FROM setting"))  # only prebuilt statements can be bound ahead
+    with container.engine.connect() as conn:
+        assert conn.execute(select(Setting.value).where(Setting.key == "deferred_test")).scalar_one() == 2
+
+
+def test_deferred_writes_stay_visible_to_statement_listeners(container):
+    seen: list[str] = []
+
+    def log(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(container.engine, "before_cursor_execute", log)
+    try:
+        with container.engine.begin() as conn:
+            writes = DeferredWrites(conn)
+            _INSERT_SETTING(writes, {"key": "deferred_seen", "value": 1})
+            assert not [s for s in seen if not s.startswith("BEGIN")]
+            writes.send()
+    finally:
+        event.remove(container.engine, "before_cursor_execute", log)
+    assert [s.split()[0] for s in seen if not s.startswith("BEGIN")] == ["INSERT"]
