@@ -79,7 +79,7 @@ def expect_head(session: Session, seq: int | None, hash_: str | None, any_webhoo
     session.info[_EXPECTED] = ExpectedHead(seq, hash_, bool(any_webhook))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Prepared:
     """A transaction's events chained and bound before its write lock (see prepare_events)."""
 
@@ -88,14 +88,18 @@ class _Prepared:
     rows: list[dict]
     move: Bound
     insert: Bound
+    moved: object = None  # the guarded move's answer when it went out with the caller's writes
 
 
-def prepare_events(session: Session) -> None:
+def prepare_events(session: Session, writes=None) -> None:
     """Chain and bind the transaction's events now, from the head given to expect_head(), so that the commit only
     sends them: hashing, JSON and parameter binding then happen before the write lock instead of under it.
 
-    The commit uses them only if no event was recorded or discarded since and the head has not moved (the guarded
-    move says so); otherwise it chains the events anew under the lock, exactly as without preparing.
+    With `writes` (the caller's DeferredWrites) the guarded move of the head goes out last among them, so on
+    PostgreSQL it shares their round trip; it then holds the head row until the commit, like the move at commit
+    time would. The commit inserts the prepared rows only if the head was where they were chained from; events
+    recorded or discarded since are chained anew from there (the move holds the head), and if the head had moved,
+    everything is chained from the real head under its lock, exactly as without preparing.
     """
     expected, pending = session.info.get(_EXPECTED), session.info.get(_PENDING)
     if expected is None or expected.seq is None or not pending:
@@ -103,26 +107,38 @@ def prepare_events(session: Session) -> None:
     conn = session.connection()
     rows = [dict(p.row) for p in pending]
     seq, prev = _chain(rows, expected.seq, expected.hash)
-    session.info[_PREPARED] = _Prepared(
-        tuple(pending), expected, rows,
-        _MOVE_HEAD_FROM.bind(conn, {"new_seq": seq, "new_hash": prev, "old_seq": expected.seq}),
-        _INSERT_EVENTS.bind(conn, rows))
+    prepared = _Prepared(tuple(pending), expected, rows,
+                         _MOVE_HEAD_FROM.bind(conn, {"new_seq": seq, "new_hash": prev, "old_seq": expected.seq}),
+                         _INSERT_EVENTS.bind(conn, rows))
+    if writes is not None:
+        prepared.moved = writes.add(prepared.move, keep=True)
+    session.info[_PREPARED] = prepared
 
 
-def _send_prepared(conn, prepared: _Prepared | None, pending: list, expected: ExpectedHead | None) -> bool:
-    """Send prepared events if they still are this commit's events and the head is where they were chained from."""
-    if prepared is None or prepared.expected is not expected or len(prepared.pending) != len(pending) \
-            or any(a is not b for a, b in zip(prepared.pending, pending, strict=True)):
-        return False
-    move = prepared.move.execute(conn)
+def _send_prepared(conn, prepared: _Prepared, pending: list) -> bool:
+    """Write the commit's events from the prepared head if the guarded move took it; False if the head had moved."""
+    answer = prepared.moved if prepared.moved is not None else prepared.move.execute(conn)
     try:
-        if move.rowcount != 1:
+        if answer.rowcount != 1:
             return False  # someone appended since the head was read: chain from the real head
     finally:
-        move.close()
-    prepared.insert.execute(conn).close()
+        answer.close()
+    expected = prepared.expected
+    if len(prepared.pending) == len(pending) and all(a is b for a, b in zip(prepared.pending, pending, strict=True)):
+        rows = prepared.rows
+        prepared.insert.execute(conn).close()
+    else:
+        # Events were recorded after preparing; the move holds the head, so they are chained from its old link.
+        rows = [p.row for p in pending]
+        if len(rows) < len(prepared.rows):
+            # Discarded after the move went out: the head cannot go back (the database refuses it), so the
+            # transaction must not commit. Hot-path writers record no event inside savepoints.
+            raise RuntimeError("events discarded after their chain-head move was sent")
+        seq, prev = _chain(rows, expected.seq, expected.hash)
+        _INSERT_EVENTS(conn, rows)
+        conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     if expected.any_webhook:
-        queue_deliveries(conn, prepared.rows)
+        queue_deliveries(conn, rows)
     return True
 
 
@@ -187,15 +203,18 @@ def _append(conn, rows: list[dict], expected: ExpectedHead | None = None) -> Non
 
 @sa_event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    if session.in_nested_transaction() or not session.info.get(_PENDING):
+    if session.in_nested_transaction():
         return  # a savepoint's events wait for the root commit
+    if not session.info.get(_PENDING) and not session.info.get(_PREPARED):
+        return
     session.flush()  # rows the events refer to (a new case) must exist first
-    pending = session.info.pop(_PENDING)
+    pending = session.info.pop(_PENDING, [])
     expected, prepared = session.info.pop(_EXPECTED, None), session.info.pop(_PREPARED, None)
     conn = session.connection()
-    if _send_prepared(conn, prepared, pending, expected):
-        return
-    _append(conn, [p.row for p in pending], None if prepared is not None else expected)
+    if prepared is None:
+        _append(conn, [p.row for p in pending], expected)
+    elif not _send_prepared(conn, prepared, pending) and pending:
+        _append(conn, [p.row for p in pending])  # the head had moved: chain from the real one, under its lock
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

@@ -177,7 +177,7 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
                 # Known from the first read. A failure recorded after it (a concurrent completion of the same case
                 # failing within this one's compute time) stays listed until the case's next step or a repair.
                 clear_step_failure(uow, case.id, writes)
-            prepare_events(session)  # chained from the head read first; the commit checks that it has not moved
+            prepare_events(session, writes)  # chained from the head read first; its guarded move goes out last
             # The claim writes these columns; the flush must not write them again. Should the claim be lost, the
             # rollback that answers it expires them anyway.
             for name, value in (*changed.items(), ("version", expected_version + 1), ("updated_at", now)):

@@ -16,7 +16,7 @@ from engine.audit import (
 )
 from engine.base import GENESIS, chain_hash, expect_head, payload_digest, prepare_events, read_head, record_event
 from engine.casework import claim_task, unclaim_task
-from engine.db import AuditVerification, Event, EventChainHead, Prebuilt
+from engine.db import AuditVerification, DeferredWrites, Event, EventChainHead, Prebuilt
 from engine.demo import clone_case
 from engine.errors import Forbidden, InvalidInput
 from journey import CONSENT, Driver
@@ -294,12 +294,13 @@ def test_prepared_events_are_chained_anew_when_the_head_moved_meanwhile(containe
 
 
 def test_an_event_recorded_after_preparing_is_chained_with_the_others(container):
+    record_event_in_own_unit(container, "first")
     uow = _prepared_unit(container, "prepared")
     uow.lock_for_write()
     record_event(uow, "login", None, username="under the lock")  # e.g. the consent record's event
     uow.commit()
     uow.__exit__(None, None, None)
-    assert [e.payload["username"] for e in _events(container)] == ["prepared", "under the lock"]
+    assert [e.payload["username"] for e in _events(container)] == ["first", "prepared", "under the lock"]
     assert _verify(container).ok
 
 
@@ -309,3 +310,40 @@ def record_event_in_own_unit(container, username: str) -> None:
     with uow:
         record_event(uow, "login", None, username=username)
         uow.commit()
+
+
+def test_a_head_move_sent_with_the_writes_is_chained_anew_when_someone_appended_meanwhile(container):
+    record_event_in_own_unit(container, "first")
+    uow = container.uow().lock_late()
+    with uow:
+        seq, hash_ = _head(container)
+        expect_head(uow.session, seq, hash_, False)
+        record_event(uow, "login", None, username="late")
+        writes = DeferredWrites(uow.session.connection())
+        prepare_events(uow.session, writes)  # the guarded move goes out with the writes
+        record_event_in_own_unit(container, "meanwhile")
+        uow.lock_for_write()
+        writes.send()
+        uow.commit()
+    assert [(e.seq, e.payload["username"]) for e in _events(container)] == [(1, "first"), (2, "meanwhile"),
+                                                                            (3, "late")]
+    assert _verify(container).ok
+
+
+def test_events_discarded_after_their_head_move_was_sent_refuse_the_commit_and_keep_nothing(container):
+    record_event_in_own_unit(container, "first")
+    uow = container.uow()
+    with uow:
+        savepoint = uow.session.begin_nested()
+        seq, hash_ = _head(container)
+        expect_head(uow.session, seq, hash_, False)
+        record_event(uow, "login", None, username="discarded")
+        writes = DeferredWrites(uow.session.connection())
+        prepare_events(uow.session, writes)
+        savepoint.rollback()  # the event is gone …
+        writes.send()  # … but the head move prepared for it went out: the head may not go back, so no commit
+        with pytest.raises(RuntimeError):
+            uow.commit()
+    record_event_in_own_unit(container, "next")
+    assert [(e.seq, e.payload["username"]) for e in _events(container)] == [(1, "first"), (2, "next")]
+    assert _verify(container).ok
