@@ -12,7 +12,7 @@ from engine.clock import SystemClock
 from engine.config import Settings
 from engine.db.connection import build_engine
 from engine.forms import FormRegistry
-from engine.uow import UnitOfWork
+from engine.uow import SharedReader, UnitOfWork
 from engine.workflow import Limits, WorkflowRuntime
 
 
@@ -29,15 +29,28 @@ class Container:
     documents: DocumentStore = field(default_factory=DocumentStore)
     # Sessions of read-only units of work (PostgreSQL: READ ONLY transactions, see engine.uow); None: the same.
     reader_session_factory: sessionmaker | None = None
+    # Where reads share one unit of work (the web request; set by the app factory): an object with `current()`
+    # (the scope's SharedReader, or None outside a scope) and `release()` (its reads must begin afresh).
+    reader_scope: object = None
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A fresh unit of work (write=False for read-only requests)."""
         factory = self.session_factory if write else (self.reader_session_factory or self.session_factory)
-        return UnitOfWork(factory, self.clock, self.runtime, self.forms, write=write)
+        scope = self.reader_scope if write else None
+        if scope is not None:
+            scope.release()  # no reading connection held while the writer takes one; later reads see its writes
+        return UnitOfWork(factory, self.clock, self.runtime, self.forms, write=write,
+                          on_commit=scope.release if scope is not None else None)
 
     def reader(self) -> UnitOfWork:
-        """A read-only unit of work for queries."""
-        return self.uow(write=False)
+        """A read-only unit of work for queries (the scope's shared one inside a scope, e.g. a web request)."""
+        shared = self.reader_scope.current() if self.reader_scope is not None else None
+        return shared if shared is not None else self.uow(write=False)
+
+    def shared_reader(self) -> SharedReader:
+        """A new read-only unit of work for a scope to share (see SharedReader)."""
+        return SharedReader(self.reader_session_factory or self.session_factory, self.clock, self.runtime,
+                            self.forms)
 
 
 def bootstrap(settings: Settings | None = None, clock: SystemClock | None = None) -> Container:

@@ -14,8 +14,10 @@ _COMMITTED_AT = "integraflow.committed_at"
 class UnitOfWork:
     """Context manager around a SQLAlchemy session plus the collaborators services need."""
 
-    def __init__(self, session_factory: sessionmaker, clock: SystemClock, runtime, forms, write: bool = True):
+    def __init__(self, session_factory: sessionmaker, clock: SystemClock, runtime, forms, write: bool = True,
+                 on_commit=None):
         self._session_factory = session_factory
+        self._on_commit = on_commit  # told after every commit (a shared reader then reads afresh, see below)
         self.clock = clock
         self.runtime = runtime
         self._forms_source = forms
@@ -99,10 +101,45 @@ class UnitOfWork:
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
             hook()
+        if self._on_commit is not None:
+            self._on_commit()
 
     def after_commit(self, hook) -> None:
         """Register a callable to run once the transaction has committed."""
         self._after_commit.append(hook)
+
+
+class SharedReader(UnitOfWork):
+    """The read-only unit of work of a scope (one web request): every `with` block of the scope's reads uses it.
+
+    One session, so one pooled connection and (PostgreSQL) one BEGIN/COMMIT for all of a request's reads instead
+    of one per block. Leaving a block keeps the session; `release()` ends its transaction and hands the
+    connection back (the scope calls it when a writer starts and after it commits, so later reads see what was
+    written and a request never holds a reading connection while its writer waits for one); `close()` ends it.
+    """
+
+    def __init__(self, session_factory: sessionmaker, clock: SystemClock, runtime, forms):
+        super().__init__(session_factory, clock, runtime, forms, write=False)
+
+    def __enter__(self) -> SharedReader:
+        if self.session is None:
+            super().__enter__()
+        return self
+
+    def __exit__(self, exc_type, *_exc) -> None:
+        if exc_type is not None:
+            self.release()  # a failed statement may have broken the transaction: the next block begins afresh
+
+    def release(self) -> None:
+        """End the read transaction and give the connection back; objects loaded so far stay readable."""
+        if self.session is not None:
+            _end_read_only(self.session)
+            self.session.close()
+
+    def close(self) -> None:
+        """End the scope's reads for good."""
+        if self.session is not None:
+            UnitOfWork.__exit__(self, None, None, None)
 
 
 @event.listens_for(Session, "after_commit")

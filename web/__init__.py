@@ -44,6 +44,9 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     from .request_log import register as log_requests
 
     log_requests(app)  # first, so the request id exists before any other hook can fail
+    from .request_reader import register as share_readers
+
+    share_readers(app)
 
     app.before_request(limit_body)  # before CSRF protection reads an upload's form body
     from .documents import limit_upload_body
