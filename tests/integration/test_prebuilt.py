@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import bindparam, event, insert, select, text, update
 
 from engine.db import DeferredWrites, Event, Prebuilt, Setting
+from support import statements
 
 _INSERT = Prebuilt(insert(Event.__table__))
 _SETTINGS = Setting.__table__
@@ -73,18 +74,10 @@ def test_deferred_writes_are_bound_first_and_sent_in_order_later(container):
 
 
 def test_deferred_writes_stay_visible_to_statement_listeners(container):
-    seen: list[str] = []
-
-    def log(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(container.engine, "before_cursor_execute", log)
-    try:
+    with statements(container) as seen:
         with container.engine.begin() as conn:
             writes = DeferredWrites(conn)
             _INSERT_SETTING(writes, {"key": "deferred_seen", "value": 1})
             assert not [s for s in seen if not s.startswith("BEGIN")]
             writes.send()
-    finally:
-        event.remove(container.engine, "before_cursor_execute", log)
     assert [s.split()[0] for s in seen if not s.startswith("BEGIN")] == ["INSERT"]
