@@ -6,15 +6,18 @@ the test fails with a message saying so: a browser test that is skipped proves n
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 from pathlib import Path
 
 import pytest
+from axe_pages import build_demo_site, serve
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from web import create_app
 
+PG_URL = os.environ.get("INTEGRAFLOW_TEST_DATABASE_URL")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -79,3 +82,20 @@ def shot(page, container):
         page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(scope="module", params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def demo_site(request, tmp_path_factory, sqlite_template):
+    """The demo district on a fresh database, served on a local port, per test module: (app, container, base URL)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("a11y") / "demo.sqlite"
+        path.write_bytes(sqlite_template.read_bytes())
+        url = f"sqlite:///{path}"
+    else:
+        request.getfixturevalue("pg_migrated")
+        url = PG_URL
+    container = build_demo_site(url, request.param)
+    app = create_app({"SECRET_KEY": "a11y-test"}, container=container)
+    with serve(app) as base_url:
+        yield app, container, base_url
+    container.engine.dispose()
