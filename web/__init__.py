@@ -86,6 +86,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
         sso,
         tasks,
         tokens,
+        url_patterns,
         users,
         webhooks,
         worklist,
@@ -118,6 +119,7 @@ def create_app(config: dict | None = None, container: Container | None = None) -
     app.before_request(auth.require_password_change)
     log_case_access(app)
     filters.register(app)
+    url_patterns.register(app)
     register_security(app)
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
     app.before_request(_apply_locale)

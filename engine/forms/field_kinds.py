@@ -121,8 +121,19 @@ class _When(_Input):
         return result
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def parse_date(text: str) -> str | None:
     """ISO text of a date written `YYYY-MM-DD` or `TT.MM.JJJJ`, or None if it is not a real date."""
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text):
+        # What a date input sends: the C parser gives strptime's answer at a tenth of its cost.
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        return day.isoformat() if day.year >= 1000 else None
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
             day = dt.datetime.strptime(text.strip(), pattern).date()
