@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.casework import WorklistFilter, case_view, search_cases, worklist
 from engine.demo import clone_case
 from engine.time import deadline_overview
-from journey import Driver
+from journey import CONSENT, Driver
 from support import intake_form, statements
 
 
@@ -49,3 +49,22 @@ def test_the_case_page_costs_the_same_after_more_history_and_never_reads_the_wor
     after = _run(container, lambda uow: case_view(uow, world.anna, case_id))
     assert len(after) == len(before)
     assert _workflow_reads(after) == []
+
+
+def test_the_worklist_keeps_its_statements_but_never_its_answers(container, clock, world):
+    """The statements are kept per actor, filter and day (engine.casework.task_lists): a task opened between two
+    identical requests is listed, and "overdue" follows the clock's day."""
+    drive = Driver(container)
+    first = drive.open(world.anna, intake_form(world.town_a))
+    drive.complete(world.anna, first, CONSENT, expect="Task_Consent")  # the assessment has a due date
+    mine, overdue = WorklistFilter(scope="mine"), WorklistFilter(scope="mine", due="overdue")
+
+    def total(flt):
+        with container.reader() as uow:
+            return worklist(uow, world.anna, flt)[1]
+
+    assert (total(mine), total(overdue)) == (1, 0)
+    drive.open(world.anna, intake_form(world.town_a))
+    assert (total(mine), total(overdue)) == (2, 0)
+    clock.advance(days=400)  # past the assessment's due date (the consent has none)
+    assert (total(mine), total(overdue)) == (2, 1)
