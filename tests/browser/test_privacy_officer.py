@@ -11,6 +11,9 @@ from support import PASSWORD, intake_form
 
 
 def _sign_in(page, username: str) -> None:
+    # The case page still fetching its diagram would answer with the old session's cookie after it was cleared,
+    # replacing the sign-in page's session and with it the form's CSRF token (seen once in CI: POST /login 400).
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto("/login")
     page.fill("#username", username)
