@@ -80,7 +80,8 @@ def detail(case_id: str):
 
 def _processes(r, view) -> dict:
     """What the case page's "Abläufe" section needs beyond the view: startable processes, their conformance."""
-    return {"startable": startable_processes(r, view.case.id) if view.case.status == "open" else [],
+    return {"startable": startable_processes(r, view.case.id, [p.process for p in view.processes])
+            if view.case.status == "open" else [],
             "process_conformance": {p.process.id: process_conformance(r, actor(), view.case.id, p.process.id,
                                                                       p.process.definition_id)
                                     for p in view.processes if not p.process.journey}}

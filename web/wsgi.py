@@ -7,7 +7,9 @@ set INTEGRAFLOW_SCHEDULER_IN_PROCESS=0 and run `integraflow scheduler` as its ow
 from __future__ import annotations
 
 from . import create_app
-from .warmup import start_warmup
+from .warmup import settle_heap, start_warmup, warm_worker
 
 app = create_app()
+warm_worker(app)  # before the worker accepts its first connection
+settle_heap()
 start_warmup()

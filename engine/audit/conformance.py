@@ -7,7 +7,7 @@ so `check_all_cases` (daily job, `integraflow audit conformance`, the button on 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, func, insert, or_, select
 
@@ -84,42 +84,54 @@ def _explanations_by_case(session, case_ids: list[str]) -> dict[str, list[dict]]
     return found
 
 
-def _check(uow, cases: list[tuple[str, str, int]], process_id: str | None = None) -> list[CaseConformance]:
+def _check(uow, cases: list[tuple[str, str, int]], process_id: str | None = None,
+           explain: bool = True) -> list[CaseConformance]:
     ids = [c[0] for c in cases]
-    steps, explanations = _steps_by_case(uow.session, ids, process_id), _explanations_by_case(uow.session, ids)
-    versions = dict(uow.session.execute(select(ProcessDefinition.id, ProcessDefinition.version)
-                                        .where(ProcessDefinition.id.in_({c[2] for c in cases}))).all())
+    steps = _steps_by_case(uow.session, ids, process_id)
+    outcomes = {case_id: replay(model_by_id(uow, definition_id), steps[case_id])
+                for case_id, _reference, definition_id in cases}
+    # Versions (for the messages) and explanations only matter where a case deviates: most cases read neither.
+    deviating = [c for c in cases if outcomes[c[0]].deviations]
+    versions = dict(uow.session.execute(select(ProcessDefinition.id, ProcessDefinition.version).where(
+        ProcessDefinition.id.in_({c[2] for c in deviating}))).all()) if deviating else {}
+    explanations = _explanations_by_case(uow.session, [c[0] for c in deviating]) if deviating and explain else {}
     results = []
     for case_id, reference, definition_id in cases:
-        outcome = replay(model_by_id(uow, definition_id), steps[case_id])
+        outcome = outcomes[case_id]
         deviations = [{"position": d.position, "step": d.step, "title": d.title, "kind": d.kind,
                        "expected": list(d.expected), "message": _message(d, versions[definition_id])}
                       for d in outcome.deviations]
         results.append(CaseConformance(case_id, reference, definition_id, outcome.steps, deviations,
-                                       explanations.get(case_id, []) if deviations else [],
-                                       list(outcome.enabled)))
+                                       explanations.get(case_id, []), list(outcome.enabled)))
     return results
+
+
+def _explained(uow, result: CaseConformance) -> CaseConformance:
+    """A cached replay with the case's explanations as they are now (read only when the case deviates)."""
+    if not result.deviations:
+        return result
+    return replace(result, explanations=_explanations_by_case(uow.session, [result.case_id]).get(result.case_id, []))
 
 
 def case_conformance(uow, actor: Actor, case_id: str) -> CaseConformance:
     """Replay one case the actor may see (live, for the case page), once per state of the case.
 
-    Every completed step bumps the case version, and explanations are events: the replay (which reads the case's
-    whole history) runs again only when one of them changed, not on every view of the case page.
+    Every completed step bumps the case version: the replay (which reads the case's completed steps) runs again
+    only then, not on every view of the case page. Explanations (migration, reset, repair events) are read
+    afresh for a deviating case, since a repair need not change the version.
     """
     case = readable_case(uow, actor, case_id, with_client=False)
-    last_explanation = uow.session.execute(select(func.max(Event.id)).where(
-        Event.kind.in_(EXPLANATION_LABELS), Event.case_id == case.id)).scalar()
-    key = ("conformance", case.id, case.version, case.definition_id, last_explanation)
-    return uow.runtime.derived(key, lambda: _check(uow, [(case.id, case.reference, case.definition_id)])[0])
+    key = ("conformance", case.id, case.version, case.definition_id)
+    return _explained(uow, uow.runtime.derived(
+        key, lambda: _check(uow, [(case.id, case.reference, case.definition_id)], explain=False)[0]))
 
 
 def process_conformance(uow, actor: Actor, case_id: str, process_id: str, definition_id: int) -> CaseConformance:
     """Replay one further process of a case against its own version (the case page shows it beside its diagram)."""
     case = readable_case(uow, actor, case_id, with_client=False)
     key = ("conformance", process_id, case.version, definition_id)
-    return uow.runtime.derived(
-        key, lambda: _check(uow, [(case.id, case.reference, definition_id)], process_id)[0])
+    return _explained(uow, uow.runtime.derived(
+        key, lambda: _check(uow, [(case.id, case.reference, definition_id)], process_id, explain=False)[0]))
 
 
 @dataclass

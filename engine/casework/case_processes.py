@@ -72,18 +72,34 @@ def processes_of(session, case_id: str) -> list[ProcessView]:
                         p.started_by, p.completed_at) for p, key, name, version in rows]
 
 
-def startable_processes(uow, case_id: str) -> list[ProcessChoice]:
-    """Newest versions of the case processes caseworkers may start, marked when one already runs on the case."""
+# Deployed definitions are immutable and every deploy adds a row: the largest id changes exactly when the newest
+# version of some process may have.
+_DEPLOYED_GENERATION = select(func.max(ProcessDefinition.id))
+
+
+def startable_processes(uow, case_id: str, processes: list[ProcessView] | None = None) -> list[ProcessChoice]:
+    """Newest versions of the case processes caseworkers may start, marked when one already runs on the case
+    (`processes`: the case's processes as the caller already read them, saving the query)."""
+    generation = uow.session.execute(_DEPLOYED_GENERATION).scalar()
+    newest = uow.runtime.derived(("startable processes", generation), lambda: _newest_startable(uow))
+    if processes is None:
+        running = set(uow.session.execute(
+            select(ProcessDefinition.key).join(CaseProcess, CaseProcess.definition_id == ProcessDefinition.id)
+            .where(CaseProcess.case_id == case_id, CaseProcess.status == "running")).scalars())
+    else:
+        running = {p.key for p in processes if p.status == "running"}
+    return [ProcessChoice(key, name, key in running) for key, name in newest]
+
+
+def _newest_startable(uow) -> list[tuple[str, str]]:
+    """(key, name) of the newest version of each case process whose model caseworkers may start, by name."""
     newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
               .where(ProcessDefinition.kind == CASE_PROCESS).group_by(ProcessDefinition.key).subquery())
     definitions = uow.session.execute(
         select(ProcessDefinition).join(newest, (newest.c.key == ProcessDefinition.key)
                                        & (newest.c.version == ProcessDefinition.version))
         .order_by(ProcessDefinition.name).options(defer(ProcessDefinition.bpmn_xml))).scalars().all()
-    running = set(uow.session.execute(
-        select(ProcessDefinition.key).join(CaseProcess, CaseProcess.definition_id == ProcessDefinition.id)
-        .where(CaseProcess.case_id == case_id, CaseProcess.status == "running")).scalars())
-    return [ProcessChoice(d.key, d.name, d.key in running) for d in definitions if model_for(uow, d).startable]
+    return [(d.key, d.name) for d in definitions if model_for(uow, d).startable]
 
 
 def start_process(uow, case_id: str, key: str, actor: Actor, expected_version: int) -> str:

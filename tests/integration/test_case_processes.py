@@ -134,6 +134,22 @@ def test_a_process_only_for_calls_cannot_be_started_by_hand(container, world):
         _start(container, world, case_id, key="nur_aufruf")
 
 
+def test_a_process_deployed_after_a_case_page_was_shown_is_offered_at_once(container, world):
+    case_id = _case(container, world)
+    with container.reader() as r:
+        assert [c.key for c in startable_processes(r, case_id)] == ["recognition"]
+    uow = container.uow()
+    with uow:
+        deploy_definition(uow, "sprachkurs", LANGUAGE_CHECK, world.carla.id, "neu")
+        uow.commit()
+    _start(container, world, case_id)
+    with container.reader() as r:
+        queried = startable_processes(r, case_id)
+        given = startable_processes(r, case_id, [p.process for p in case_view(r, world.anna, case_id).processes])
+    assert [(c.key, c.running) for c in queried] == [("recognition", True), ("sprachkurs", False)]
+    assert given == queried  # the case page passes the processes it read: same answer without the query
+
+
 def test_finishing_the_process_leaves_the_case_open_and_closing_the_case_ends_running_processes(container, world):
     case_id = _case(container, world)
     finished = _start(container, world, case_id)

@@ -119,14 +119,26 @@ def test_the_case_page_replays_a_case_once_per_state_not_on_every_view(container
     with statements(container) as seen, container.reader() as r:
         again = case_conformance(r, world.anna, case_id)
     assert again is first
-    assert [s for s in seen if "completed_task" in s or "task_completed" in s] == []  # the history is not read
+    # Neither the history nor the events are read for a case that fits: only the case row for its version.
+    assert [s for s in seen if "completed_task" in s or "event" in s] == []
     drive.review(world.anna, case_id)  # a completed step: a new case version
     with container.reader() as r:
         after = case_conformance(r, world.anna, case_id)
     assert after.steps == first.steps + 1
+
+
+def test_an_explanation_recorded_without_a_new_case_version_counts_at_once(container, world):
+    case_id = Driver(container).to_review(world.anna, intake_form(world.town_a))
+    _skip_assessment(container, case_id)
+    with container.reader() as r:
+        before = case_conformance(r, world.anna, case_id)
+    assert not before.fits and not before.explained
     uow = container.uow()
-    with uow:  # an explanation recorded without a new case version still counts at once
-        record_event(uow, "case_repaired", world.carla.id, case_id, action="retry")
+    with uow:  # a repair quittance does not change the case version
+        record_event(uow, "case_repaired", world.carla.id, case_id, action="retry", reason="Schritt nachgeholt")
         uow.commit()
     with container.reader() as r:
-        assert case_conformance(r, world.anna, case_id) is not after
+        now = case_conformance(r, world.anna, case_id)
+    assert now.explained and [(e["kind"], e["text"]) for e in now.explanations] == [
+        ("case_repaired", "Schritt nachgeholt")]
+    assert before.explanations == []  # the cached replay itself was not changed

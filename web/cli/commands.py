@@ -42,8 +42,10 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(_describe_demo(load_demo(container)))
     logging.basicConfig(level=logging.INFO)  # before the app, whose request log then uses this handler
     app = create_app(container=container)
-    from ..warmup import start_warmup
+    from ..warmup import settle_heap, start_warmup, warm_worker
 
+    warm_worker(app)
+    settle_heap()
     start_warmup()
     if container.settings.scheduler_in_process:
         from engine.time import build_scheduler
