@@ -1,6 +1,8 @@
 """Building the SQLAlchemy engine with the pragmas and pool settings each backend needs."""
 from __future__ import annotations
 
+import os
+import weakref
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -12,6 +14,26 @@ from .base import encode_json
 def build_engine(url: str, echo: bool = False, prepared_statements: bool = True) -> Engine:
     """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys; PostgreSQL keeps psycopg's
     prepared statements unless told not to (PgBouncer in transaction mode without prepared-statement support)."""
+    engine = _build(url, echo, prepared_statements)
+    _forget_pool_in_forked_children(engine)
+    return engine
+
+
+def _forget_pool_in_forked_children(engine: Engine) -> None:
+    """A forked child starts with an empty pool (SQLAlchemy's advice for os.fork): the parent's connections stay
+    the parent's. A server started with `gunicorn --preload` warms its models in the master, then forks workers;
+    two processes on one database socket would mix their conversations."""
+    ref = weakref.ref(engine)  # the hook must not keep a disposed engine alive (tests build thousands)
+
+    def forget() -> None:
+        forked = ref()
+        if forked is not None:
+            forked.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
+
+
+def _build(url: str, echo: bool, prepared_statements: bool) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
