@@ -56,7 +56,7 @@ def warm_worker(app, languages: tuple[str, ...] = ("de", "en")) -> Warmed:
     except Exception:  # noqa: BLE001 - a worker that could not warm still serves (each first request parses)
         log.exception("Vorwärmen der Prozessmodelle fehlgeschlagen")
     warmed = Warmed(compiled, tuple(broken), models, time.perf_counter() - started)
-    log.info("Vorgewärmt: %d Vorlagen, %d Prozessmodelle in %.2f s", warmed.templates, warmed.models,
+    log.info("Vorgewärmt: %d Vorlagen, %d Prozessmodell(e) in %.2f s", warmed.templates, warmed.models,
              warmed.seconds)
     return warmed
 
