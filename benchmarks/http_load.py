@@ -6,8 +6,9 @@
 Each simulated caseworker logs in once, then per round: opens the worklist, takes in a new client (intake form),
 opens the case page, completes the consent and the assessment task through their forms, and opens the worklist
 again — every request a real browser would send (CSRF tokens included). Printed per setting: requests/s,
-p50/p95 latency, errors, completions expected vs. task_completed events found (lost completions), and the
-resident memory of the web workers afterwards. Numbers are printed, never asserted.
+p50/p95 latency (per kind of request also as timed inside the worker, from gunicorn's access log: the rest is
+waiting for a free worker), errors, completions expected vs. task_completed events found (lost completions), and
+the resident memory of the web workers afterwards. Numbers are printed, never asserted.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -159,11 +161,14 @@ def _kind(method: str, path: str) -> str:
     return f"{method} {_IDS.sub('/…', path)}"
 
 
-def _start_gunicorn(url: str, workers: int, port: int) -> subprocess.Popen:
+def _start_gunicorn(url: str, workers: int, port: int, access_log: Path) -> subprocess.Popen:
     env = dict(os.environ, INTEGRAFLOW_DATABASE_URL=url, INTEGRAFLOW_SECRET_KEY="load-test-secret",
                INTEGRAFLOW_SCHEDULER_IN_PROCESS="0", PYTHONPATH=str(ROOT))
+    # gunicorn's access log gives each request's time inside the worker (%(D)s, µs): the rest of what the client
+    # measured is waiting for a free worker.
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                                "--log-level", "warning", "web.wsgi:app"], cwd=ROOT, env=env,
+                                "--log-level", "warning", "--access-logfile", str(access_log),
+                                "--access-logformat", "%(m)s %(U)s %(D)s", "web.wsgi:app"], cwd=ROOT, env=env,
                                start_new_session=True)
     for _ in range(300):
         try:
@@ -190,7 +195,8 @@ def _worker_rss_mb(master: int) -> list[float]:
 
 def run(url: str, workers: int, clients: int, rounds: int, port: int, users: list) -> dict:
     """One setting: gunicorn with `workers`, `clients` simulated caseworkers, `rounds` rounds each."""
-    server = _start_gunicorn(url, workers, port)
+    access_log = Path(tempfile.mkdtemp(prefix="http-load-")) / "access.log"
+    server = _start_gunicorn(url, workers, port, access_log)
     try:
         crew = [_Caseworker(f"http://127.0.0.1:{port}", *users[i % len(users)], rounds) for i in range(clients)]
         if not all(c.login() for c in crew):
@@ -199,6 +205,7 @@ def run(url: str, workers: int, clients: int, rounds: int, port: int, users: lis
             # SQLite's datetime('now') comes back as text; its clock is this machine's anyway.
             since = conn.execute(select(func.now())).scalar_one() if conn.dialect.name == "postgresql" \
                 else datetime.now(UTC)
+        logged_before = access_log.stat().st_size if access_log.exists() else 0  # the sign-ins are not measured
         start, cpu = time.perf_counter(), time.process_time()
         for c in crew:
             c.start()
@@ -219,7 +226,22 @@ def run(url: str, workers: int, clients: int, rounds: int, port: int, users: lis
             "completions": expected, "events": found, "rss_mb": max(rss) if rss else 0.0,
             # The load generator runs on the same cores as the server: its share of all cores' time.
             "client_cpu": cpu / (seconds * (os.cpu_count() or 1)),
-            "kinds": _by_kind([k for c in crew for k in c.kinds])}
+            "kinds": _by_kind([k for c in crew for k in c.kinds]),
+            "in_worker": {kind: (p50, p95) for kind, _n, p50, p95 in _by_kind(_worker_times(access_log,
+                                                                                           logged_before))}}
+
+
+def _worker_times(access_log: Path, offset: int) -> list[tuple[str, float]]:
+    """(kind, seconds) of each request as gunicorn's access log timed it inside the worker, from `offset` on."""
+    with access_log.open("rb") as log:
+        log.seek(offset)
+        lines = log.read().decode("utf-8", "replace").splitlines()
+    samples = []
+    for line in lines:
+        method, path, micros = (line.split() + ["", "", ""])[:3]
+        if micros.isdigit():
+            samples.append((_kind(method, path), int(micros) / 1_000_000))
+    return samples
 
 
 def _by_kind(samples: list[tuple[str, float]]) -> list[tuple[str, int, float, float]]:
@@ -257,7 +279,9 @@ def main() -> None:
         for sample in r["error_samples"]:
             print(f"         z. B. {sample}")
         for kind, count, p50, p95 in r["kinds"]:
-            print(f"         {kind:46} {count:5} × p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+            worker = r["in_worker"].get(kind)
+            inside = f"   im Worker p50 {worker[0]:6.1f} ms  p95 {worker[1]:6.1f} ms" if worker else ""
+            print(f"         {kind:46} {count:5} × p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{inside}")
 
 
 if __name__ == "__main__":
