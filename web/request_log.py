@@ -61,9 +61,11 @@ def configure_logging(log_format: str, stream=None) -> None:
     stderr otherwise (gunicorn). A later call replaces what an earlier one installed.
     """
     logger = logging.getLogger("integraflow")
-    # A library configuring logging with dictConfig/fileConfig disables loggers that existed before: ours must live.
-    for name in ("integraflow", "integraflow.request"):
-        logging.getLogger(name).disabled = False
+    # A library configuring logging with dictConfig/fileConfig (Alembic's env.py does) disables every logger that
+    # existed before: ours must live — all of them, not only the request log (integraflow.web reports failures).
+    for name in ["integraflow", "integraflow.request", *list(logging.root.manager.loggerDict)]:
+        if name == "integraflow" or name.startswith("integraflow."):
+            logging.getLogger(name).disabled = False
     logging.getLogger("integraflow.request").setLevel(logging.NOTSET)
     for handler in [h for h in logger.handlers if getattr(h, "_integraflow", False)]:
         logger.removeHandler(handler)

@@ -21,7 +21,7 @@ from jinja2 import TemplateError
 
 from engine.base import warm_models
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("integraflow.web")  # routed and formatted with the request log (web/request_log.py)
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,13 @@ def test_errors_logged_during_a_request_carry_its_id(json_app):
     json_app.test_client().get("/boom-for-test", headers={"X-Request-ID": "warn-id-1234567"})
     lines = [json.loads(line) for line in json_app.log_buffer.getvalue().splitlines()]
     assert all(line["request_id"] == "warn-id-1234567" for line in lines)
+
+
+def test_the_setup_revives_every_app_logger_a_library_disabled(monkeypatch):
+    ours = [logging.getLogger(name) for name in ("integraflow.web", "integraflow.scheduler", "integraflow.request")]
+    other = logging.getLogger("somebody.else")
+    for logger in [*ours, other]:
+        monkeypatch.setattr(logger, "disabled", True)  # as dictConfig/fileConfig (Alembic's env.py) leave them
+    configure_logging("text")
+    assert [logger.disabled for logger in ours] == [False, False, False]
+    assert other.disabled  # only the app's own loggers

@@ -1,15 +1,31 @@
 """A server process warms itself before serving: templates compiled, locales loaded, models in force parsed."""
 from __future__ import annotations
 
+import io
 import logging
 import subprocess
 import sys
 
+import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from engine.base import journey_definition_id
 from engine.workflow import WorkflowRuntime
 from web.warmup import warm_worker
+
+
+@pytest.fixture
+def warmup_log(monkeypatch):
+    """What the warm-up logs at ERROR, read straight from its logger (whatever logging setup earlier tests left:
+    Alembic's fileConfig disables loggers that exist when it runs, a JSON setup stops propagation)."""
+    logger = logging.getLogger("integraflow.web")
+    monkeypatch.setattr(logger, "disabled", False)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.ERROR)
+    logger.addHandler(handler)
+    yield stream
+    logger.removeHandler(handler)
 
 
 def _journey_id(container) -> int:
@@ -32,27 +48,25 @@ def test_every_template_is_compiled_and_the_journey_parsed(app, container):
     assert warm_worker(app).models == 0  # parsed once per process
 
 
-def test_a_broken_template_is_reported_and_the_rest_still_compiled(app, caplog):
+def test_a_broken_template_is_reported_and_the_rest_still_compiled(app, warmup_log):
     app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, DictLoader({"kaputt.html": "{% if %}"})])
 
-    with caplog.at_level(logging.ERROR, logger="web.warmup"):
-        warmed = warm_worker(app)
+    warmed = warm_worker(app)
 
     assert warmed.broken_templates == ("kaputt.html",)
     assert warmed.templates == len(app.jinja_env.list_templates()) - 1
-    assert "kaputt.html" in caplog.text
+    assert "Vorlage kaputt.html lässt sich nicht übersetzen" in warmup_log.getvalue()
 
 
-def test_a_database_failure_leaves_the_worker_serving(app, client, monkeypatch, caplog):
+def test_a_database_failure_leaves_the_worker_serving(app, client, monkeypatch, warmup_log):
     def unreachable(_uow):
         raise ConnectionError("database unreachable")
 
     monkeypatch.setattr("web.warmup.warm_models", unreachable)
-    with caplog.at_level(logging.ERROR, logger="web.warmup"):
-        warmed = warm_worker(app)
+    warmed = warm_worker(app)
 
     assert warmed.models == 0 and warmed.templates > 50
-    assert "Prozessmodelle" in caplog.text
+    assert "Vorwärmen der Prozessmodelle fehlgeschlagen" in warmup_log.getvalue()
     assert client.get("/login").status_code == 200
 
 
