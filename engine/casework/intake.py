@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.base import (
+    ANY_WEBHOOK,
     DISTRICT_WIDE,
+    HEAD_HASH,
+    HEAD_SEQ,
     Actor,
+    expect_head,
     journey_definition_id,
     load_deadlines,
     model_by_id,
@@ -41,6 +45,10 @@ CLIENT_FIELDS = ("first_name", "last_name", "gender", "nationality", "languages"
 DATE_FIELDS = ("birth_date", "au_since", "counselling_start")
 
 
+_MUNICIPALITY_AND_HEAD = select(Municipality, HEAD_SEQ, HEAD_HASH, ANY_WEBHOOK).where(
+    Municipality.id == bindparam("id"))
+
+
 def open_case(uow, raw, actor: Actor) -> str:
     """Validate the intake form, create client and case, start the journey; returns the new case id."""
     with uow:
@@ -55,7 +63,12 @@ def open_case(uow, raw, actor: Actor) -> str:
         too_long = _column_overflows(data)
         if too_long:
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.", too_long, result.values)
-        municipality = uow.session.get(Municipality, int(data["municipality_id"]))
+        # With the municipality, the event chain's head: the commit then moves it with one guarded UPDATE instead of
+        # reading it under its lock and looking up webhook endpoints (engine.base.event_chain.expect_head).
+        municipality, *head = uow.session.execute(_MUNICIPALITY_AND_HEAD,
+                                                  {"id": int(data["municipality_id"])}).first() or (None,)
+        if head:
+            expect_head(uow.session, *head)
         if municipality is None or (actor.role not in DISTRICT_WIDE
                                     and municipality.organisation_id != actor.organisation_id):
             raise InvalidInput("Bitte korrigieren Sie die markierten Felder.",

@@ -347,3 +347,48 @@ def test_events_discarded_after_their_head_move_was_sent_refuse_the_commit_and_k
     record_event_in_own_unit(container, "next")
     assert [(e.seq, e.payload["username"]) for e in _events(container)] == [(1, "first"), (2, "next")]
     assert _verify(container).ok
+
+
+def test_an_intake_moves_the_head_it_read_with_the_municipality(container, world):
+    from support import statements
+
+    drive = Driver(container)
+    drive.open(world.anna, intake_form(world.town_a))  # the first event creates the head row if a test emptied it
+    with statements(container) as seen:
+        drive.open(world.anna, intake_form(world.town_a))
+    # Neither the head read at commit (under its lock on PostgreSQL) nor the endpoints' lookup: one guarded UPDATE.
+    assert [s for s in seen if s.lstrip().startswith(("SELECT event_chain_head", "SELECT webhook_endpoint"))] == []
+    assert [s for s in seen if s.lstrip().startswith("UPDATE event_chain_head")] != []
+    assert _verify(container).ok
+
+
+def test_an_intake_whose_head_moved_after_it_was_read_chains_from_the_real_head(container, world, monkeypatch):
+    import engine.casework.intake as intake
+    from engine.base import append_events
+
+    create = intake._create
+
+    def appended_meanwhile(uow, *args, **kwargs):
+        # Another append after the intake read the head (within its transaction, so it works on SQLite too,
+        # whose intake holds the write lock from its start): the guarded move must miss.
+        append_events(uow.session.connection(), [{"at": container.clock.now(), "actor_id": None, "case_id": None,
+                                                  "kind": "test_meanwhile", "payload": {"n": 1}}])
+        return create(uow, *args, **kwargs)
+
+    from support import statements
+
+    drive = Driver(container)
+    drive.open(world.anna, intake_form(world.town_a))  # the first event creates the head row if a test emptied it
+    monkeypatch.setattr(intake, "_create", appended_meanwhile)
+    with statements(container) as seen:
+        case_id = drive.open(world.anna, intake_form(world.town_a))
+    flat = [" ".join(s.split()) for s in seen]
+    # The guarded move went out and missed, then the head was read (locked on PostgreSQL) and moved from there.
+    guarded = [i for i, s in enumerate(flat) if s.startswith("UPDATE event_chain_head") and "seq =" in s]
+    assert guarded and any(s.startswith("SELECT event_chain_head") for s in flat[guarded[0]:])
+    events = _events(container)
+    [meanwhile] = [e.seq for e in events if e.kind == "test_meanwhile"]
+    mine = [e for e in events if e.case_id == case_id]
+    assert mine[0].kind == "case_opened" and all(e.seq > meanwhile for e in mine)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert _verify(container).ok
