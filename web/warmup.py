@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from babel import Locale
 from jinja2 import TemplateError
 
-from engine.base import warm_models
+from engine.authoring import warm_models
 
 log = logging.getLogger("integraflow.web")  # routed and formatted with the request log (web/request_log.py)
 

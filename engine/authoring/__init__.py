@@ -2,7 +2,7 @@
 running cases to another version, and repairing failed cases.
 """
 from .authorship import AUTHORS, Refused
-from .catalog import definitions_overview, form_uses, forms_overview, user_names
+from .catalog import definitions_overview, form_uses, forms_overview, user_names, warm_models
 from .creation import KEY_PATTERN, SOURCES, Template, create_form, create_process, process_templates
 from .decision_tables import deploy_table, redeploy_table_users
 from .deploy import deploy_definition
@@ -27,5 +27,6 @@ __all__ = [
     "discard_draft", "discard_form_draft", "editor_source", "errored_cases", "form_editor_source", "form_uses",
     "form_versions", "forms_overview", "KEY_PATTERN", "migrate_case", "migrate_cases", "migrate_to_fixed_version",
     "migration_preview", "process_templates", "Refused", "repair_view", "reset_case", "retry_case",
-    "revert_migration", "save_draft", "save_form_draft", "seed_shipped_forms", "SOURCES", "Template", "user_names"
+    "revert_migration", "save_draft", "save_form_draft", "seed_shipped_forms", "SOURCES", "Template", "user_names",
+    "warm_models",
 ]

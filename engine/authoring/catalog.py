@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.base import model_by_id
 from engine.db import CaseProcess, DefinitionDraft, FormDraft, FormVersion, ProcessDefinition, User
 from engine.workflow import BPMN_NS, CAMUNDA_NS, UnsafeXml, parse_xml
 
@@ -65,6 +66,20 @@ def running_cases(session: Session) -> dict[int, int]:
     rows = session.execute(select(CaseProcess.definition_id, func.count()).where(CaseProcess.status == "running")
                            .group_by(CaseProcess.definition_id))
     return {definition_id: count for definition_id, count in rows}
+
+
+def warm_models(uow, limit: int = 20) -> int:
+    """Parse the models requests will need first (a server's warm-up): the newest version of every definition,
+    then the versions most running processes are on, at most `limit`; answers how many were parsed now."""
+    newest = latest_definitions(uow.session)
+    busiest = sorted(running_cases(uow.session).items(), key=lambda item: (-item[1], -item[0]))
+    ids = list(dict.fromkeys([*(d.id for d in newest), *(definition_id for definition_id, _ in busiest)]))
+    parsed = 0
+    for definition_id in ids[:limit]:
+        if uow.runtime.cached_model(definition_id) is None:
+            model_by_id(uow, definition_id)  # the newest are in the session already: no second read of their XML
+            parsed += 1
+    return parsed
 
 
 def definitions_overview(session: Session) -> list[DefinitionEntry]:

@@ -34,7 +34,6 @@ from .process_models import (
     model_by_id,
     model_for,
     pinned_decision_documents,
-    warm_models,
 )
 from .restriction import RESTRICTED_MESSAGE, ensure_processing_allowed
 from .scope import (
@@ -74,6 +73,6 @@ __all__ = [
     "load_form", "load_latest_forms", "model_by_id", "model_for", "PARTNER_KINDS", "payload_digest",
     "pinned_decision_documents", "read_head", "read_only_refusal", "read_only_until", "readable_case", "record_event",
     "REFERRAL_OUTCOMES", "remember", "require_editor", "RESIDENCE_STATUS_LABELS", "RESTRICTED_MESSAGE", "ROLE_LABELS",
-    "scope_cases", "scope_open_tasks", "StoredFileMissing", "visible_case", "warm_models", "WEBHOOK_TYPES",
+    "scope_cases", "scope_open_tasks", "StoredFileMissing", "visible_case", "WEBHOOK_TYPES",
     "send_case_claim",
 ]

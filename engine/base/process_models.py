@@ -5,10 +5,10 @@ each version; nothing here knows a key or an element id of the shipped file.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db import CaseProcess, DecisionDefinition, ProcessDefinition
+from engine.db import DecisionDefinition, ProcessDefinition
 from engine.errors import NotFound
 
 JOURNEY = "journey"
@@ -111,24 +111,3 @@ def _all_decision_pins(session: Session, definition: ProcessDefinition) -> dict[
                 pins.setdefault(key, value)
             pending.extend((called.calls or {}).values())
     return pins
-
-
-def warm_models(uow, limit: int = 20) -> int:
-    """Parse the models requests will need first (the newest version of every key, then the versions most running
-    processes are on), at most `limit`; answers how many were parsed now."""
-    newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-              .group_by(ProcessDefinition.key).subquery())
-    ids = list(uow.session.execute(select(ProcessDefinition.id).join(
-        newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version))
-        .order_by(ProcessDefinition.id.desc()).limit(limit)).scalars())
-    running = func.count().label("running")
-    ids += [i for i in uow.session.execute(
-        select(CaseProcess.definition_id).where(CaseProcess.status == "running")
-        .group_by(CaseProcess.definition_id).order_by(running.desc(), CaseProcess.definition_id.desc())
-        .limit(limit)).scalars() if i not in ids]
-    parsed = 0
-    for definition_id in ids[:limit]:
-        if uow.runtime.cached_model(definition_id) is None:
-            model_by_id(uow, definition_id)
-            parsed += 1
-    return parsed
