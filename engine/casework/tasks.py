@@ -5,7 +5,6 @@ import json
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, func, insert, inspect, select, update
-from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.base import (
@@ -33,9 +32,11 @@ from engine.db import (
     Event,
     OpenTask,
     Prebuilt,
+    PrebuiltRead,
     StepFailure,
     User,
     UserMunicipality,
+    attach_loaded,
     insert_new_objects,
     pipelined,
 )
@@ -76,23 +77,32 @@ class _TaskRow(NamedTuple):
 
 _OPEN, _ASSIGNED = OpenTask.__table__, OpenTask.__table__.alias("assigned")
 _SIBLING = OpenTask.__table__.alias("sibling")  # the open tasks of the task's process (the projection's "before")
+_CASE = Case.__table__
+_CASE_ATTRIBUTES = tuple((attr.key, attr.columns[0]) for attr in Case.__mapper__.column_attrs)
 # The completion's one read: case, the open task, the forms' generation, the caseworker's reach flags, and what
 # spares statements under the lock: the chain head and the webhook answer (event_chain.expect_head), and whether
 # a step failure is recorded for the case (only then is it cleared). One row per open task of the task's process
-# (the projection compares the step's ready tasks with them), so no second SELECT is needed for those.
-_LOAD = (select(Case, *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._fields),
-                FORMS_GENERATION.scalar_subquery().label("forms_generation"),
-                HEAD_SEQ.label("head_seq"), HEAD_HASH.label("head_hash"), ANY_WEBHOOK.label("any_webhook"),
-                select(StepFailure.case_id).where(StepFailure.case_id == Case.id).exists().label("has_failure"),
-                select(UserMunicipality.id).where(UserMunicipality.user_id == bindparam("actor"),
-                                                  UserMunicipality.municipality_id == Case.municipality_id)
-                .exists().label("serves"),
-                select(_ASSIGNED.c.id).where(_ASSIGNED.c.case_id == Case.id,
-                                             _ASSIGNED.c.assignee_id == bindparam("actor")).exists().label("assigned"),
-                _SIBLING.c.id.label("sibling_id"), _SIBLING.c.due_on.label("sibling_due_on"))
-         .outerjoin(_OPEN, and_(_OPEN.c.id == bindparam("task"), _OPEN.c.case_id == Case.id))
-         .outerjoin(_SIBLING, _SIBLING.c.process_id == func.coalesce(_OPEN.c.process_id, Case.id))
-         .where(Case.id == bindparam("case")).options(lazyload(Case.client)))
+# (the projection compares the step's ready tasks with them), so no second SELECT is needed for those. Prebuilt
+# on the driver (engine.db.prebuilt_read): the ORM's query machinery cost four times the driver's time here.
+_LOAD = PrebuiltRead(
+    select(*(column.label(f"c_{key}") for key, column in _CASE_ATTRIBUTES),
+           *(_OPEN.c[name].label(f"t_{name}") for name in _TaskRow._fields),
+           FORMS_GENERATION.scalar_subquery().label("forms_generation"),
+           HEAD_SEQ.label("head_seq"), HEAD_HASH.label("head_hash"), ANY_WEBHOOK.label("any_webhook"),
+           select(StepFailure.case_id).where(StepFailure.case_id == _CASE.c.id).exists().label("has_failure"),
+           select(UserMunicipality.id).where(UserMunicipality.user_id == bindparam("actor"),
+                                             UserMunicipality.municipality_id == _CASE.c.municipality_id)
+           .exists().label("serves"),
+           select(_ASSIGNED.c.id).where(_ASSIGNED.c.case_id == _CASE.c.id,
+                                        _ASSIGNED.c.assignee_id == bindparam("actor")).exists().label("assigned"),
+           _SIBLING.c.id.label("sibling_id"), _SIBLING.c.due_on.label("sibling_due_on"))
+    .select_from(_CASE)
+    .outerjoin(_OPEN, and_(_OPEN.c.id == bindparam("task"), _OPEN.c.case_id == _CASE.c.id))
+    .outerjoin(_SIBLING, _SIBLING.c.process_id == func.coalesce(_OPEN.c.process_id, _CASE.c.id))
+    .where(_CASE.c.id == bindparam("case")))
+_AT = {key: index for index, key in enumerate(_LOAD.keys)}
+_CASE_AT = tuple((key, _AT[f"c_{key}"]) for key, _column in _CASE_ATTRIBUTES)
+_TASK_AT = tuple(_AT[f"t_{name}"] for name in _TaskRow._fields)
 _INSERT_COMPLETED = Prebuilt(insert(CompletedTask.__table__))
 _CASE_COLUMNS = frozenset(Case.__table__.c.keys()) - {"id", "version", "updated_at"}
 
@@ -224,23 +234,25 @@ def _lost_race(uow, case_id: str, task_id: str) -> Conflict:
 def _load_for_completion(uow, actor: Actor, case_id: str, task_id: str, expected_version: int):
     """The case (visible to the actor, still at the form's version), its open task and the open tasks of that
     task's process (id → due date), in one query."""
-    rows = uow.session.execute(_LOAD, {"case": case_id, "task": task_id, "actor": actor.id}).all() \
+    session = uow.session
+    rows = _LOAD.rows(session.connection(), {"case": case_id, "task": task_id, "actor": actor.id}) \
         if _valid_id(case_id) and _valid_id(task_id) else []
     row = rows[0] if rows else None
-    case = row.Case if row else None
-    ensure_visible(actor, case, bool(row and row.serves), bool(row and row.assigned))  # 404 before anything else
-    uow.forms_at(row.forms_generation)
+    case = attach_loaded(session, Case, {key: row[index] for key, index in _CASE_AT}) if row else None
+    ensure_visible(actor, case, bool(row and row[_AT["serves"]]), bool(row and row[_AT["assigned"]]))  # 404 first
+    uow.forms_at(row[_AT["forms_generation"]])
     if case.version != expected_version:
         raise _conflict_message(uow, case_id, task_id)
-    if row.t_id is None:
-        if uow.session.get(CompletedTask, task_id) is not None:
+    if row[_AT["t_id"]] is None:
+        if session.get(CompletedTask, task_id) is not None:
             raise _conflict_message(uow, case_id, task_id)
         raise NotFound("Die Aufgabe wurde nicht gefunden.")
-    task = _TaskRow(**{name: row._mapping[f"t_{name}"] for name in _TaskRow._fields})
+    task = _TaskRow(*(row[index] for index in _TASK_AT))
     _check_may_work_on(actor, task)
-    expect_head(uow.session, row.head_seq, row.head_hash, row.any_webhook)
-    open_before = {r.sibling_id: r.sibling_due_on for r in rows if r.sibling_id is not None}
-    return case, task, bool(row.has_failure), open_before
+    expect_head(session, row[_AT["head_seq"]], row[_AT["head_hash"]], row[_AT["any_webhook"]])
+    sibling, due = _AT["sibling_id"], _AT["sibling_due_on"]
+    open_before = {r[sibling]: r[due] for r in rows if r[sibling] is not None}
+    return case, task, bool(row[_AT["has_failure"]]), open_before
 
 
 def _case_changes(case: Case) -> dict:

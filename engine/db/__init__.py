@@ -18,6 +18,7 @@ from .pending_rows import insert_new_objects, update_by_key
 from .pipeline import pipelined
 from .plan import AssessmentArea, Contact, Goal, Note, Setting
 from .prebuilt import Bound, DeferredWrites, Prebuilt
+from .prebuilt_read import PrebuiltRead, attach_loaded
 from .privacy import AccessLog, ConsentRecord
 from .reminders import OutgoingMail, Reminder
 from .reporting import EligiblePersons, TargetAgreementDocument
@@ -50,5 +51,6 @@ __all__ = [
     "DefinitionDraft", "FormDraft", "FormVersion",
     "ApiToken", "WebhookDelivery", "WebhookEndpoint",
     "Appointment", "CalendarFeed", "CaseDocument", "DecisionDefinition", "DecisionOutcome", "FundedPosition",
-    "Partner", "Prebuilt", "Bound", "DeferredWrites", "Referral", "insert_new_objects", "update_by_key", "pipelined",
+    "Partner", "Prebuilt", "PrebuiltRead", "attach_loaded", "Bound", "DeferredWrites", "Referral",
+    "insert_new_objects", "update_by_key", "pipelined",
 ]
