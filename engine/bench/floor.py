@@ -55,6 +55,8 @@ class Floor:
     """The least a durable completion must do, on the service's database (its own copies of the tables)."""
 
     name = "floor"
+    TABLES = (WorkflowState, WorkflowTask, WorkflowTaskArchive, OpenTask, Event)
+    STATEMENTS = _STATEMENTS
 
     def __init__(self, engine, start: dict, opening: list[dict], steps: list[dict]):
         self.start_data, self.opening, self.steps = start, opening, steps
@@ -64,9 +66,9 @@ class Floor:
         self._pooled = engine.raw_connection()
         self.conn = self._pooled.driver_connection
         # PostgreSQL: the copies live in a schema of their own, dropped again by close().
-        self.schema = None if self.sqlite else f"floor_{uuid.uuid4().hex[:8]}"
-        prefix = f"{self.schema}." if self.schema else "floor_"
-        self.sql = {key: self._placeholders(text.format(p=prefix)) for key, text in _STATEMENTS.items()}
+        self.schema = None if self.sqlite else f"{self.name.replace('+', '_')}_{uuid.uuid4().hex[:8]}"
+        prefix = f"{self.schema}." if self.schema else f"{self.name.replace('+', '_')}_"
+        self.sql = {key: self._placeholders(text.format(p=prefix)) for key, text in self.STATEMENTS.items()}
         self._create_tables(prefix)
         self.seq, self.head, self.workflows = 0, GENESIS, {}
         self.lock_times: list[float] = []
@@ -79,13 +81,12 @@ class Floor:
         meta, dialect, ddl = MetaData(), self.engine.dialect, []
         if self.schema:
             ddl.append(f"CREATE SCHEMA {self.schema}")
-        for source in (WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__,
-                       OpenTask.__table__, Event.__table__):
+        for source in (model.__table__ for model in self.TABLES):
             columns = [Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
                        for c in source.columns]
             if source.name == WorkflowState.__tablename__:
                 columns.append(Column("version", Integer, nullable=False))
-            name = source.name if self.schema else f"floor_{source.name}"
+            name = source.name if self.schema else f"{prefix}{source.name}"
             table = Table(name, meta, *columns, schema=self.schema)
             ddl.append(str(CreateTable(table).compile(dialect=dialect)))
             ddl += [str(CreateIndex(Index(f"{prefix.replace('.', '_')}{ix.name}",
@@ -156,6 +157,7 @@ class Floor:
                                                  for task_id, payload in pending.snapshot.changed.items()])
             cur.executemany(sql["insert_open"], self._open_rows(case_id, ready, self._time(now)))
             cur.execute(sql["event"], event)
+            self._opened(cur, case_id, now, event)
         self._run(work)
         self.seq, self.head = seq, link
         self.workflows[case_id] = workflow
@@ -165,6 +167,7 @@ class Floor:
         """Complete `task` durably; returns the new version, the ready tasks and the seconds taken."""
         runtime, workflow, dumps, sql = self.runtime, self.workflows[case_id], json.dumps, self.sql
         start = time.perf_counter()
+        checked = self._before(case_id, version, task)
         spec_name = runtime.complete(workflow, task.id, data)
         ready = runtime.ready_user_tasks(self.model, workflow)
         pending = prepare_save(runtime, case_id, case_id, 1, workflow)
@@ -194,9 +197,19 @@ class Floor:
             if open_rows:
                 cur.executemany(sql["insert_open"], open_rows)
             cur.execute(sql["event"], event)
+            self._written(cur, case_id, version, task, checked, now, data, event)
         self.lock_times.append(self._run(work))
         self.seq, self.head = seq, link
         return version + 1, ready, time.perf_counter() - start
+
+    def _opened(self, cur, case_id: str, now, event: tuple) -> None:
+        """More rows a new case writes with its first event (none in the floor itself)."""
+
+    def _before(self, case_id: str, version: int, task):
+        """Work before SpiffWorkflow's step (none in the floor itself); its answer reaches _written."""
+
+    def _written(self, cur, case_id: str, version: int, task, checked, now, data: dict, event: tuple) -> None:
+        """More rows a completion writes in its transaction with its event (none in the floor itself)."""
 
     def journey(self, times: list[float]) -> None:
         """One journey with the service's step data, one timed completion per step."""

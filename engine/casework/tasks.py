@@ -193,8 +193,10 @@ def _complete_task(uow, case_id: str, task_id: str, raw, actor: Actor, expected_
             for name, value in (*changed.items(), ("version", expected_version + 1), ("updated_at", now)):
                 set_committed_value(case, name, value)
             written_already = task.step not in DATABASE_EFFECT_STEPS and not step.finished
-            if written_already and not session.is_modified(case):
-                session.expunge(case)  # out of the session, the commit's flush need not walk it
+            # Nothing left to flush (the claim wrote every change; Session.is_modified would compute each
+            # attribute's history to say the same): out of the session, the commit's flush need not walk it.
+            if written_already and not inspect(case).committed_state:
+                session.expunge(case)
         uow.lock_for_write()
         failure = None
         try:
