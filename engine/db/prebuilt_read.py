@@ -34,9 +34,10 @@ class PrebuiltRead:
         if watched(conn):
             return [tuple(row) for row in conn.execute(self.statement, params)]
         dialect = conn.dialect
-        rendered = self._rendered.get(dialect.name)
+        key = (dialect.name, dialect.driver)  # the driver decides the parameter style and the result processors
+        rendered = self._rendered.get(key)
         if rendered is None:
-            rendered = self._rendered[dialect.name] = _Rendered(self.statement, dialect)
+            rendered = self._rendered[key] = _Rendered(self.statement, dialect)
         return rendered.run(conn.connection.dbapi_connection, params)
 
 
