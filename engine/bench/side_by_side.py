@@ -82,25 +82,15 @@ def _posts(goals: int) -> list[dict]:
     return [data if data is not None else _review_data([f"goal-{i}" for i in range(goals)]) for data in SERVICE_PLAN]
 
 
-def _form_lookup(bench: _Bench):
-    forms: dict = {}
-
-    def lookup(key: str):
-        if key not in forms:  # filled by the warm-up journey, not timed
-            with bench.container.reader() as reader:
-                forms[key] = reader.forms.get(key)
-        return forms[key]
-    return lookup
-
-
 def floor_comparison(bench: _Bench, completions: int, rounds: int, echo) -> dict:
     """Time bare, floor, floor+domain and service alternately and print them side by side with ratios and locks."""
     service = Service(bench)
     recorded = service.recorded_journey()
     goals = sum(1 for key in PLAN if key.endswith("-title"))
     floor = Floor(bench.container.engine, *recorded)
-    domain = DomainFloor(bench.container.engine, *recorded, _posts(goals), _form_lookup(bench),
-                         bench.container.clock.today())
+    with bench.container.reader() as reader:
+        forms = reader.forms  # the forms in force, parsed once (a registry outlives the read)
+    domain = DomainFloor(bench.container.engine, *recorded, _posts(goals), forms.get, bench.container.clock.today())
     bare = Bare(bench.container.runtime.__class__(cache_size=0))
     try:
         for variant in (bare, floor, domain, service):  # warm-up, not timed

@@ -20,7 +20,9 @@ _FALLBACK = object()
 
 
 class Prebuilt:
-    """One INSERT/UPDATE/DELETE; call it with a connection and a parameter dict or a list of them (executemany)."""
+    """One INSERT/UPDATE/DELETE; call it with a connection and a parameter dict or a list of them (executemany).
+
+    `bind` serves SELECTs as well (engine.db.prebuilt_read)."""
 
     __slots__ = ("statement", "_rendered")
 

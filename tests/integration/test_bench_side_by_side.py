@@ -6,7 +6,7 @@ import pytest
 
 from engine.bench.completion import _Bench
 from engine.bench.domain_floor import DomainFloor
-from engine.bench.side_by_side import PLAN, Service, _form_lookup, _posts, floor_comparison
+from engine.bench.side_by_side import PLAN, Service, _posts, floor_comparison
 from engine.errors import Conflict
 
 
@@ -24,8 +24,10 @@ def test_bare_floor_and_service_complete_the_shipped_journey(tmp_path):
 def test_the_domain_floor_writes_the_domain_rows_and_checks_the_version(tmp_path):
     bench = _Bench(tmp_path)
     goals = sum(1 for key in PLAN if key.endswith("-title"))
-    domain = DomainFloor(bench.container.engine, *Service(bench).recorded_journey(), _posts(goals),
-                         _form_lookup(bench), bench.container.clock.today())
+    with bench.container.reader() as reader:
+        forms = reader.forms
+    domain = DomainFloor(bench.container.engine, *Service(bench).recorded_journey(), _posts(goals), forms.get,
+                         bench.container.clock.today())
     try:
         times: list[float] = []
         domain.journey(times)

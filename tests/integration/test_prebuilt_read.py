@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Boolean, Date, bindparam, event, exists, insert, inspect, literal, select
+from sqlalchemy import Boolean, Date, bindparam, exists, insert, inspect, literal, select
 from sqlalchemy.exc import InvalidRequestError
 
 from engine.casework import open_case
 from engine.db import Case, Event, PrebuiltRead, Setting, attach_loaded
-from support import intake_form
+from support import intake_form, statements
 
 _EVENTS = Event.__table__
 _READ = PrebuiltRead(
@@ -34,7 +34,7 @@ def test_prebuilt_read_returns_the_rows_execute_returns(container):
         conn.execute(insert(_EVENTS), [_event(910_001), _event(910_002)])
         conn.execute(insert(Setting.__table__), {"key": "prebuilt_read", "value": {"x": [1, 2]}})
         rows = _READ.rows(conn, params)
-        assert _READ._rendered  # the driver path was taken, not the fallback
+        assert _READ._binder._rendered and _READ._converters  # the driver path was taken, not the fallback
         assert rows == [tuple(row) for row in conn.execute(_READ.statement, params)]
         assert _READ.rows(conn, {"low": 910_002, "kind": "prebuilt_read"}) == rows[1:]  # parameters bound anew
         assert _READ.rows(conn, {"low": 910_000, "kind": "none"}) == []
@@ -45,28 +45,26 @@ def test_prebuilt_read_returns_the_rows_execute_returns(container):
 
 
 def test_prebuilt_read_stays_visible_to_statement_listeners(container):
-    seen: list[str] = []
-
-    def log(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(container.engine, "before_cursor_execute", log)
-    try:
-        with container.engine.connect() as conn:
-            assert _READ.rows(conn, {"low": 0, "kind": "none"}) == []
-    finally:
-        event.remove(container.engine, "before_cursor_execute", log)
+    with statements(container) as seen, container.engine.connect() as conn:
+        assert _READ.rows(conn, {"low": 0, "kind": "none"}) == []
     assert [s.split()[0] for s in seen if not s.startswith("BEGIN")] == ["SELECT"]
 
 
-def test_an_attached_instance_behaves_as_a_loaded_one(container, world):
-    case_id = open_case(container.uow(), intake_form(world.town_a), world.anna)
+@pytest.fixture
+def case_id(container, world) -> str:
+    return open_case(container.uow(), intake_form(world.town_a), world.anna)
+
+
+def _columns(case: Case) -> dict:
+    return {attr.key: getattr(case, attr.key) for attr in Case.__mapper__.column_attrs}
+
+
+def test_an_attached_instance_behaves_as_a_loaded_one(container, case_id):
     uow = container.uow()
     with uow:
         loaded = uow.session.get(Case, case_id)
-        values = {attr.key: getattr(loaded, attr.key) for attr in Case.__mapper__.column_attrs}
         uow.session.expunge(loaded)
-        case = attach_loaded(uow.session, Case, values)
+        case = attach_loaded(uow.session, Case, _columns(loaded))
         assert inspect(case).persistent and not uow.session.is_modified(case)  # history starts clean
         assert case.client.last_name == "Haddad"  # a relationship loads on access
         case.phase = "assessment"
@@ -76,11 +74,9 @@ def test_an_attached_instance_behaves_as_a_loaded_one(container, world):
         assert r.session.get(Case, case_id).phase == "assessment"
 
 
-def test_attaching_the_same_identity_twice_is_refused(container, world):
-    case_id = open_case(container.uow(), intake_form(world.town_a), world.anna)
+def test_attaching_the_same_identity_twice_is_refused(container, case_id):
     uow = container.uow()
     with uow:
         loaded = uow.session.get(Case, case_id)
-        values = {attr.key: getattr(loaded, attr.key) for attr in Case.__mapper__.column_attrs}
         with pytest.raises(InvalidRequestError, match="already present"):  # the session's own copy is there
-            attach_loaded(uow.session, Case, values)
+            attach_loaded(uow.session, Case, _columns(loaded))
