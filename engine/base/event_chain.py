@@ -31,6 +31,15 @@ _INSERT_EVENTS = Prebuilt(insert(Event.__table__))
 _MOVE_HEAD = (update(EventChainHead.__table__).where(EventChainHead.__table__.c.id == HEAD_ID)
               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 _MOVE_HEAD_FROM = Prebuilt(_MOVE_HEAD.where(EventChainHead.__table__.c.seq == bindparam("old_seq")))
+_EVENT_COLUMNS = ("seq", "at", "actor_id", "case_id", "kind", "payload", "payload_digest", "prev_hash", "hash")
+# The prepared rows, inserted only where the head carries the hash they end with, i.e. where this transaction's
+# guarded move took it (a hash is unique to its chain position and content). So they can go out with the writes,
+# right behind the move, instead of in a round trip of their own at commit while the head row is held.
+_INSERT_EVENTS_IF_MOVED = Prebuilt(insert(Event.__table__).from_select(
+    _EVENT_COLUMNS,
+    select(*(bindparam(name, type_=Event.__table__.c[name].type) for name in _EVENT_COLUMNS))
+    .where(exists().where(EventChainHead.__table__.c.id == HEAD_ID,
+                          EventChainHead.__table__.c.hash == bindparam("head_hash")))))
 # Columns for a caller's own first SELECT (see expect_head): the head and whether any webhook endpoint is active.
 HEAD_SEQ = select(EventChainHead.seq).where(EventChainHead.id == HEAD_ID).scalar_subquery()
 HEAD_HASH = select(EventChainHead.hash).where(EventChainHead.id == HEAD_ID).scalar_subquery()
@@ -86,8 +95,9 @@ class _Prepared:
     pending: tuple  # the _Pending entries it covers, in order
     expected: ExpectedHead
     rows: list[dict]
+    end: tuple[int, str]  # the head after these rows: (seq, hash)
     move: Bound
-    insert: Bound
+    insert: Bound | None  # None: the rows went out with the caller's writes (inserted if the move took the head)
     moved: object = None  # the guarded move's answer when it went out with the caller's writes
 
 
@@ -95,10 +105,11 @@ def prepare_events(session: Session, writes=None) -> None:
     """Chain and bind the transaction's events now, from the head given to expect_head(), so that the commit only
     sends them: hashing, JSON and parameter binding then happen before the write lock instead of under it.
 
-    With `writes` (the caller's DeferredWrites) the guarded move of the head goes out last among them, so on
-    PostgreSQL it shares their round trip; it then holds the head row until the commit, like the move at commit
-    time would. The commit inserts the prepared rows only if the head was where they were chained from; events
-    recorded or discarded since are chained anew from there (the move holds the head), and if the head had moved,
+    With `writes` (the caller's DeferredWrites) the guarded move of the head and then the rows go out last among
+    them, so on PostgreSQL they share their round trip; the move then holds the head row until the commit, like
+    the move at commit time would, and the rows are inserted only if the move took the head (see
+    _INSERT_EVENTS_IF_MOVED). Without `writes` the commit inserts them if the move took the head. Events recorded
+    since preparing continue the chain from the prepared rows (the move holds the head); if the head had moved,
     everything is chained from the real head under its lock, exactly as without preparing.
     """
     expected, pending = session.info.get(_EXPECTED), session.info.get(_PENDING)
@@ -107,11 +118,13 @@ def prepare_events(session: Session, writes=None) -> None:
     conn = session.connection()
     rows = [dict(p.row) for p in pending]
     seq, prev = _chain(rows, expected.seq, expected.hash)
-    prepared = _Prepared(tuple(pending), expected, rows,
-                         _MOVE_HEAD_FROM.bind(conn, {"new_seq": seq, "new_hash": prev, "old_seq": expected.seq}),
-                         _INSERT_EVENTS.bind(conn, rows))
-    if writes is not None:
-        prepared.moved = writes.add(prepared.move, keep=True)
+    move = _MOVE_HEAD_FROM.bind(conn, {"new_seq": seq, "new_hash": prev, "old_seq": expected.seq})
+    if writes is None:
+        prepared = _Prepared(tuple(pending), expected, rows, (seq, prev), move, _INSERT_EVENTS.bind(conn, rows))
+    else:
+        prepared = _Prepared(tuple(pending), expected, rows, (seq, prev), move, None)
+        prepared.moved = writes.add(move, keep=True)
+        writes.add(_INSERT_EVENTS_IF_MOVED.bind(conn, [{**row, "head_hash": prev} for row in rows]), keep=False)
     session.info[_PREPARED] = prepared
 
 
@@ -123,21 +136,22 @@ def _send_prepared(conn, prepared: _Prepared, pending: list) -> bool:
             return False  # someone appended since the head was read: chain from the real head
     finally:
         answer.close()
-    expected = prepared.expected
-    if len(prepared.pending) == len(pending) and all(a is b for a, b in zip(prepared.pending, pending, strict=True)):
-        rows = prepared.rows
+    count = len(prepared.pending)
+    if len(pending) < count or any(a is not b for a, b in zip(prepared.pending, pending, strict=False)):
+        # Discarded after the move went out: the head cannot go back (the database refuses it), so the
+        # transaction must not commit. Hot-path writers record no event inside savepoints.
+        raise RuntimeError("events discarded after their chain-head move was sent")
+    if prepared.insert is not None:
         prepared.insert.execute(conn).close()
-    else:
-        # Events were recorded after preparing; the move holds the head, so they are chained from its old link.
-        rows = [p.row for p in pending]
-        if len(rows) < len(prepared.rows):
-            # Discarded after the move went out: the head cannot go back (the database refuses it), so the
-            # transaction must not commit. Hot-path writers record no event inside savepoints.
-            raise RuntimeError("events discarded after their chain-head move was sent")
-        seq, prev = _chain(rows, expected.seq, expected.hash)
-        _INSERT_EVENTS(conn, rows)
+    rows = prepared.rows
+    if len(pending) > count:
+        # Recorded after preparing (e.g. under the lock); the move holds the head, so they continue from its end.
+        later = [p.row for p in pending[count:]]
+        seq, prev = _chain(later, *prepared.end)
+        _INSERT_EVENTS(conn, later)
         conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
-    if expected.any_webhook:
+        rows = rows + later
+    if prepared.expected.any_webhook:
         queue_deliveries(conn, rows)
     return True
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select, text, update
@@ -312,21 +313,62 @@ def record_event_in_own_unit(container, username: str) -> None:
         uow.commit()
 
 
-def test_a_head_move_sent_with_the_writes_is_chained_anew_when_someone_appended_meanwhile(container):
-    record_event_in_own_unit(container, "first")
+@contextmanager
+def _queued_unit(container, *usernames):
+    """A writer as a completion is one: head read first, its events recorded and prepared onto its write queue."""
     uow = container.uow().lock_late()
     with uow:
         seq, hash_ = _head(container)
         expect_head(uow.session, seq, hash_, False)
-        record_event(uow, "login", None, username="late")
+        for name in usernames:
+            record_event(uow, "login", None, username=name)
         writes = DeferredWrites(uow.session.connection())
-        prepare_events(uow.session, writes)  # the guarded move goes out with the writes
+        prepare_events(uow.session, writes)  # the guarded move and the rows go out with the writes
+        yield uow, writes
+
+
+def test_a_head_move_sent_with_the_writes_is_chained_anew_when_someone_appended_meanwhile(container):
+    record_event_in_own_unit(container, "first")
+    with _queued_unit(container, "late") as (uow, writes):
         record_event_in_own_unit(container, "meanwhile")
         uow.lock_for_write()
-        writes.send()
+        writes.send()  # the move matches no row, so the rows queued behind it must not land either
         uow.commit()
     assert [(e.seq, e.payload["username"]) for e in _events(container)] == [(1, "first"), (2, "meanwhile"),
                                                                             (3, "late")]
+    assert _verify(container).ok
+
+
+def _events_in(uow) -> list[str]:
+    """The login names of the events the unit's own transaction sees (its uncommitted rows included)."""
+    return [payload["username"] for payload in uow.session.execute(select(Event.payload).order_by(Event.seq))
+            .scalars()]
+
+
+def test_events_prepared_with_the_writes_go_out_with_them_and_the_commit_only_commits(container, monkeypatch):
+    record_event_in_own_unit(container, "first")
+    with _queued_unit(container, "a", "b") as (uow, writes):
+        uow.lock_for_write()
+        writes.send()
+        assert _events_in(uow) == ["first", "a", "b"]  # inserted behind the head's move, before the commit
+        monkeypatch.setattr(Prebuilt, "bind", _no_binding)
+        monkeypatch.setattr(Prebuilt, "__call__", _no_binding)  # nothing is inserted or bound at commit
+        uow.commit()
+    monkeypatch.undo()
+    assert [e.payload["username"] for e in _events(container)] == ["first", "a", "b"]
+    assert _verify(container).ok
+
+
+def test_an_event_recorded_under_the_lock_continues_the_chain_of_rows_sent_with_the_writes(container):
+    record_event_in_own_unit(container, "first")
+    with _queued_unit(container, "prepared") as (uow, writes):
+        uow.lock_for_write()
+        writes.send()
+        record_event(uow, "login", None, username="under the lock")  # e.g. the consent record's event
+        uow.commit()
+    events = _events(container)
+    assert [(e.seq, e.payload["username"]) for e in events] == [(1, "first"), (2, "prepared"), (3, "under the lock")]
+    assert _head(container) == (3, events[-1].hash)
     assert _verify(container).ok
 
 
