@@ -14,6 +14,7 @@ from engine.db import Case, CaseProcess
 from engine.decisions import record_decisions
 from engine.errors import Conflict, NotFound, WorkflowFailure
 from engine.workflow import (
+    DUE_DATE_FAILED,
     PendingSave,
     ScriptFailure,
     TaskNotReady,
@@ -105,11 +106,11 @@ def compute_step(uow, case: Case, loaded_version: int, process: ProcessRef, task
         finished = uow.runtime.is_completed(workflow)
         reason = uow.runtime.closure_reason(model, workflow) if finished else None
         ready = ready_tasks(uow, model, workflow)
+        save = encode_save(prepare_save(uow.runtime, process.id, case.id, process.definition_id, workflow))
     except ScriptFailure as exc:
         raise step_failure(exc) from exc
     except TaskNotReady as exc:
         raise Conflict("Diese Aufgabe ist im Prozess nicht mehr offen. Bitte laden Sie den Fall neu.") from exc
-    save = encode_save(prepare_save(uow.runtime, process.id, case.id, process.definition_id, workflow))
     change = plan_projection(case, process.id, ready, existing_open, uow.clock.now(),
                              review_date_of(save.next_timer_at), process.journey)
     apply_case_fields(case, change)
@@ -136,7 +137,9 @@ def ready_tasks(uow, model, workflow):
     try:
         return uow.runtime.ready_user_tasks(model, workflow)
     except ScriptFailure as exc:
-        raise WorkflowFailure(f"Fälligkeit konnte nicht berechnet werden ({exc.element_id}): {exc}",
+        # The runtime's message already says what failed; the element goes where the other step failures have it.
+        detail = str(exc).removeprefix(DUE_DATE_FAILED + ": ")
+        raise WorkflowFailure(f"{DUE_DATE_FAILED} ({exc.element_id}): {detail}",
                               element_id=exc.element_id) from exc
 
 

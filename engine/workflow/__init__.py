@@ -52,7 +52,7 @@ from .model import (
     parse_model,
 )
 from .process_copy import rename_process
-from .runtime import ReadyTask, ScriptFailure, TaskNotReady, WorkflowRuntime
+from .runtime import DUE_DATE_FAILED, ReadyTask, ScriptFailure, TaskNotReady, WorkflowRuntime
 from .script_engine import ForbiddenExpression, RestrictedEnvironment, check_source, evaluate
 from .store import (
     PendingSave,
@@ -73,7 +73,8 @@ __all__ = [
     "add_duration", "blockers", "BPMN_NS", "called_processes", "CAMUNDA_NS", "check_decision", "check_files",
     "check_source", "CLOSURE_REASONS", "decision_data_names", "decision_key", "decision_refs", "DecisionError",
     "DEFAULT_LIMITS", "DefinitionError", "DeployContext", "diff_definitions", "encode_save", "evaluate",
-    "evaluate_decision", "Evaluation", "explain_evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS", "MatchedRule",
+    "DUE_DATE_FAILED", "evaluate_decision", "Evaluation", "explain_evaluation", "HIT_POLICIES", "HIT_POLICY_LABELS",
+    "MatchedRule",
     "parse_decision", "table_reads",
     "forbidden_code", "ForbiddenExpression", "FORMAT_VERSION", "LimitExceeded", "Limits", "lint_definition",
     "load_with_history", "load_workflow", "main_process_id", "MAX_BYTES", "migrate", "MigrationRefused",

@@ -6,6 +6,9 @@ import re
 from datetime import date, datetime, timedelta
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+# No deadline or timer of a case lies further out than a lifetime; longer values are typing errors (and past
+# the calendar's year 9999, or slow to count out for SpiffWorkflow's timers, see engine.workflow.timers).
+MAX_YEARS = 200
 
 
 def parse_duration(text: str) -> tuple[int, int, int]:
@@ -14,6 +17,8 @@ def parse_duration(text: str) -> tuple[int, int, int]:
     if not match or text == "P":
         raise ValueError(f"Ungültige Frist '{text}' (erwartet z. B. P4W, P3M, P1Y)")
     years, months, weeks, days = (int(g or 0) for g in match.groups())
+    if years * 366 + months * 31 + weeks * 7 + days > MAX_YEARS * 366:
+        raise ValueError(f"Die Frist '{text}' ist zu lang (höchstens {MAX_YEARS} Jahre).")
     return years, months, weeks * 7 + days
 
 

@@ -7,6 +7,7 @@ the step fails with `LimitExceeded`, whose message is German and says which limi
 from __future__ import annotations
 
 import gc
+import math
 import threading
 import time
 from contextlib import contextmanager
@@ -64,6 +65,18 @@ def _script_time() -> float:
 
 class LimitExceeded(RuntimeError):
     """A script or expression exceeded an execution limit; the message is German and names the limit."""
+
+
+# What JSON can hold as an object key (it turns numbers, booleans and None into text).
+_JSON_KEYS = (str, int, float, bool, type(None))
+
+
+class UnstorableValue(LimitExceeded):
+    """A script put a value into the task data that the database cannot hold (a set, a date object, NaN, ...).
+
+    Stopped like a limit, at the script, rather than when the step is written: there it would fail the whole
+    request without naming the script or the name.
+    """
 
 
 class Budget:
@@ -142,7 +155,8 @@ def current_budget() -> Budget | None:
 def estimate_size(value, limit: int, max_depth: int = 100, refuse_nul: bool = False) -> int:
     """Rough size of `value` as text (JSON/repr length); stops counting once `limit` is passed.
 
-    `refuse_nul`: raise on a NUL character (PostgreSQL cannot store it, also not inside JSON).
+    `refuse_nul`: task data to be stored: raise on a NUL character (PostgreSQL cannot store it, also not inside
+    JSON) and on what JSON cannot hold (UnstorableValue).
     """
     total = 0
     stack = [(value, 0)]
@@ -158,12 +172,21 @@ def estimate_size(value, limit: int, max_depth: int = 100, refuse_nul: bool = Fa
             total += item.bit_length() // 3 + 1
         elif isinstance(item, dict):
             total += 2
+            bad = next((k for k in item if not isinstance(k, _JSON_KEYS)), None) if refuse_nul else None
+            if bad is not None:
+                raise UnstorableValue(f"ein Wörterbuch mit Schlüsseln vom Typ {type(bad).__name__}")
             stack.extend((k, depth + 1) for k in item)
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, (list, tuple, set, frozenset)):
+            if refuse_nul and not isinstance(item, (list, tuple)):
+                raise UnstorableValue(f"einen Wert vom Typ {type(item).__name__}")
             total += 2 + len(item)
             stack.extend((v, depth + 1) for v in item)
         else:
+            if refuse_nul and not (item is None or isinstance(item, bool)
+                                   or (isinstance(item, float) and math.isfinite(item))):
+                raise UnstorableValue(f"den Wert {item!r:.40}" if isinstance(item, float)
+                                      else f"einen Wert vom Typ {type(item).__name__}")
             total += 8
         if total > limit:
             return total
@@ -171,10 +194,28 @@ def estimate_size(value, limit: int, max_depth: int = 100, refuse_nul: bool = Fa
 
 
 def check_data_size(data: dict, limits: Limits) -> None:
-    """Refuse task data larger than the limit (it would be copied into every later task and written to the database)."""
-    if estimate_size(data, limits.max_data, limits.max_depth, refuse_nul=True) > limits.max_data:
+    """Refuse task data larger than the limit (it would be copied into every later task and written to the database)
+    or holding what cannot be stored."""
+    try:
+        size = estimate_size(data, limits.max_data, limits.max_depth, refuse_nul=True)
+    except UnstorableValue as exc:
+        name = next((key for key, value in data.items() if _unstorable(value, limits)), None)
+        raise UnstorableValue(f"Skript hat in „{name}“ {exc} gespeichert; speicherbar sind Text, Zahlen, "
+                              "Wahrheitswerte, Listen und Wörterbücher mit Text als Schlüssel (ein Datum als Text: "
+                              "datum.isoformat())") from None
+    if size > limits.max_data:
         raise LimitExceeded(f"Die Daten des Falls überschreiten das Größenlimit von {limits.max_data:,} Zeichen"
                             .replace(",", "."))
+
+
+def _unstorable(value, limits: Limits) -> bool:
+    try:
+        estimate_size(value, limits.max_data, limits.max_depth, refuse_nul=True)
+    except UnstorableValue:
+        return True
+    except LimitExceeded:
+        return False
+    return False
 
 
 def _seconds(value: float) -> str:

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from .codec import WorkflowCodec
@@ -18,7 +21,9 @@ from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, current_budget
 from .messages import throw_to_error_boundary
 from .model import HUMAN_TASKS, ProcessModel, parse_model
 from .script_engine import ForbiddenExpression, RestrictedScriptEngine
-from .timers import due_moment
+from .timers import TimerValueError, due_moment
+
+DUE_DATE_FAILED = "Fälligkeit konnte nicht berechnet werden"
 
 
 class TaskNotReady(LookupError):
@@ -164,8 +169,10 @@ class WorkflowRuntime:
         with self.script_engine.budget():
             try:
                 task.run()
-            except (SpiffWorkflowException, ForbiddenExpression, Exception) as exc:  # noqa: BLE001
+            except (SpiffWorkflowException, ForbiddenExpression, LimitExceeded) as exc:
                 raise ScriptFailure(_describe(exc), task.task_spec.bpmn_id) from exc
+            except Exception as exc:  # noqa: BLE001 - see _unguarded
+                raise _unguarded(exc, task) from exc
             self._run_engine(workflow)
         return task.task_spec.name
 
@@ -197,6 +204,8 @@ class WorkflowRuntime:
                 raise ScriptFailure(_describe(exc), getattr(getattr(task, "task_spec", None), "bpmn_id", None)) from exc
             except (ForbiddenExpression, LimitExceeded) as exc:
                 raise ScriptFailure(str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 - see _unguarded
+                raise _unguarded(exc) from exc
         raise ScriptFailure("Zu viele Fehler hintereinander; der Prozess wurde angehalten.")
 
     def take_decisions(self, workflow: BpmnWorkflow) -> list[Evaluation]:
@@ -223,7 +232,7 @@ class WorkflowRuntime:
         try:
             value = self.script_engine.environment.evaluate(expression, task.data)
         except Exception as exc:  # noqa: BLE001 - any failure of a user-written expression is reported
-            raise ScriptFailure(f"Fälligkeit konnte nicht berechnet werden: {_describe(exc)}",
+            raise ScriptFailure(f"{DUE_DATE_FAILED}: {_describe(exc)}",
                                 task.task_spec.bpmn_id) from exc
         if value in (None, ""):
             return None
@@ -231,7 +240,11 @@ class WorkflowRuntime:
             return value.date()
         if isinstance(value, date):
             return value
-        return date.fromisoformat(str(value)[:10])
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise ScriptFailure(f"{DUE_DATE_FAILED}: „{str(value)[:40]}“ ist kein Datum "
+                                "(erwartet JJJJ-MM-TT)", task.task_spec.bpmn_id) from None
 
     def data(self, workflow: BpmnWorkflow) -> dict:
         """Data of the most recently completed task (what gateways saw last)."""
@@ -268,8 +281,10 @@ class WorkflowRuntime:
         with self.script_engine.budget():
             try:
                 workflow.refresh_timers()
-            except (SpiffWorkflowException, ForbiddenExpression, LimitExceeded, ValueError) as exc:
+            except (SpiffWorkflowException, ForbiddenExpression, LimitExceeded) as exc:
                 raise ScriptFailure(_describe(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 - see _unguarded
+                raise _unguarded(exc) from exc
             self._run_engine(workflow)
         return [workflow.tasks[t].task_spec.bpmn_id for t in waiting
                 if t in workflow.tasks and workflow.tasks[t].state == TaskState.COMPLETED]
@@ -290,6 +305,38 @@ def _limit_of(exc: BaseException) -> LimitExceeded | None:
         exc = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__
         seen += 1
     return None
+
+
+def _unguarded(exc: Exception, task=None) -> ScriptFailure:
+    """A failure SpiffWorkflow raises without wrapping it, caused by the model or its data: reported at the
+    element it happened on, like a failing script, never as a traceback.
+
+    SpiffWorkflow lets plain errors out of its task specs, e.g. a multi-instance over a collection that is no list
+    (TypeError) or a timer whose duration expression is no ISO 8601 text (Exception, AttributeError). Completing
+    one task runs the update of the next, so the element is the innermost task being worked on, not `task`.
+    """
+    failing = _failing_task(exc) or task
+    spec = getattr(failing, "task_spec", None)
+    text = str(exc).split("\n")[0]
+    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if isinstance(exc, TimerValueError):
+        text = f"Zeitereignis: {exc}"
+    elif isinstance(spec, LoopTask):
+        text = f"Mehrfachausführung: die Sammlung ergibt keine Liste oder die Anzahl keine ganze Zahl ({text})"
+    elif isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+        text = f"Zeitereignis: der Ausdruck ergibt keine gültige Zeitangabe nach ISO 8601 ({text})"
+    return ScriptFailure(text, getattr(spec, "bpmn_id", None))
+
+
+def _failing_task(exc: BaseException):
+    """The SpiffWorkflow task whose spec raised `exc`: the innermost frame working on one (its `my_task`)."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("my_task")
+        if isinstance(candidate, Task):
+            found = candidate
+        tb = tb.tb_next
+    return found
 
 
 def _describe(exc: Exception) -> str:

@@ -17,7 +17,7 @@ from engine.db import EncodedJson, Prebuilt, WorkflowState, WorkflowTask, Workfl
 
 from .codec import FORMAT_VERSION, Snapshot
 from .model import ProcessModel
-from .runtime import WorkflowRuntime
+from .runtime import ScriptFailure, WorkflowRuntime
 
 _STATES, _TASKS, _ARCHIVE = WorkflowState.__table__, WorkflowTask.__table__, WorkflowTaskArchive.__table__
 # Statements built once: constructing SQLAlchemy expressions per call costs more than SQLite running them.
@@ -145,11 +145,21 @@ def encode_save(save: PendingSave) -> PendingSave:
 
 
 def _encoded(value):
-    return value if value is None or isinstance(value, EncodedJson) else EncodedJson(json.dumps(value))
+    if value is None or isinstance(value, EncodedJson):
+        return value
+    try:
+        return EncodedJson(json.dumps(value))
+    except (TypeError, ValueError) as exc:
+        # Scripts are checked as they store (engine.workflow.limits); this catches what reaches the data otherwise
+        # (a message payload, a decision's output), before the write instead of as a database error.
+        raise ScriptFailure(f"Die Daten des Falls enthalten einen Wert, der nicht gespeichert werden kann ({exc})") \
+            from exc
 
 
 def write_saves(conn, saves: list[PendingSave], now) -> None:
     """Write headers and changed task rows of many workflows with one statement per kind of change."""
+    for save in saves:
+        encode_save(save)  # a no-op for a save encoded already (engine.casework.compute_step does so early)
     new_states = [dict(process_id=s.process_id, case_id=s.case_id, **s.values) for s in saves if s.is_new]
     if new_states:
         _INSERT_STATE(conn, new_states)

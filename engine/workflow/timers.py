@@ -20,7 +20,54 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaStartEventParser,
 )
 
+from .durations import MAX_YEARS
+
 BERLIN = ZoneInfo("Europe/Berlin")
+# SpiffWorkflow turns years and months into days by walking the calendar month by month, so "P99999999Y" keeps
+# a worker busy for many minutes (in the deploy check as well as at run time): durations longer than deadlines
+# may be (MAX_YEARS) are refused before that walk.
+_DAYS = {"years": 366, "months": 31, "weeks": 7, "days": 1, "hours": 1 / 24, "minutes": 1 / 1440,
+         "seconds": 1 / 86400}
+
+
+class TimerValueError(ValueError):
+    """A timer's evaluated value is no ISO 8601 value SpiffWorkflow can use, or too far out."""
+
+
+class DurationTooLong(TimerValueError):
+    """A well-formed duration longer than MAX_YEARS."""
+
+
+def checked_duration(expression) -> dict:
+    """An ISO 8601 duration ("P3M") as SpiffWorkflow's parts, refused when it is no text, malformed or longer
+    than MAX_YEARS."""
+    if not isinstance(expression, str):
+        raise TimerValueError(f"Dauer muss ein Text wie „P3M“ sein, nicht {type(expression).__name__}")
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(expression)
+    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises bare Exception for malformed values
+        raise TimerValueError(f"„{expression[:40]}“ ist keine Dauer nach ISO 8601 (z. B. „P3M“)") from exc
+    if not expression.strip().upper().startswith("P") or not parsed:
+        raise TimerValueError(f"„{expression[:40]}“ ist keine Dauer nach ISO 8601 (z. B. „P3M“)")
+    if sum(value * _DAYS[part] for part, value in parsed.items()) > MAX_YEARS * 366:
+        raise DurationTooLong(f"Die Dauer „{expression[:40]}“ ist zu lang (höchstens {MAX_YEARS} Jahre).")
+    return parsed
+
+
+def checked_recurring(expression):
+    """SpiffWorkflow's (cycles, start, duration) of an ISO 8601 repetition ("R3/P1W"), its durations checked
+    first (see MAX_YEARS)."""
+    if not isinstance(expression, str):
+        raise TimerValueError(f"Wiederholung muss ein Text wie „R3/P1W“ sein, nicht {type(expression).__name__}")
+    # The same split as SpiffWorkflow's parse_iso_recurring_interval, which computes each duration's length.
+    for part in expression.upper().replace("--", "/").strip("R").split("/")[1:]:
+        if part.startswith("P"):
+            checked_duration(part)
+    try:
+        return TimerEventDefinition.parse_iso_recurring_interval(expression)
+    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises bare Exception (and others) for bad input
+        raise TimerValueError(f"„{expression[:40]}“ ist keine Wiederholung nach ISO 8601 (z. B. „R3/P1W“)") \
+            from exc
 
 
 def moment(value: str) -> datetime:
@@ -60,7 +107,7 @@ class ClockedDuration(DurationTimerEventDefinition):
         value = my_task._get_internal_data("event_value")
         if value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            parsed = TimerEventDefinition.parse_iso_duration(expression)
+            parsed = checked_duration(expression)
             start = _now(my_task)
             value = (start + TimerEventDefinition.get_timedelta_from_start(parsed, start)).isoformat()
             my_task._set_internal_data(event_value=value)
@@ -78,7 +125,7 @@ class ClockedCycle(CycleTimerEventDefinition):
         now = _now(my_task)
         if value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
+            cycles, start, duration = checked_recurring(expression)
             if str(expression).strip().split("/")[1:2] and str(expression).strip().split("/")[1].startswith("P"):
                 # "R2/P1D" has no start: SpiffWorkflow counts from the wall clock, we count from the injected one.
                 start = now + duration

@@ -249,8 +249,14 @@ def test_valid_timer_expressions_pass(kind, expression):
     ("timeDate", "2026-01-01T00:00", "Anführungszeichen"),
     ("timeDate", "__import__('os')", "Nicht erlaubter Name"),
     ("timeDate", "", "Zeitausdruck: ist leer"),
+    # SpiffWorkflow counts years out month by month: these kept the deploy check busy for many minutes.
+    ("timeDuration", '"P99999999Y"', "Die Dauer „P99999999Y“ ist zu lang (höchstens 200 Jahre)"),
+    ("timeCycle", '"R2/P99999999Y"', "Die Dauer „P99999999Y“ ist zu lang"),
+    ("timeCycle", '"R2/2026-01-01T00:00/P99999999M"', "Die Dauer „P99999999M“ ist zu lang"),
+    ("timeDuration", '"P"', "Ungültiger Zeitausdruck 'P'"),
 ], ids=["P3X", "bare-P3X", "date-as-duration", "duration-as-date", "month-13", "cycle-without-R", "bare-P3M",
-        "bare-date", "import", "empty"])
+        "bare-date", "import", "empty", "duration-too-long", "cycle-too-long", "cycle-with-start-too-long",
+        "nothing"])
 def test_invalid_timer_expressions_are_errors_at_the_event(kind, expression, expected):
     problems = lint_definition(timer(kind, expression), REGISTRY)
     assert has(problems, "error", "timer", expected), problems

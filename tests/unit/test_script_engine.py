@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
+from engine.base.deadlines import validate_deadlines
 from engine.workflow import ForbiddenExpression, RestrictedEnvironment, add_duration, parse_duration
 
 GOALS = [{"status": "achieved"}, {"status": "dropped"}]
@@ -150,6 +151,15 @@ def test_invalid_durations_raise_value_error(duration):
         parse_duration(duration)
     with pytest.raises(ValueError):
         add_duration("2026-01-01", duration)
+
+
+@pytest.mark.parametrize("duration", ["P201Y", "P99999999Y", "P2413M", "P99999W"])
+def test_deadlines_beyond_two_hundred_years_are_refused(duration):
+    with pytest.raises(ValueError, match="ist zu lang"):
+        parse_duration(duration)
+    assert validate_deadlines({"assessment": duration}) == {
+        "assessment": f"Die Frist '{duration}' ist zu lang (höchstens 200 Jahre)."}
+    assert validate_deadlines({"assessment": "P200Y"}) == {}
 
 
 @pytest.mark.parametrize("source", ["10 ** 10 ** 10", "-" * 100_000 + "1", "x" * 30_000])

@@ -14,6 +14,7 @@ from engine.forms import UnknownForm, field_names
 from ..library_messages import syntax_message
 from ..model import CAMUNDA_NS
 from ..script_engine import _FORBIDDEN_ATTRS, check_source, unknown_names
+from ..timers import DurationTooLong, checked_duration, checked_recurring
 from .flow import condition
 from .problems import Problem, bpmn, error, local, warning
 
@@ -77,15 +78,22 @@ def limit_warnings(source: str) -> list[str]:
     return found
 
 
-def iso_ok(kind: str, value: str) -> bool:
+def iso_problem(kind: str, value: str) -> str | None:
+    """What is wrong with a literal timer value, or None."""
+    expected = f"Ungültiger Zeitausdruck '{value}' (erwartet {TIMER_EXPECTS[kind]})"
     try:
         if kind == "timeCycle":
-            TimerEventDefinition.parse_iso_recurring_interval(value)
-            return True
+            checked_recurring(value)
+            return None
+        if kind == "timeDuration":
+            checked_duration(value)
+            return None
         parsed = TimerEventDefinition.parse_time_or_duration(value)
+    except DurationTooLong as exc:
+        return str(exc)
     except Exception:  # noqa: BLE001 - SpiffWorkflow raises bare Exception (and others) for bad input
-        return False
-    return isinstance(parsed, dict) if kind == "timeDuration" else isinstance(parsed, datetime)
+        return expected
+    return None if isinstance(parsed, datetime) else expected
 
 
 def timer_problems(kind: str, source: str, defined: frozenset[str]) -> list[str]:
@@ -95,15 +103,13 @@ def timer_problems(kind: str, source: str, defined: frozenset[str]) -> list[str]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         body = None
     if isinstance(body, ast.Constant) and isinstance(body.value, str):
-        if iso_ok(kind, body.value):
-            return []
-        return [f"Ungültiger Zeitausdruck '{body.value}' (erwartet {TIMER_EXPECTS[kind]})"]
+        problem = iso_problem(kind, body.value)
+        return [problem] if problem else []
     bare = source.strip()
     if (body is None or isinstance(body, ast.Name)) and ISO_LIKE.match(bare):
         # Timer values are Python expressions here, so a bare P3M would be read as a variable name.
-        if iso_ok(kind, bare):
-            return [f'Zeitangaben müssen in Anführungszeichen stehen: "{bare}"']
-        return [f"Ungültiger Zeitausdruck '{bare}' (erwartet {TIMER_EXPECTS[kind]})"]
+        problem = iso_problem(kind, bare)
+        return [problem or f'Zeitangaben müssen in Anführungszeichen stehen: "{bare}"']
     return code_problems(source, "eval", defined)
 
 
