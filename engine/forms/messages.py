@@ -43,6 +43,11 @@ NOT_AN_OPTION = "Bitte wählen Sie einen der angebotenen Werte."
 NO_MATCH = "Die Eingabe entspricht nicht dem erwarteten Format."
 
 
+PATTERN_TOO_COSTLY = ("Die Eingabe lässt sich nicht in vertretbarer Zeit gegen das Format dieses Feldes prüfen. Bitte "
+                      "prüfen Sie die Eingabe; besteht das Problem weiter, bitten Sie die Teamleitung, das Muster "
+                      "(„pattern“) des Formulars zu vereinfachen.")
+
+
 NOT_TEXT = "Bitte geben Sie einen Text ein."
 
 

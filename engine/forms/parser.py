@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from .definition import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
@@ -196,8 +198,8 @@ class _Parser:
         pattern = validate.get("pattern") or None
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except (re.error, TypeError) as exc:
+                regex.compile(pattern)  # the module engine.forms.schema matches with
+            except (regex.error, TypeError) as exc:
                 raise self.fail(cid, f"das Muster („pattern“) ist ungültig: {exc}") from exc
         return Rules(
             min=bounds["min"],

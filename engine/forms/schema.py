@@ -1,10 +1,10 @@
 """Marshmallow schemas derived from form definitions: the server-side validation, with German messages."""
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Any
 
+import regex
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from marshmallow.utils import missing
 
@@ -13,6 +13,7 @@ from .field_kinds import KINDS, german_number
 from .messages import (
     NO_MATCH,
     NOT_ROWS,
+    PATTERN_TOO_COSTLY,
     REQUIRED,
     REQUIRED_CHOICE,
     TOO_FEW_ROWS,
@@ -106,12 +107,21 @@ def _validators(f: FormField) -> list:
     return result
 
 
+# A supervisor's pattern with nested repetition ("(a+)+b", "(\\w+\\s?)*$") backtracks exponentially on a near
+# miss: one 40-character entry would hold a worker for hours. The `regex` module stops a match after a timeout.
+PATTERN_SECONDS = 0.1
+
+
 def _pattern(pattern: str):
     # Anchored like the HTML `pattern` attribute, so browser hint and server agree.
-    compiled = re.compile(rf"(?:{pattern})\Z")
+    compiled = regex.compile(rf"(?:{pattern})\Z")
 
     def check(value: str) -> None:
-        if not compiled.match(value):
+        try:
+            matched = compiled.match(value, timeout=PATTERN_SECONDS)
+        except TimeoutError:
+            raise ValidationError(PATTERN_TOO_COSTLY) from None
+        if not matched:
             raise ValidationError(NO_MATCH)
 
     return check

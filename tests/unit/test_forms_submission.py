@@ -395,3 +395,18 @@ def test_row_left_at_its_defaults_counts_as_blank():
 
 def test_huge_numbers_are_refused_rather_than_rounded():
     assert parse_submission(SAMPLE, _post(amount="1e400")).errors["amount"] == "Bitte geben Sie eine Zahl ein."
+
+
+def test_a_pattern_that_backtracks_without_end_answers_instead_of_hanging_the_worker():
+    # (a|aa)+b on 60 a's and no b tries every split of the a's (Fibonacci(60) ways); the check stops after
+    # PATTERN_SECONDS. (Python's re also hangs on (a+)+b, which the regex module answers at once.)
+    form = parse_form({"type": "default", "id": "muster", "components": [
+        {"id": "F1", "type": "textfield", "key": "code", "validate": {"pattern": "(a|aa)+b"}}]})
+    result = parse_submission(form, MultiDict({"code": "a" * 60}))
+    assert result.errors["code"] == ( "Die Eingabe lässt sich nicht in vertretbarer Zeit gegen das Format dieses "
+                                     "Feldes prüfen. Bitte prüfen Sie die Eingabe; besteht das Problem weiter, "
+                                     "bitten Sie die Teamleitung, das Muster („pattern“) des Formulars zu "
+                                     "vereinfachen.")
+    assert parse_submission(form, MultiDict({"code": "aaab"})).ok
+    assert parse_submission(form, MultiDict({"code": "aaac"})).errors["code"] == (
+        "Die Eingabe entspricht nicht dem erwarteten Format.")
