@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ class _Parser:
         # form-js always writes ids; hand-written forms may not, so messages fall back to key or position
         cid = str(data.get("id") or data.get("key") or data.get("path") or f"Nr. {position}")
         ctype = data.get("type")
-        if ctype not in INPUT_TYPES | CONTAINER_TYPES | DISPLAY_TYPES:
+        if not isinstance(ctype, str) or ctype not in INPUT_TYPES | CONTAINER_TYPES | DISPLAY_TYPES:
             raise self.fail(cid, f"der Komponententyp „{ctype}“ wird nicht unterstützt.")
         for unsupported in ("conditional", "valuesKey", "valuesExpression"):
             if unsupported in data:
@@ -148,6 +149,8 @@ class _Parser:
             if isinstance(data.get(flag), str):
                 raise self.fail(cid, f"„{flag}“ muss true oder false sein (Ausdrücke werden nicht unterstützt).")
         subtype = data.get("subtype") or ("date" if ctype == "datetime" else None)
+        if subtype is not None and not isinstance(subtype, str):
+            raise self.fail(cid, "„subtype“ muss ein Text sein.")
         if ctype == "datetime" and subtype not in DATE_SUBTYPES:
             raise self.fail(cid, f"der Datumstyp „{subtype}“ wird nicht unterstützt.")
         label = data.get("label") or data.get("dateLabel") or data.get("timeLabel") or key
@@ -182,7 +185,9 @@ class _Parser:
     def integer(self, cid: str, name: str, value: Any) -> int | None:
         if value in (None, ""):
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
+        # JSON as Python reads it may carry NaN and Infinity; neither is a count.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value < 0 or value != int(value):
             raise self.fail(cid, f"„{name}“ muss eine nicht-negative ganze Zahl sein.")
         return int(value)
 
@@ -190,7 +195,8 @@ class _Parser:
         bounds = {}
         for name in ("min", "max"):
             value = validate.get(name)
-            if value not in (None, "") and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            if value not in (None, "") and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                            or not math.isfinite(value)):
                 raise self.fail(cid, f"„{name}“ muss eine Zahl sein.")
             bounds[name] = value if value != "" else None
         if None not in bounds.values() and bounds["min"] > bounds["max"]:

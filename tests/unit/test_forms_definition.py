@@ -191,6 +191,12 @@ def test_same_key_is_allowed_in_different_group_paths():
          "„nope“"),
         ({"id": "Field_x", "type": "textfield", "key": "t", "properties": {"required_if": "what?"}},
          "required_if"),
+        # Hostile JSON (found by mutating the shipped forms): each once ended in a TypeError or ValueError.
+        ({"id": "Field_x", "type": ["textfield"], "key": "t"}, "Komponententyp"),
+        ({"id": "Field_x", "type": "datetime", "subtype": {"a": 1}, "key": "d"}, "„subtype“ muss ein Text sein"),
+        ({"id": "Field_x", "type": "textfield", "key": "t", "validate": {"maxLength": float("nan")}}, "maxLength"),
+        ({"id": "Field_x", "type": "number", "key": "n", "decimalDigits": float("inf")}, "decimalDigits"),
+        ({"id": "Field_x", "type": "number", "key": "n", "validate": {"min": float("nan")}}, "„min“ muss eine Zahl"),
     ],
 )
 def test_broken_component_is_rejected_naming_the_component(component, fragment):
