@@ -63,6 +63,17 @@ class Driver:
         with self.c.reader() as r:
             return task, task_form(r, actor, case_id, task.id)
 
+    def consented(self, actor, raw: MultiDict) -> str:
+        """Run intake and record the client's consent; returns the case id (a case further processes may start on)."""
+        case_id = self.open(actor, raw)
+        self.complete(actor, case_id, CONSENT, expect="consent")
+        return case_id
+
+    def version(self, case_id: str) -> int:
+        """The case's current version (what a form would post back)."""
+        with self.c.reader() as r:
+            return r.session.get(Case, case_id).version
+
     def complete(self, actor, case_id: str, data: dict, expect: str | None = None) -> str:
         """Complete the open task with HTML-style data; checks the task's spec if `expect` is given."""
         if self.roundtrip:

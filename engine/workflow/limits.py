@@ -214,7 +214,7 @@ def _unstorable(value, limits: Limits) -> bool:
     except UnstorableValue:
         return True
     except LimitExceeded:
-        return False
+        pass  # too big or too deep is told by the size check, not here
     return False
 
 

@@ -25,7 +25,7 @@ from engine.db import Case, CaseProcess, CompletedTask, Event, OpenTask
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.privacy import anonymise_due_cases, export_json
 from engine.reporting import form_data_csv
-from journey import CONSENT, Driver
+from journey import Driver
 from support import intake_form
 
 RECOGNITION = (SHIPPED_BPMN_DIR / "recognition.bpmn").read_text(encoding="utf-8")
@@ -47,15 +47,11 @@ ADVICE = {"advice_date": "2026-01-20", "profession": "Krankenpflegerin", "qualif
 
 
 def _version(container, case_id):
-    with container.reader() as r:
-        return r.session.get(Case, case_id).version
+    return Driver(container).version(case_id)
 
 
 def _case(container, world, **intake) -> str:
-    drive = Driver(container)
-    case_id = drive.open(world.anna, intake_form(world.town_a, **intake))
-    drive.complete(world.anna, case_id, CONSENT, expect="consent")
-    return case_id
+    return Driver(container).consented(world.anna, intake_form(world.town_a, **intake))
 
 
 def _start(container, world, case_id, key="recognition", actor=None) -> str:

@@ -17,9 +17,9 @@ from werkzeug.datastructures import MultiDict
 
 from engine.authoring import check_definition, deploy_definition, seed_shipped_forms
 from engine.casework import complete_task, start_process, task_form
-from engine.db import Case, CaseProcess, CompletedTask, OpenTask
+from engine.db import CaseProcess, CompletedTask, OpenTask
 from engine.time import sweep_timers
-from journey import CONSENT, Driver
+from journey import Driver
 from support import intake_form
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "constructs"
@@ -75,15 +75,11 @@ def _element(task_spec: str) -> str:
 
 
 def _case_with_consent(container, world) -> str:
-    drive = Driver(container)
-    case_id = drive.open(world.anna, intake_form(world.town_a))
-    drive.complete(world.anna, case_id, CONSENT, expect="Task_Consent")
-    return case_id
+    return Driver(container).consented(world.anna, intake_form(world.town_a))
 
 
 def _version(container, case_id: str) -> int:
-    with container.reader() as r:
-        return r.session.get(Case, case_id).version
+    return Driver(container).version(case_id)
 
 
 def _open_of(container, process_id: str) -> list[OpenTask]:

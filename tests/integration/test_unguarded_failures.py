@@ -17,9 +17,9 @@ from werkzeug.datastructures import MultiDict
 
 from engine.authoring import deploy_definition, seed_shipped_forms
 from engine.casework import complete_task, start_process, task_form
-from engine.db import Case, CaseProcess, CompletedTask, OpenTask, StepFailure
+from engine.db import CaseProcess, CompletedTask, OpenTask, StepFailure
 from engine.errors import WorkflowFailure
-from journey import CONSENT, Driver
+from journey import Driver
 from support import intake_form
 
 FORMS = Path(__file__).resolve().parents[1] / "fixtures" / "constructs" / "forms"
@@ -87,15 +87,11 @@ def _deploy(container, world, key: str, failing: str, value: str, with_task: boo
 
 
 def _case(container, world) -> str:
-    drive = Driver(container)
-    case_id = drive.open(world.anna, intake_form(world.town_a))
-    drive.complete(world.anna, case_id, CONSENT, expect="consent")
-    return case_id
+    return Driver(container).consented(world.anna, intake_form(world.town_a))
 
 
 def _version(container, case_id: str) -> int:
-    with container.reader() as r:
-        return r.session.get(Case, case_id).version
+    return Driver(container).version(case_id)
 
 
 def _failure(container, case_id: str) -> StepFailure:
